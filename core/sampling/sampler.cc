@@ -1,0 +1,187 @@
+#include "core/sampling/sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "core/sampling/penalties.h"
+#include "core/util/error.h"
+
+namespace hearth {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+}  // namespace
+
+Sampler::Sampler(SamplingParams params, int32_t vocab_size)
+    : params_(std::move(params)), vocab_size_(vocab_size), rng_(params_.seed) {
+  validate(params_, vocab_size_);
+}
+
+void Sampler::accept(int32_t token) {
+  if (token < 0 || token >= vocab_size_) {
+    fail(ErrorCode::kInvalidArgument, "sampling: accepted token " + std::to_string(token) +
+                                          " is outside [0, " + std::to_string(vocab_size_) + ")");
+  }
+  history_.push_back(token);
+  // Keep at most 2n so trimming is amortised O(1) per token.
+  const size_t n = static_cast<size_t>(params_.penalty_last_n);
+  if (params_.penalty_last_n > 0 && history_.size() >= 2 * n) {
+    history_.erase(history_.begin(), history_.end() - static_cast<ptrdiff_t>(n));
+  }
+}
+
+void Sampler::reset() {
+  history_.clear();
+  rng_.reseed(params_.seed);
+  last_token_ = -1;
+  logprobs_ready_ = true;
+  last_logprob_ = 0.0f;
+  top_logprobs_.clear();
+}
+
+int32_t Sampler::sample(std::span<const float> logits) {
+  if (logits.size() != static_cast<size_t>(vocab_size_)) {
+    fail(ErrorCode::kInvalidArgument, "sampling: got " + std::to_string(logits.size()) +
+                                          " logits for a vocabulary of " +
+                                          std::to_string(vocab_size_));
+  }
+  adjusted_.assign(logits.begin(), logits.end());
+
+  // Stage 1: penalties over the window.
+  std::span<const int32_t> recent(history_);
+  if (params_.penalty_last_n >= 0 && recent.size() > static_cast<size_t>(params_.penalty_last_n)) {
+    recent = recent.last(static_cast<size_t>(params_.penalty_last_n));
+  }
+  apply_penalties(params_, recent, adjusted_);
+
+  // Stage 2: logit bias; -100 is a ban.
+  for (const auto& [token, bias] : params_.logit_bias) {
+    float& l = adjusted_[static_cast<size_t>(token)];
+    l = bias == -100.0f ? kNegInf : l + bias;
+  }
+
+  // Checks, and the argmax that both stage 4 and stage 6 need (ties to the lowest id).
+  int32_t best = -1;
+  for (int32_t t = 0; t < vocab_size_; ++t) {
+    const float l = adjusted_[static_cast<size_t>(t)];
+    if (std::isnan(l) || l == std::numeric_limits<float>::infinity()) {
+      fail(ErrorCode::kInvalidArgument, "sampling: logit of token " + std::to_string(t) + " is " +
+                                            (std::isnan(l) ? "NaN" : "+inf"));
+    }
+    if (l != kNegInf && (best < 0 || l > adjusted_[static_cast<size_t>(best)])) best = t;
+  }
+  if (best < 0) fail(ErrorCode::kInvalidArgument, "sampling: every token has a -inf logit");
+  max_logit_ = adjusted_[static_cast<size_t>(best)];
+
+  // Stage 3 is computed lazily by compute_logprobs(), from adjusted_.
+  logprobs_ready_ = false;
+
+  const double u = rng_.uniform();
+  last_token_ = params_.temperature <= 0.0f ? best : sample_stochastic(u);
+  return last_token_;
+}
+
+int32_t Sampler::sample_stochastic(double u) {
+  CandidateList& c = candidates_;
+  c.clear();
+  const double temperature = params_.temperature;
+  const double max_logit = max_logit_;
+  const auto weight = [&](float l) {
+    return std::exp((static_cast<double>(l) - max_logit) / temperature);
+  };
+
+  // Steps 5, 6 and 8 (min-p needs no ranking, and shrinks what step 7 ranks; both keep a prefix).
+  const double min_p = params_.min_p;
+  double z = 0.0;       // stage 6's Z
+  double z_kept = 0.0;  // weight left after stage 8
+  const size_t k = static_cast<size_t>(params_.top_k);
+  if (k > 0 && k < static_cast<size_t>(vocab_size_)) {
+    // One pass keeping the k best in a heap whose front is the worst kept; weights after the
+    // selection so only k exps. Z then adds in rank order.
+    std::vector<Candidate>& heap = c.items();
+    for (int32_t t = 0; t < vocab_size_; ++t) {
+      const Candidate cand{adjusted_[static_cast<size_t>(t)], t, 0.0};
+      if (cand.logit == kNegInf) continue;
+      if (heap.size() < k) {
+        heap.push_back(cand);
+        std::push_heap(heap.begin(), heap.end(), ranks_before);
+      } else if (ranks_before(cand, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), ranks_before);
+        heap.back() = cand;
+        std::push_heap(heap.begin(), heap.end(), ranks_before);
+      }
+    }
+    c.keep_best(heap.size());  // sorts them
+    for (Candidate& cand : c.items()) z += (cand.weight = weight(cand.logit));
+    c.drop_light(min_p);
+    for (const Candidate& cand : c.items()) z_kept += cand.weight;
+  } else {
+    // One pass in id order, for Z and the survivors of min-p alike.
+    for (int32_t t = 0; t < vocab_size_; ++t) {
+      const float l = adjusted_[static_cast<size_t>(t)];
+      if (l == kNegInf) continue;
+      const double w = weight(l);
+      z += w;
+      if (w == 0.0 || w < min_p) continue;
+      c.push_back({l, t, w});
+      z_kept += w;
+    }
+  }
+
+  // Stage 7: top-p, threshold against the pre-min-p Z as the definition says.
+  if (params_.top_p < 1.0f) {
+    double mass = 0.0;
+    const size_t n = c.prefix_reaching(static_cast<double>(params_.top_p) * z, false, &mass);
+    if (n < c.size()) {
+      c.truncate(n);
+      z_kept = mass;
+    }
+  }
+
+  // Stage 9: inverse CDF in rank order.
+  double unused = 0.0;
+  const size_t n = c.prefix_reaching(u * z_kept, true, &unused);
+  return c.items()[n - 1].token;
+}
+
+void Sampler::compute_logprobs() const {
+  logprobs_ready_ = true;
+  top_logprobs_.clear();
+  if (last_token_ < 0) return;
+  double sum = 0.0;
+  const double max_logit = max_logit_;
+  for (const float l : adjusted_) sum += std::exp(static_cast<double>(l) - max_logit);
+  const double lse = max_logit + std::log(sum);
+  const auto logprob = [&](float l) { return static_cast<float>(static_cast<double>(l) - lse); };
+  last_logprob_ = logprob(adjusted_[static_cast<size_t>(last_token_)]);
+
+  // Best top_logprobs by rank; a sorted insert suffices for n <= 20.
+  const size_t n = static_cast<size_t>(params_.top_logprobs);
+  if (n == 0) return;
+  std::vector<TokenLogprob>& top = top_logprobs_;  // holds logits until the end
+  for (int32_t t = 0; t < vocab_size_; ++t) {
+    const float l = adjusted_[static_cast<size_t>(t)];
+    if (l == kNegInf || (top.size() == n && !(l > top.back().logprob))) continue;
+    if (top.size() == n) top.pop_back();
+    size_t at = top.size();
+    while (at > 0 && l > top[at - 1].logprob) --at;  // strict: equal logits keep lower id first
+    top.insert(top.begin() + static_cast<ptrdiff_t>(at), {t, l});
+  }
+  for (TokenLogprob& e : top) e.logprob = logprob(e.logprob);
+}
+
+const std::vector<TokenLogprob>& Sampler::last_top_logprobs() const {
+  if (!logprobs_ready_) compute_logprobs();
+  return top_logprobs_;
+}
+
+float Sampler::last_logprob() const {
+  if (!logprobs_ready_) compute_logprobs();
+  return last_logprob_;
+}
+
+}  // namespace hearth
