@@ -4,12 +4,14 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/gguf/gguf_file.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/util/error.h"
 
 namespace hearth::tok_test {
 
@@ -30,7 +32,33 @@ inline Tokenizer load_tokenizer_file(const std::string& path) {
   return Tokenizer::from_gguf(f);
 }
 
-inline Tokenizer load_vocab(const std::string& name) { return load_tokenizer_file(vocab_path(name)); }
+// Cached: vocab files take tens of milliseconds to load and Tokenizer copies share their data.
+inline Tokenizer load_vocab(const std::string& name) {
+  static std::map<std::string, Tokenizer> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, load_tokenizer_file(vocab_path(name))).first;
+  return it->second;
+}
+
+// Strict UTF-8 check (no overlongs, surrogates or code points past U+10FFFF).
+inline bool is_valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    int len = b < 0x80 ? 1 : (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3 : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    uint32_t cp = len == 1 ? b : b & (0x7F >> len);
+    for (int k = 1; k < len; ++k) {
+      const unsigned char c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
 
 struct Vector {
   std::string text;
