@@ -1,0 +1,41 @@
+// A loaded model: the parsed GGUF file, its config, bound weights and forward graph. Immutable after
+// load, so several sequences (and backends) can share it. The bytes passed to load() must outlive it
+// (the CLI maps the file; the browser streams weights to the GPU and passes only the header).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "core/gguf/gguf_file.h"
+#include "core/model/graph.h"
+#include "core/model/model_config.h"
+#include "core/model/model_weights.h"
+
+namespace hearth {
+
+struct ModelOptions {
+  int32_t n_ctx = 0;  // context size of the run; 0 = min(trained context, 4096)
+};
+
+class Model {
+ public:
+  static std::unique_ptr<Model> load(std::span<const uint8_t> bytes, const ModelOptions& options = {});
+
+  const GgufFile& file() const { return file_; }
+  const ModelConfig& config() const { return config_; }
+  const ModelWeights& weights() const { return weights_; }
+  const Graph& graph() const { return graph_; }
+  int32_t n_ctx() const { return n_ctx_; }
+  uint64_t weight_bytes() const;  // bytes of all tensors (what a decode step reads, about)
+
+ private:
+  Model() = default;
+  GgufFile file_;
+  ModelConfig config_;
+  ModelWeights weights_;
+  Graph graph_;
+  int32_t n_ctx_ = 0;
+};
+
+}  // namespace hearth
