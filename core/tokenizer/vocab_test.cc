@@ -101,6 +101,25 @@ TEST(Vocab, SmallBpeWorks) {
   EXPECT_FALSE(t.add_bos());
 }
 
+TEST(Vocab, Llama3IgnoresMergesForWholeVocabWords) {
+  // "abc" is a token but no merge builds it: llama-bpe takes the whole pre-token, gpt-2 cannot.
+  GgufWriter w = bpe_writer();
+  std::vector<std::string> tokens;
+  for (int c = '!'; c <= '~'; ++c) tokens.push_back(std::string(1, static_cast<char>(c)));
+  tokens.push_back("ab");
+  tokens.push_back("abc");
+  w.set_string_array("tokenizer.ggml.tokens", tokens);
+  w.set_u32("tokenizer.ggml.bos_token_id", 0);
+  w.set_u32("tokenizer.ggml.eos_token_id", 1);
+  const Tokenizer gpt2 = build(w);
+  EXPECT_EQ(gpt2.encode("abc", false, false), (Ids{gpt2.token_id("ab"), gpt2.token_id("c")}));
+  w.set_string("tokenizer.ggml.pre", "llama-bpe");
+  const Tokenizer llama3 = build(w);
+  EXPECT_EQ(llama3.encode("abc", false, false), (Ids{llama3.token_id("abc")}));
+  EXPECT_TRUE(llama3.add_bos());  // llama3-style pre-tokenizers default to adding BOS
+  EXPECT_EQ(llama3.encode("abc", true, false), (Ids{0, llama3.token_id("abc")}));
+}
+
 TEST(VocabErrors, UnknownModel) {
   GgufWriter w = spm_writer();
   w.set_string("tokenizer.ggml.model", "rwkv-world");
