@@ -128,7 +128,7 @@ TEST(VecDot, HandWorkedQ4_0) {
 
 TEST(VecDot, PathsAreAsBuilt) {
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
-  for (GgmlType t : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_K,
+  for (GgmlType t : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K,
                      GgmlType::Q6_K})
     EXPECT_STREQ(vec_dot_path(t), "avx2") << ggml_type_name(t);
   EXPECT_STREQ(vec_dot_path(GgmlType::Q3_K), "avx2-dequant");
