@@ -1,5 +1,6 @@
-// AVX2+FMA kernels for vec_dot. Weights are unpacked to int8 lanes, widened to int32, converted to
-// f32 and multiplied into the f32 activations with FMA; each block's sum is scaled once. Several
+// AVX2+FMA kernels for vec_dot. Quant bytes are widened straight from memory to int32 lanes
+// (vpmovzxbd/vpmovsxbd), unpacked there with and/shift, converted to f32 and FMA'd into the f32
+// activations; each block's (or group's) sum is scaled once. Several
 // independent accumulators hide FMA latency. Types without a hand-written kernel dequantize a
 // 256-element chunk into L1 and use the f32 dot.
 #include "core/tensor/vec_dot_simd.h"
@@ -24,20 +25,6 @@ inline float hsum(__m256 v) {
 }
 
 inline float half(uint16_t h) { return _cvtsh_ss(h); }
-
-// The low 8 signed bytes of v as 8 floats.
-inline __m256 i8x8_to_ps(__m128i v) { return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(v)); }
-
-// sum over 16 int8 lanes q[k] * x[k], as a vector of 8 partial sums.
-inline __m256 dot16(__m128i q, const float* x) {
-  __m256 s = _mm256_mul_ps(i8x8_to_ps(q), _mm256_loadu_ps(x));
-  return _mm256_fmadd_ps(i8x8_to_ps(_mm_unpackhi_epi64(q, q)), _mm256_loadu_ps(x + 8), s);
-}
-
-// sum over 32 int8 lanes q[k] * x[k].
-inline __m256 dot32(__m256i q, const float* x) {
-  return _mm256_add_ps(dot16(_mm256_castsi256_si128(q), x), dot16(_mm256_extracti128_si256(q, 1), x + 16));
-}
 
 inline __m256 sum32(const float* x) {
   return _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)),
