@@ -3,6 +3,11 @@
 #include "core/tokenizer/vocab.h"
 
 namespace hearth::tok {
+namespace {
+
+bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+}  // namespace
 
 std::vector<Fragment> split_specials(const Vocab& v, std::string_view text, bool parse_special) {
   std::vector<Fragment> frags;
@@ -24,9 +29,16 @@ std::vector<Fragment> split_specials(const Vocab& v, std::string_view text, bool
         const size_t hit = text.substr(0, end).find(tok, pos);
         if (hit == std::string_view::npos) break;
         found = true;
-        if (hit > pos) next.push_back({-1, pos, hit - pos});
+        size_t left_end = hit;
+        if (v.has_attr(id, kAttrLstrip)) {
+          while (left_end > pos && ascii_space(text[left_end - 1])) --left_end;
+        }
+        if (left_end > pos) next.push_back({-1, pos, left_end - pos});
         next.push_back({id, hit, tok.size()});
         pos = hit + tok.size();
+        if (v.has_attr(id, kAttrRstrip)) {
+          while (pos < end && ascii_space(text[pos])) ++pos;
+        }
       }
       if (pos < end) next.push_back({-1, pos, end - pos});
     }

@@ -1,6 +1,7 @@
 #include "core/tokenizer/vocab.h"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 
 #include "core/gguf/gguf_file.h"
@@ -97,6 +98,19 @@ void detect_end_tokens(Vocab& v) {
   }
 }
 
+// Per-model attribute fixes llama.cpp keys on general.name (they are missing from GGUF files):
+// Phi-3's special tokens swallow the whitespace after them, except <unk>, <s> and <|endoftext|>.
+void apply_name_fixes(const GgufFile& f, Vocab& v) {
+  std::string name = f.get_string_or("general.name", "");
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name.find("phi-3") == std::string::npos && name.find("phi3") == std::string::npos) return;
+  for (int32_t id : v.special_by_len) v.attr[id] |= kAttrRstrip;
+  if (int32_t id = v.find("</s>"); id >= 0) v.attr[id] |= kAttrRstrip;
+  for (const char* t : {"<unk>", "<s>", "<|endoftext|>"}) {
+    if (int32_t id = v.find(t); id >= 0) v.attr[id] &= static_cast<uint16_t>(~kAttrRstrip);
+  }
+}
+
 }  // namespace
 
 Vocab load_vocab(const GgufFile& f) {
@@ -186,6 +200,7 @@ Vocab load_vocab(const GgufFile& f) {
   }
   std::stable_sort(v.special_by_len.begin(), v.special_by_len.end(),
                    [&](int32_t a, int32_t b) { return v.text[a].size() > v.text[b].size(); });
+  apply_name_fixes(f, v);
   return v;
 }
 

@@ -27,6 +27,8 @@ enum TokenAttr : uint16_t {
   kAttrControl = 1 << 3,
   kAttrUserDefined = 1 << 4,
   kAttrByte = 1 << 5,
+  kAttrLstrip = 1 << 6,  // when split out as a special token, eat whitespace on its left
+  kAttrRstrip = 1 << 7,  // ... on its right
 };
 
 enum class VocabType { kSpm, kBpe, kWpm };
