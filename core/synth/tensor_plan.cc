@@ -1,0 +1,123 @@
+#include "core/synth/tensor_plan.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/synth/rope_factors.h"
+#include "core/util/error.h"
+
+namespace hearth::synth {
+namespace {
+
+// Which optional tensors an architecture has.
+struct ArchLayout {
+  const char* arch;
+  bool qkv_bias;    // attn_q/k/v.bias
+  bool qk_norm;     // attn_q_norm, attn_k_norm
+  bool fused;       // attn_qkv and the gate-up ffn_up
+  bool post_norms;  // post_attention_norm, post_ffw_norm
+  bool gemma_embed; // embeddings scaled by √d at run time, so stored smaller
+};
+constexpr ArchLayout kLayouts[] = {
+    {"llama", false, false, false, false, false}, {"qwen2", true, false, false, false, false},
+    {"qwen3", false, true, false, false, false},  {"phi3", false, false, true, false, false},
+    {"gemma2", false, false, false, true, true},  {"gemma3", false, true, false, true, true},
+};
+
+const ArchLayout& layout_of(const char* arch) {
+  for (const ArchLayout& l : kLayouts) {
+    if (std::strcmp(l.arch, arch) == 0) return l;
+  }
+  fail(ErrorCode::kInternal, std::string("no tensor layout for architecture ") + arch);
+}
+
+// Scales that keep activations O(1): matrices N(0, 1/in) so W·x has unit variance for unit x;
+// norm weights near 1; small biases.
+constexpr float kNormNoise = 0.1f;
+constexpr float kBiasScale = 0.1f;
+
+class Planner {
+ public:
+  explicit Planner(std::vector<TensorPlan>& out) : out_(out) {}
+  void matrix(const std::string& name, uint64_t in, uint64_t out, TensorRole role, uint32_t layer) {
+    out_.push_back({name, {in, out}, role, layer, 1.0f / std::sqrt(static_cast<float>(in)), 0.0f, {}});
+  }
+  void norm(const std::string& name, uint64_t n, uint32_t layer = 0) {
+    out_.push_back({name, {n}, TensorRole::kVector, layer, kNormNoise, 1.0f, {}});
+  }
+  void bias(const std::string& name, uint64_t n, uint32_t layer) {
+    out_.push_back({name, {n}, TensorRole::kVector, layer, kBiasScale, 0.0f, {}});
+  }
+  void values(const std::string& name, std::vector<float> v) {
+    const uint64_t n = v.size();
+    out_.push_back({name, {n}, TensorRole::kVector, 0, 0.0f, 0.0f, std::move(v)});
+  }
+
+ private:
+  std::vector<TensorPlan>& out_;
+};
+
+}  // namespace
+
+uint64_t TensorPlan::n_rows() const {
+  uint64_t n = 1;
+  for (size_t i = 1; i < dims.size(); ++i) n *= dims[i];
+  return n;
+}
+
+std::vector<TensorPlan> plan_tensors(const SynthPreset& p) {
+  const ArchLayout& l = layout_of(p.arch);
+  const uint64_t d = p.d, f = p.f, hd = p.head_dim, q_out = p.n_head * hd, kv_out = p.n_head_kv * hd;
+  std::vector<TensorPlan> t;
+  Planner plan(t);
+
+  const float embd_scale = l.gemma_embed ? 1.0f / std::sqrt(static_cast<float>(d)) : 1.0f;
+  t.push_back({"token_embd.weight", {d, p.vocab}, p.tied ? TensorRole::kOutput : TensorRole::kTokenEmbd, 0,
+               embd_scale, 0.0f, {}});
+  if (p.llama3_factor > 0) {
+    plan.values("rope_freqs.weight", llama3_rope_factors(p.head_dim, p.rope_base, p.llama3_factor,
+                                                         p.llama3_original_context));
+  }
+  if (p.original_context > 0) {
+    plan.values("rope_factors_long.weight", phi3_long_factors(p.head_dim));
+    plan.values("rope_factors_short.weight", phi3_short_factors(p.head_dim));
+  }
+
+  for (uint32_t i = 0; i < p.n_layer; ++i) {
+    const std::string b = "blk." + std::to_string(i) + ".";
+    plan.norm(b + "attn_norm.weight", d, i);
+    if (l.fused) {
+      plan.matrix(b + "attn_qkv.weight", d, q_out + 2 * kv_out, TensorRole::kAttnQkv, i);
+    } else {
+      plan.matrix(b + "attn_q.weight", d, q_out, TensorRole::kAttnQ, i);
+      plan.matrix(b + "attn_k.weight", d, kv_out, TensorRole::kAttnK, i);
+      plan.matrix(b + "attn_v.weight", d, kv_out, TensorRole::kAttnV, i);
+    }
+    if (l.qkv_bias) {
+      plan.bias(b + "attn_q.bias", q_out, i);
+      plan.bias(b + "attn_k.bias", kv_out, i);
+      plan.bias(b + "attn_v.bias", kv_out, i);
+    }
+    if (l.qk_norm) {
+      plan.norm(b + "attn_q_norm.weight", hd, i);
+      plan.norm(b + "attn_k_norm.weight", hd, i);
+    }
+    plan.matrix(b + "attn_output.weight", q_out, d, TensorRole::kAttnOutput, i);
+    if (l.post_norms) plan.norm(b + "post_attention_norm.weight", d, i);
+    plan.norm(b + "ffn_norm.weight", d, i);
+    if (l.fused) {
+      plan.matrix(b + "ffn_up.weight", d, 2 * f, TensorRole::kFfnUp, i);
+    } else {
+      plan.matrix(b + "ffn_gate.weight", d, f, TensorRole::kFfnGate, i);
+      plan.matrix(b + "ffn_up.weight", d, f, TensorRole::kFfnUp, i);
+    }
+    plan.matrix(b + "ffn_down.weight", f, d, TensorRole::kFfnDown, i);
+    if (l.post_norms) plan.norm(b + "post_ffw_norm.weight", d, i);
+  }
+
+  plan.norm("output_norm.weight", d);
+  if (!p.tied) plan.matrix("output.weight", d, p.vocab, TensorRole::kOutput, 0);
+  return t;
+}
+
+}  // namespace hearth::synth
