@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <mutex>
 #include <span>
 #include <unordered_set>
 
@@ -254,6 +255,18 @@ SynthVocab build_vocab(const SynthPreset& preset) {
     case TokenizerFamily::kGemma: return build_gemma(preset);
   }
   fail(ErrorCode::kInternal, "unknown tokenizer family");
+}
+
+std::shared_ptr<const SynthVocab> shared_vocab(const SynthPreset& preset) {
+  static std::mutex mutex;
+  static std::string name;
+  static std::shared_ptr<const SynthVocab> last;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!last || name != preset.name) {
+    last = std::make_shared<const SynthVocab>(build_vocab(preset));
+    name = preset.name;
+  }
+  return last;
 }
 
 void write_vocab(const SynthVocab& v, GgufWriter& w) {

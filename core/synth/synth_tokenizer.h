@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct SynthVocab {
 // Deterministic: depends on the preset only (not the weight seed), so every file of a preset
 // tokenizes alike.
 SynthVocab build_vocab(const SynthPreset& preset);
+
+// build_vocab through a one-entry cache: generating many files of one preset builds it once.
+std::shared_ptr<const SynthVocab> shared_vocab(const SynthPreset& preset);
 
 void write_vocab(const SynthVocab& vocab, GgufWriter& writer);
 

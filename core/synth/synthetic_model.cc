@@ -64,7 +64,7 @@ Prepared prepare(const SynthOptions& opts) {
   const synth::WeightRecipe& r = synth::find_recipe(opts.type);
   Prepared out;
   write_metadata(p, r, opts.seed, out.writer);
-  synth::write_vocab(synth::build_vocab(p), out.writer);
+  synth::write_vocab(*synth::shared_vocab(p), out.writer);
   out.plans = synth::plan_tensors(p);
   for (const TensorPlan& t : out.plans) {
     const GgmlType type = synth::tensor_type(r, t.role, t.layer, p.n_layer, t.row_length());
