@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 
@@ -57,7 +58,8 @@ TEST(ReferenceModel, Stories260KGreedyContinuation) {
 }
 
 // Every tiny preset: finite logits with spread; causal (a row depends only on its prefix);
-// quantized weights move the logits only a little.
+// quantized weights move the logits only a little (q8_0's ~0.5% weight error, summed over the
+// matrices a token passes through, gives ~1-2% of the logits' spread).
 TEST(ReferenceModel, TinyPresetsRunAndAreCausal) {
   const std::vector<int32_t> tokens = {1, 17, 300, 42, 7, 99, 256, 5, 400, 3};
   for (const std::string& preset : synth_preset_names()) {
@@ -81,9 +83,14 @@ TEST(ReferenceModel, TinyPresetsRunAndAreCausal) {
 
     const std::vector<uint8_t> q8 = generate(preset, "q8_0");
     const std::vector<double> lq = reference_logits(GgufFile::parse(q8), tokens, 64);
-    double err = 0;
-    for (size_t i = 0; i < full.size(); ++i) err = std::max(err, std::abs(lq[i] - full[i]));
-    EXPECT_LT(err, 0.1 * sd) << "q8_0 moved a logit by " << err;
+    double max_err = 0, mean_err = 0;
+    for (size_t i = 0; i < full.size(); ++i) {
+      max_err = std::max(max_err, std::abs(lq[i] - full[i]));
+      mean_err += std::abs(lq[i] - full[i]) / full.size();
+    }
+    EXPECT_LT(mean_err, 0.035 * sd) << "q8_0 moved logits by " << mean_err << " on average";
+    EXPECT_LT(max_err, 0.2 * sd) << "q8_0 moved a logit by " << max_err;
+    std::printf("%s: logit sd %.3f, q8_0 mean |err| %.4f max %.4f\n", preset.c_str(), sd, mean_err, max_err);
   }
 }
 

@@ -35,6 +35,8 @@ const ArchLayout& layout_of(const char* arch) {
 // norm weights near 1; small biases.
 constexpr float kNormNoise = 0.1f;
 constexpr float kBiasScale = 0.1f;
+constexpr float kLogitSpread = 3.0f;
+constexpr float kGemmaRowNorm = 0.25f;
 
 class Planner {
  public:
@@ -71,9 +73,16 @@ std::vector<TensorPlan> plan_tensors(const SynthPreset& p) {
   std::vector<TensorPlan> t;
   Planner plan(t);
 
-  const float embd_scale = l.gemma_embed ? 1.0f / std::sqrt(static_cast<float>(d)) : 1.0f;
+  // Untied embedding rows: N(0, 1) elements, as trained models roughly have. A tied embedding is also the output
+  // projection, where each token's own row meets the residual it started: N(0, 1) rows would make
+  // that logit (|e|² ≈ d) tower over the rest and the model only repeat its input. So tied rows get
+  // norm 1, and gemma's (scaled by √d at run time, which brings the self-term back) norm 1/4; the
+  // output norm's gain then sets the logits' spread.
+  const float sqrt_d = std::sqrt(static_cast<float>(d));
+  const float row_norm = l.gemma_embed ? kGemmaRowNorm : p.tied ? 1.0f : sqrt_d;
+  const float out_row_norm = p.tied ? row_norm : 1.0f;
   t.push_back({"token_embd.weight", {d, p.vocab}, p.tied ? TensorRole::kOutput : TensorRole::kTokenEmbd, 0,
-               embd_scale, 0.0f, {}});
+               row_norm / sqrt_d, 0.0f, {}});
   if (p.llama3_factor > 0) {
     plan.values("rope_freqs.weight", llama3_rope_factors(p.head_dim, p.rope_base, p.llama3_factor,
                                                          p.llama3_original_context));
@@ -115,7 +124,10 @@ std::vector<TensorPlan> plan_tensors(const SynthPreset& p) {
     if (l.post_norms) plan.norm(b + "post_ffw_norm.weight", d, i);
   }
 
-  plan.norm("output_norm.weight", d);
+  // Logits then have a standard deviation of about kLogitSpread: top tokens at a few to tens of
+  // percent, as in trained models, rather than a flat or a one-hot distribution.
+  const float gain = kLogitSpread / out_row_norm;
+  t.push_back({"output_norm.weight", {d}, TensorRole::kVector, 0, kNormNoise * gain, gain, {}});
   if (!p.tied) plan.matrix("output.weight", d, p.vocab, TensorRole::kOutput, 0);
   return t;
 }
