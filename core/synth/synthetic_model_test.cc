@@ -47,7 +47,9 @@ TEST(SyntheticModel, TinyPresetsInEveryTypeParse) {
       EXPECT_EQ(embd.dims, (std::vector<uint64_t>{p.d, p.vocab}));
       EXPECT_EQ(f.find_tensor("output.weight") == nullptr, p.tied);
       for (const GgufTensor& t : f.tensors()) {
-        if (t.dims.size() == 1) EXPECT_EQ(t.type(), GgmlType::F32) << t.name;
+        if (t.dims.size() == 1) {
+          EXPECT_EQ(t.type(), GgmlType::F32) << t.name;
+        }
         std::vector<float> row(t.row_length());
         dequantize_row(t.type(), t.data, row.data(), static_cast<int64_t>(row.size()));
         for (float x : row) ASSERT_TRUE(std::isfinite(x)) << t.name;
