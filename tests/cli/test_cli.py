@@ -1,0 +1,175 @@
+"""End-to-end tests of build/bin/hearth, run as a user would run it (ctest runs this file)."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HEARTH = os.environ.get("HEARTH_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin/hearth"))
+SHARED = os.environ.get("HEARTH_SHARED_DIR", os.path.join(os.path.dirname(__file__), "../../../shared"))
+STORIES = os.path.join(SHARED, "models/stories260K.gguf")
+KNOWN = (" was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. "
+         "She wanted to play with it, but she didn't want to play with")
+
+
+def hearth(*args, stdin=b""):
+    return subprocess.run([HEARTH, *args], input=stdin, capture_output=True, timeout=600)
+
+
+def gguf_bytes(metadata):
+    """A GGUF v3 file with string/uint32 metadata and no tensors."""
+    out = bytearray(struct.pack("<IIQQ", 0x46554747, 3, 0, len(metadata)))
+    for key, value in metadata:
+        kb = key.encode()
+        out += struct.pack("<Q", len(kb)) + kb
+        if isinstance(value, str):
+            vb = value.encode()
+            out += struct.pack("<IQ", 8, len(vb)) + vb
+        else:
+            out += struct.pack("<II", 4, value)
+    return bytes(out)
+
+
+class RunTest(unittest.TestCase):
+    def test_stories_known_greedy_continuation(self):
+        r = hearth("run", "--model", STORIES, "--prompt", "Zoo", "-n", "57", "--temp", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), KNOWN)
+        self.assertIn(b"tok/s", r.stderr)
+
+    def test_seeded_sampling_is_reproducible(self):
+        a = hearth("run", "--model", STORIES, "--prompt", "Once", "-n", "30", "--temp", "1.0", "--seed", "7")
+        b = hearth("run", "--model", STORIES, "--prompt", "Once", "-n", "30", "--temp", "1.0", "--seed", "7")
+        c = hearth("run", "--model", STORIES, "--prompt", "Once", "-n", "30", "--temp", "1.0", "--seed", "8",
+                   "--top-k", "0", "--top-p", "1", "--min-p", "0")
+        self.assertEqual(a.returncode, 0, a.stderr)
+        self.assertEqual(a.stdout, b.stdout)
+        self.assertNotEqual(a.stdout, c.stdout)
+
+    def test_top_k_one_is_greedy(self):
+        r = hearth("run", "--model", STORIES, "--prompt", "Zoo", "-n", "57", "--temp", "1.5", "--top-k", "1", "--seed", "3")
+        self.assertEqual(r.stdout.decode(), KNOWN)
+
+
+class TokenizeTest(unittest.TestCase):
+    def test_vectors_through_the_cli(self):
+        tokdir = os.path.join(SHARED, "tokenizers")
+        checked = 0
+        for name in sorted(os.listdir(tokdir)):
+            if not name.endswith(".gguf.inp"):
+                continue
+            vocab = os.path.join(tokdir, name[:-4])
+            with open(os.path.join(tokdir, name), encoding="utf-8") as f:
+                inputs = f.read().split("\n__ggml_vocab_test__\n")
+            with open(os.path.join(tokdir, name[:-4] + ".out"), encoding="utf-8") as f:
+                outputs = f.read().split("\n")
+            inputs[0] = inputs[0].split("__ggml_vocab_test__\n", 1)[-1] if inputs[0].startswith("__ggml") else inputs[0]
+            for text, want in list(zip(inputs, outputs))[:12]:  # the full sets run in test_tokenizer
+                r = hearth("tokenize", "--model", vocab, stdin=text.encode())
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stdout.decode().strip(), want.strip(), f"{name}: {text!r}")
+                checked += 1
+        self.assertGreater(checked, 50)
+
+    def test_special_flags_and_round_trip(self):
+        plain = hearth("tokenize", "--model", STORIES, stdin=b"Zoo")
+        self.assertEqual(plain.stdout.decode().split(), ["410", "469", "347"])
+        bos = hearth("tokenize", "--model", STORIES, "--add-special", stdin=b"Zoo")
+        self.assertEqual(bos.stdout.decode().split(), ["1", "410", "469", "347"])
+        text = "Lily saw a big red ball."
+        ids = hearth("tokenize", "--model", STORIES, stdin=text.encode()).stdout
+        back = hearth("detokenize", "--model", STORIES, stdin=ids)
+        self.assertEqual(back.returncode, 0, back.stderr)
+        self.assertEqual(back.stdout.decode(), text)
+
+
+class InfoAndLogitsTest(unittest.TestCase):
+    def test_info(self):
+        r = hearth("info", "--model", STORIES)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn("architecture: llama", out)
+        self.assertIn("layers: 5, embedding: 64", out)
+        self.assertIn("vocab: 512", out)
+        self.assertIn("tokenizer: llama", out)
+
+    def test_logits_json_and_raw_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            raw = os.path.join(d, "logits.f32")
+            r = hearth("logits", "--model", STORIES, "--prompt", "Zoo", "--top", "3", "--out", raw)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+            self.assertEqual([l["pos"] for l in lines], [0, 1, 2, 3])
+            self.assertEqual([l["token"] for l in lines], [1, 410, 469, 347])
+            self.assertEqual(len(lines[0]["top"]), 3)
+            with open(raw, "rb") as f:
+                data = f.read()
+            self.assertEqual(len(data), 4 * 512 * 4)
+            last = struct.unpack("<512f", data[3 * 2048:])
+            best = max(range(512), key=lambda i: last[i])
+            self.assertEqual(lines[3]["top"][0][0], best)
+            self.assertAlmostEqual(lines[3]["top"][0][1], last[best], places=4)
+            # the greedy continuation's first token (" was") is the last position's best
+            first = hearth("tokenize", "--model", STORIES, stdin=b" was").stdout.decode().split()
+            self.assertIn(str(best), first)
+
+
+class ErrorTest(unittest.TestCase):
+    def assert_fails(self, r, code, fragment):
+        self.assertEqual(r.returncode, code, r.stderr)
+        self.assertIn(fragment, r.stderr.decode())
+
+    def test_missing_file(self):
+        self.assert_fails(hearth("info", "--model", "/nonexistent.gguf"), 1, "cannot open")
+
+    def test_truncated_and_garbage_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            cut = os.path.join(d, "cut.gguf")
+            with open(STORIES, "rb") as f, open(cut, "wb") as out:
+                out.write(f.read(50000))
+            self.assert_fails(hearth("run", "--model", cut, "--prompt", "x"), 1, "truncated")
+            junk = os.path.join(d, "junk.gguf")
+            with open(junk, "wb") as out:
+                out.write(b"hello world, not a model" * 10)
+            self.assert_fails(hearth("info", "--model", junk), 1, "not a GGUF file")
+
+    def test_unsupported_architecture(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "mamba.gguf")
+            with open(p, "wb") as out:
+                out.write(gguf_bytes([("general.architecture", "mamba")]))
+            self.assert_fails(hearth("info", "--model", p), 1, "architecture 'mamba' is not supported")
+
+    def test_bad_flags(self):
+        self.assert_fails(hearth("run", "--model", STORIES, "--prompt", "x", "--bogus", "1"), 2, "unknown flag")
+        self.assert_fails(hearth("run", "--model", STORIES, "--prompt", "x", "--temp", "hot"), 2, "--temp must be")
+        self.assert_fails(hearth("run", "--model", STORIES), 2, "missing required flag --prompt")
+        self.assert_fails(hearth("frobnicate"), 2, "unknown command")
+        self.assert_fails(hearth("gen", "--arch", "gpt-5", "--type", "q4_0", "-o", "/tmp/x.gguf"), 2, "gpt-5")
+        self.assert_fails(hearth("gen", "--arch", "tiny-llama", "--type", "q9_9", "-o", "/tmp/x.gguf"), 2, "q9_9")
+
+
+class GeneratedModelsTest(unittest.TestCase):
+    def test_every_tiny_preset_generates_runs_and_benches(self):
+        presets = [p for p in hearth("gen", "--list").stdout.decode().split() if p.startswith("tiny-")]
+        self.assertGreaterEqual(len(presets), 6)
+        with tempfile.TemporaryDirectory() as d:
+            for preset in presets:
+                for qtype in ("q8_0", "q4_k_m"):
+                    path = os.path.join(d, f"{preset}-{qtype}.gguf")
+                    g = hearth("gen", "--arch", preset, "--type", qtype, "-o", path)
+                    self.assertEqual(g.returncode, 0, g.stderr)
+                    r = hearth("run", "--model", path, "--prompt", "Hello world", "-n", "8", "--temp", "0", "--ignore-eos")
+                    self.assertEqual(r.returncode, 0, r.stderr)
+                    self.assertIn(b"generated 8 tokens", r.stderr)
+            b = hearth("bench", "--model", path, "-p", "16", "-n", "4", "--json")
+            self.assertEqual(b.returncode, 0, b.stderr)
+            stats = json.loads(b.stdout)
+            self.assertGreater(stats["prefill_tok_s"], 0)
+            self.assertGreater(stats["decode_tok_s"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
