@@ -24,4 +24,13 @@ uint64_t Model::weight_bytes() const {
   return total;
 }
 
+uint64_t Model::decode_bytes_per_token() const {
+  uint64_t total = weight_bytes();
+  if (weights_.output != weights_.token_embd) {
+    const GgufTensor& e = *weights_.token_embd;
+    total -= e.n_bytes - e.n_bytes / e.dims[1];
+  }
+  return total;
+}
+
 }  // namespace hearth

@@ -27,7 +27,10 @@ class Model {
   const ModelWeights& weights() const { return weights_; }
   const Graph& graph() const { return graph_; }
   int32_t n_ctx() const { return n_ctx_; }
-  uint64_t weight_bytes() const;  // bytes of all tensors (what a decode step reads, about)
+  uint64_t weight_bytes() const;  // bytes of all tensors in the file
+  // Weight bytes one decode step reads: every tensor, except that an untied embedding table is read
+  // one row at a time.
+  uint64_t decode_bytes_per_token() const;
 
  private:
   Model() = default;
