@@ -1,5 +1,5 @@
 // Internal: the SIMD implementation of vec_dot chosen at compile time. Exactly one of
-// vec_dot_avx2.cc (x86 AVX2+FMA) or, later, vec_dot_wasm.cc (WASM SIMD128) defines these; each is
+// vec_dot_avx2.cc (x86 AVX2+FMA) or vec_dot_wasm.cc (WASM SIMD128, -msimd128) defines these; each is
 // compiled empty on other targets, and vec_dot.cc falls back to the scalar path when none applies.
 #pragma once
 
@@ -9,6 +9,9 @@
 
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #define HEARTH_VEC_DOT_AVX2 1
+#define HEARTH_VEC_DOT_SIMD 1
+#elif defined(__wasm_simd128__)
+#define HEARTH_VEC_DOT_WASM 1
 #define HEARTH_VEC_DOT_SIMD 1
 #endif
 

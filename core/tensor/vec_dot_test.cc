@@ -132,6 +132,11 @@ TEST(VecDot, PathsAreAsBuilt) {
                      GgmlType::Q6_K})
     EXPECT_STREQ(vec_dot_path(t), "avx2") << ggml_type_name(t);
   EXPECT_STREQ(vec_dot_path(GgmlType::Q3_K), "avx2-dequant");
+#elif defined(__wasm_simd128__)
+  for (GgmlType t : {GgmlType::F32, GgmlType::F16, GgmlType::BF16, GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K,
+                     GgmlType::Q6_K})
+    EXPECT_STREQ(vec_dot_path(t), "simd128") << ggml_type_name(t);
+  EXPECT_STREQ(vec_dot_path(GgmlType::Q3_K), "simd128-dequant");
 #else
   EXPECT_STREQ(vec_dot_path(GgmlType::Q4_0), "scalar");
 #endif
