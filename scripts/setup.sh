@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libgtest-dev                               # unit tests
   clang libclang-rt-14-dev                   # libFuzzer for the GGUF parser fuzzer
   python3                                    # CLI tests
+  python3-jinja2                             # chat-template reference renders
   emscripten googletest nodejs               # wasm unit tests (scripts/wasm_test.sh)
 )
 

@@ -1,0 +1,186 @@
+// Expression evaluation: names, literals, operators with Python semantics, attribute and item
+// access, calls, filters and tests.
+#include <cmath>
+
+#include "core/chat/renderer.h"
+#include "core/chat/runtime.h"
+
+namespace hearth::chat {
+
+const Value* Scope::lookup(const std::string& name) const {
+  for (const Scope* s = this; s; s = s->parent.get())
+    if (const Value* v = s->vars.find(name)) return v;
+  return nullptr;
+}
+
+static std::string operand_types(const std::string& op, const Value& a, const Value& b) {
+  return "unsupported operand type(s) for " + op + ": '" + a.type_name() + "' and '" + b.type_name() + "'";
+}
+
+static void check_defined(const Value& v) {
+  if (v.is_undefined()) runtime_error(v.undefined_hint().empty() ? "undefined value used" : v.undefined_hint());
+}
+
+static bool numeric(const Value& v) { return v.is_number() || v.is_bool(); }
+static int64_t as_i(const Value& v) { return v.is_bool() ? int64_t(v.as_bool()) : v.as_int(); }
+
+static Value repeat(const Value& seq, int64_t n) {
+  if (seq.is_string()) {
+    std::string out;
+    for (int64_t i = 0; i < n; ++i) out += seq.as_string();
+    return Value(out);
+  }
+  Array out;
+  for (int64_t i = 0; i < n; ++i) out.insert(out.end(), seq.as_array().begin(), seq.as_array().end());
+  return Value(std::move(out));
+}
+
+Value binary_op(const std::string& op, const Value& a, const Value& b) {
+  if (op == "~") return Value(a.str() + b.str());
+  if (op == "==") return Value(a == b);
+  if (op == "!=") return Value(a != b);
+  if (op == "<") return Value(less_than(a, b));
+  if (op == ">") return Value(less_than(b, a));
+  if (op == "<=") return Value(!less_than(b, a));
+  if (op == ">=") return Value(!less_than(a, b));
+  if (op == "in" || op == "notin") {
+    bool found = false;
+    if (b.is_string()) {
+      if (!a.is_string()) runtime_error("'in <string>' requires string as left operand, not " + a.type_name());
+      found = b.as_string().find(a.as_string()) != std::string::npos;
+    } else if (b.is_object()) {
+      found = a.is_string() && b.as_object().find(a.as_string()) != nullptr;
+    } else {
+      for (const Value& x : iterate(b))
+        if (x == a) {
+          found = true;
+          break;
+        }
+    }
+    return Value(op == "in" ? found : !found);
+  }
+  check_defined(a);
+  check_defined(b);
+  bool both_num = numeric(a) && numeric(b);
+  bool any_float = a.is_float() || b.is_float();
+  if (op == "+") {
+    if (both_num) return any_float ? Value(a.as_double() + b.as_double()) : Value(as_i(a) + as_i(b));
+    if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
+    if (a.is_array() && b.is_array()) {
+      Array out = a.as_array();
+      out.insert(out.end(), b.as_array().begin(), b.as_array().end());
+      return Value(std::move(out));
+    }
+  } else if (op == "-") {
+    if (both_num) return any_float ? Value(a.as_double() - b.as_double()) : Value(as_i(a) - as_i(b));
+  } else if (op == "*") {
+    if (both_num) return any_float ? Value(a.as_double() * b.as_double()) : Value(as_i(a) * as_i(b));
+    if ((a.is_string() || a.is_array()) && (b.is_int() || b.is_bool())) return repeat(a, as_i(b));
+    if ((b.is_string() || b.is_array()) && (a.is_int() || a.is_bool())) return repeat(b, as_i(a));
+  } else if (op == "/") {
+    if (both_num) {
+      if (b.as_double() == 0) runtime_error("division by zero");
+      return Value(a.as_double() / b.as_double());
+    }
+  } else if (op == "//" || op == "%") {
+    if (both_num) {
+      if (b.as_double() == 0) runtime_error(op == "%" ? "integer modulo by zero" : "integer division or modulo by zero");
+      if (any_float) {
+        double x = a.as_double(), y = b.as_double();
+        double q = std::floor(x / y);
+        return op == "//" ? Value(q) : Value(x - q * y);
+      }
+      int64_t x = as_i(a), y = as_i(b);
+      int64_t q = x / y;
+      if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
+      return op == "//" ? Value(q) : Value(x - q * y);
+    }
+  } else if (op == "**") {
+    if (both_num) {
+      if (!any_float && as_i(b) >= 0) {
+        int64_t r = 1, base = as_i(a);
+        for (int64_t i = 0; i < as_i(b); ++i) r *= base;
+        return Value(r);
+      }
+      return Value(std::pow(a.as_double(), b.as_double()));
+    }
+  }
+  runtime_error(operand_types(op, a, b));
+}
+
+CallArgs Renderer::eval_args(const Expr& e, const ScopePtr& scope) {
+  CallArgs args;
+  for (const ExprPtr& a : e.args) args.positional.push_back(eval(*a, scope));
+  for (const auto& [k, v] : e.kwargs) args.keyword.emplace_back(k, eval(*v, scope));
+  return args;
+}
+
+Value Renderer::apply_filter_expr(const Expr& f, const Value& input, const ScopePtr& scope) {
+  Value operand = f.a ? (f.a->kind == Expr::Kind::kFilter ? apply_filter_expr(*f.a, input, scope) : eval(*f.a, scope)) : input;
+  return apply_filter(f.name, operand, eval_args(f, scope));
+}
+
+Value Renderer::eval(const Expr& e, const ScopePtr& scope) {
+  switch (e.kind) {
+    case Expr::Kind::kLiteral: return e.value;
+    case Expr::Kind::kName: {
+      const Value* v = scope->lookup(e.name);
+      return v ? *v : Value::undefined("'" + e.name + "' is undefined");
+    }
+    case Expr::Kind::kList:
+    case Expr::Kind::kTuple: {
+      Array items;
+      for (const ExprPtr& a : e.args) items.push_back(eval(*a, scope));
+      return Value(std::move(items));
+    }
+    case Expr::Kind::kDict: {
+      Object o;
+      for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
+        Value k = eval(*e.args[i], scope);
+        o.set(k.str(), eval(*e.args[i + 1], scope));
+      }
+      return Value(std::move(o));
+    }
+    case Expr::Kind::kAttr: return get_attr(eval(*e.a, scope), e.name);
+    case Expr::Kind::kItem: return get_item(eval(*e.a, scope), eval(*e.b, scope));
+    case Expr::Kind::kSlice: {
+      Value parts[3];
+      for (int i = 0; i < 3; ++i)
+        if (e.args[size_t(i)]) parts[i] = eval(*e.args[size_t(i)], scope);
+      return slice(eval(*e.a, scope), parts[0], parts[1], parts[2]);
+    }
+    case Expr::Kind::kCall: {
+      Value callee = eval(*e.a, scope);
+      return call_value(callee, eval_args(e, scope));
+    }
+    case Expr::Kind::kFilter: return apply_filter_expr(e, Value(), scope);
+    case Expr::Kind::kTest: {
+      Value subject = eval(*e.a, scope);
+      bool r = apply_test(e.name, subject, eval_args(e, scope));
+      return Value(e.negated ? !r : r);
+    }
+    case Expr::Kind::kUnary: {
+      Value v = eval(*e.a, scope);
+      if (e.name == "not") return Value(!v.truthy());
+      check_defined(v);
+      if (!numeric(v)) runtime_error("bad operand type for unary " + e.name + ": '" + v.type_name() + "'");
+      if (e.name == "+") return v.is_bool() ? Value(as_i(v)) : v;
+      return v.is_float() ? Value(-v.as_double()) : Value(-as_i(v));
+    }
+    case Expr::Kind::kBinary: return binary(e, scope);
+    case Expr::Kind::kCond: {
+      if (eval(*e.b, scope).truthy()) return eval(*e.a, scope);
+      return e.c ? eval(*e.c, scope) : Value::undefined("the inline if-expression evaluated to false and no else section was defined");
+    }
+  }
+  return Value();
+}
+
+Value Renderer::binary(const Expr& e, const ScopePtr& scope) {
+  Value a = eval(*e.a, scope);
+  if (e.name == "and") return a.truthy() ? eval(*e.b, scope) : a;
+  if (e.name == "or") return a.truthy() ? a : eval(*e.b, scope);
+  return binary_op(e.name, a, eval(*e.b, scope));
+}
+
+}  // namespace hearth::chat

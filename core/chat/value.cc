@@ -1,0 +1,240 @@
+#include "core/chat/value.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/util/error.h"
+
+namespace hearth::chat {
+
+const Value* Object::find(const std::string& key) const {
+  for (const auto& kv : items_)
+    if (kv.first == key) return &kv.second;
+  return nullptr;
+}
+
+Value* Object::find(const std::string& key) {
+  for (auto& kv : items_)
+    if (kv.first == key) return &kv.second;
+  return nullptr;
+}
+
+void Object::set(const std::string& key, Value v) {
+  if (Value* e = find(key)) {
+    *e = std::move(v);
+  } else {
+    items_.emplace_back(key, std::move(v));
+  }
+}
+
+bool Object::erase(const std::string& key) {
+  for (auto it = items_.begin(); it != items_.end(); ++it)
+    if (it->first == key) {
+      items_.erase(it);
+      return true;
+    }
+  return false;
+}
+
+const Value* CallArgs::kwarg(const std::string& name) const {
+  for (const auto& kv : keyword)
+    if (kv.first == name) return &kv.second;
+  return nullptr;
+}
+
+bool Value::truthy() const {
+  switch (kind()) {
+    case Kind::kUndefined:
+    case Kind::kNull: return false;
+    case Kind::kBool: return as_bool();
+    case Kind::kInt: return as_int() != 0;
+    case Kind::kFloat: return as_double() != 0.0;
+    case Kind::kString: return !as_string().empty();
+    case Kind::kArray: return !as_array().empty();
+    case Kind::kObject: return is_namespace_ || as_object().size() > 0;
+    case Kind::kFunction: return true;
+  }
+  return false;
+}
+
+bool Value::same_object(const Value& o) const {
+  if (kind() != o.kind()) return false;
+  switch (kind()) {
+    case Kind::kArray: return &as_array() == &o.as_array();
+    case Kind::kObject: return &as_object() == &o.as_object();
+    case Kind::kFunction: return &as_function() == &o.as_function();
+    case Kind::kString: return as_string() == o.as_string();
+    default: return *this == o;
+  }
+}
+
+std::string Value::type_name() const {
+  switch (kind()) {
+    case Kind::kUndefined: return "Undefined";
+    case Kind::kNull: return "NoneType";
+    case Kind::kBool: return "bool";
+    case Kind::kInt: return "int";
+    case Kind::kFloat: return "float";
+    case Kind::kString: return "str";
+    case Kind::kArray: return "list";
+    case Kind::kObject: return is_namespace_ ? "Namespace" : "dict";
+    case Kind::kFunction: return "function";
+  }
+  return "?";
+}
+
+std::string format_float(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);
+  bool neg = sci[0] == '-';
+  if (neg) sci.erase(0, 1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (size_t i = 0; i < e; ++i)
+    if (sci[i] != '.') digits += sci[i];
+  int exp = std::stoi(sci.substr(e + 1));
+  std::string out;
+  if (exp < -4 || exp >= 16) {
+    out = digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char eb[16];
+    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
+    out += eb;
+  } else if (exp < 0) {
+    out = "0." + std::string(size_t(-exp - 1), '0') + digits;
+  } else {
+    size_t int_len = size_t(exp) + 1;
+    if (digits.size() <= int_len) {
+      out = digits + std::string(int_len - digits.size(), '0') + ".0";
+    } else {
+      out = digits.substr(0, int_len) + "." + digits.substr(int_len);
+    }
+  }
+  return neg ? "-" + out : out;
+}
+
+static std::string repr_string(const std::string& s) {
+  bool has_single = s.find('\'') != std::string::npos, has_double = s.find('"') != std::string::npos;
+  char q = has_single && !has_double ? '"' : '\'';
+  std::string out(1, q);
+  for (unsigned char c : s) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c == q) out += std::string("\\") + char(q);
+    else if (c < 0x20 || c == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      out += b;
+    } else out += char(c);
+  }
+  return out + q;
+}
+
+std::string Value::repr() const {
+  switch (kind()) {
+    case Kind::kString: return repr_string(as_string());
+    case Kind::kArray: {
+      std::string out = "[";
+      bool first = true;
+      for (const Value& v : as_array()) {
+        if (!first) out += ", ";
+        first = false;
+        out += v.repr();
+      }
+      return out + "]";
+    }
+    case Kind::kObject: {
+      std::string out = is_namespace_ ? "<Namespace {" : "{";
+      bool first = true;
+      for (const auto& [k, v] : as_object().items()) {
+        if (!first) out += ", ";
+        first = false;
+        out += repr_string(k) + ": " + v.repr();
+      }
+      return out + (is_namespace_ ? "}>" : "}");
+    }
+    default: return str();
+  }
+}
+
+std::string Value::str() const {
+  switch (kind()) {
+    case Kind::kUndefined: return "";
+    case Kind::kNull: return "None";
+    case Kind::kBool: return as_bool() ? "True" : "False";
+    case Kind::kInt: return std::to_string(as_int());
+    case Kind::kFloat: return format_float(as_double());
+    case Kind::kString: return as_string();
+    case Kind::kFunction: return "<function>";
+    default: return repr();
+  }
+}
+
+size_t Value::length() const {
+  switch (kind()) {
+    case Kind::kUndefined: return 0;
+    case Kind::kString: {
+      size_t n = 0;  // code points, as Python counts
+      for (unsigned char c : as_string()) n += (c & 0xC0) != 0x80;
+      return n;
+    }
+    case Kind::kArray: return as_array().size();
+    case Kind::kObject: return as_object().size();
+    default: fail(ErrorCode::kInvalidArgument, "object of type '" + type_name() + "' has no len()");
+  }
+}
+
+bool operator==(const Value& a, const Value& b) {
+  using K = Value::Kind;
+  bool a_num = a.is_number() || a.is_bool(), b_num = b.is_number() || b.is_bool();
+  if (a_num && b_num) {
+    if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
+    int64_t x = a.is_bool() ? a.as_bool() : a.as_int(), y = b.is_bool() ? b.as_bool() : b.as_int();
+    return x == y;
+  }
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case K::kUndefined:
+    case K::kNull: return true;
+    case K::kString: return a.as_string() == b.as_string();
+    case K::kArray: return a.as_array() == b.as_array();
+    case K::kObject: {
+      const Object &x = a.as_object(), &y = b.as_object();
+      if (x.size() != y.size()) return false;
+      for (const auto& [k, v] : x.items()) {
+        const Value* w = y.find(k);
+        if (!w || !(*w == v)) return false;
+      }
+      return true;
+    }
+    case K::kFunction: return &a.as_function() == &b.as_function();
+    default: return false;
+  }
+}
+
+bool less_than(const Value& a, const Value& b) {
+  bool a_num = a.is_number() || a.is_bool(), b_num = b.is_number() || b.is_bool();
+  if (a_num && b_num) {
+    if (a.is_float() || b.is_float()) return a.as_double() < b.as_double();
+    int64_t x = a.is_bool() ? a.as_bool() : a.as_int(), y = b.is_bool() ? b.as_bool() : b.as_int();
+    return x < y;
+  }
+  if (a.is_string() && b.is_string()) return a.as_string() < b.as_string();
+  if (a.is_array() && b.is_array()) {
+    const Array &x = a.as_array(), &y = b.as_array();
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      if (less_than(x[i], y[i])) return true;
+      if (less_than(y[i], x[i])) return false;
+    }
+    return x.size() < y.size();
+  }
+  fail(ErrorCode::kInvalidArgument,
+       "'<' not supported between instances of '" + a.type_name() + "' and '" + b.type_name() + "'");
+}
+
+}  // namespace hearth::chat

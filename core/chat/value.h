@@ -1,0 +1,112 @@
+// The value type of the chat-template engine: JSON's kinds (null, bool, int, float, string, array,
+// object with insertion order) plus the two Jinja needs at run time, undefined and callable.
+// Arrays and objects are shared by reference, as in Python: a namespace() or a list seen through two
+// names is one object.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace hearth::chat {
+
+class Value;
+using Array = std::vector<Value>;
+
+// Insertion-ordered string-keyed map (Python dict order). Small: lookups are linear.
+class Object {
+ public:
+  const Value* find(const std::string& key) const;
+  Value* find(const std::string& key);
+  void set(const std::string& key, Value v);  // replaces in place or appends
+  bool erase(const std::string& key);
+  size_t size() const { return items_.size(); }
+  const std::vector<std::pair<std::string, Value>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, Value>> items_;
+};
+
+// Positional and keyword arguments of a call.
+struct CallArgs {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> keyword;
+  const Value* kwarg(const std::string& name) const;
+};
+using Function = std::function<Value(const CallArgs&)>;
+
+class Value {
+ public:
+  enum class Kind { kUndefined, kNull, kBool, kInt, kFloat, kString, kArray, kObject, kFunction };
+
+  Value() = default;  // undefined
+  Value(std::nullptr_t) : v_(Null{}) {}
+  Value(bool b) : v_(b) {}
+  Value(int i) : v_(int64_t(i)) {}
+  Value(int64_t i) : v_(i) {}
+  Value(double d) : v_(d) {}
+  Value(const char* s) : v_(std::string(s)) {}
+  Value(std::string s) : v_(std::move(s)) {}
+  Value(Array a) : v_(std::make_shared<Array>(std::move(a))) {}
+  Value(Object o) : v_(std::make_shared<Object>(std::move(o))) {}
+  static Value function(Function f) { Value v; v.v_ = std::make_shared<Function>(std::move(f)); return v; }
+  static Value undefined(std::string hint = {}) { Value v; v.v_ = Undefined{std::move(hint)}; return v; }
+  static Value array() { return Value(Array{}); }
+  static Value object() { return Value(Object{}); }
+  // A namespace() object: attribute assignment allowed, printed as <Namespace>.
+  static Value make_namespace(Object o) { Value v(std::move(o)); v.is_namespace_ = true; return v; }
+
+  Kind kind() const { return Kind(v_.index()); }
+  bool is_undefined() const { return kind() == Kind::kUndefined; }
+  bool is_null() const { return kind() == Kind::kNull; }
+  bool is_bool() const { return kind() == Kind::kBool; }
+  bool is_int() const { return kind() == Kind::kInt; }
+  bool is_float() const { return kind() == Kind::kFloat; }
+  bool is_number() const { return is_int() || is_float(); }
+  bool is_string() const { return kind() == Kind::kString; }
+  bool is_array() const { return kind() == Kind::kArray; }
+  bool is_object() const { return kind() == Kind::kObject; }
+  bool is_function() const { return kind() == Kind::kFunction; }
+  bool is_namespace() const { return is_namespace_; }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  int64_t as_int() const { return std::get<int64_t>(v_); }
+  double as_double() const { return is_int() ? double(as_int()) : is_bool() ? double(as_bool()) : std::get<double>(v_); }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  const Array& as_array() const { return *std::get<std::shared_ptr<Array>>(v_); }
+  Array& as_array() { return *std::get<std::shared_ptr<Array>>(v_); }
+  const Object& as_object() const { return *std::get<std::shared_ptr<Object>>(v_); }
+  Object& as_object() { return *std::get<std::shared_ptr<Object>>(v_); }
+  const Function& as_function() const { return *std::get<std::shared_ptr<Function>>(v_); }
+  const std::string& undefined_hint() const { return std::get<Undefined>(v_).hint; }
+
+  bool truthy() const;                         // Python truthiness; undefined is false
+  bool same_object(const Value& o) const;      // Python `is`
+  std::string type_name() const;               // Python's type name: 'dict', 'list', 'str', ...
+  std::string str() const;                     // Python str(): what {{ x }} prints
+  std::string repr() const;                    // Python repr(): 'a', [1, 'b'], {'k': None}
+  size_t length() const;                       // len(); throws for numbers
+
+ private:
+  struct Undefined { std::string hint; };
+  struct Null {};
+  std::variant<Undefined, Null, bool, int64_t, double, std::string, std::shared_ptr<Array>, std::shared_ptr<Object>,
+               std::shared_ptr<Function>>
+      v_;
+  bool is_namespace_ = false;
+};
+
+bool operator==(const Value& a, const Value& b);  // Python ==: 1 == 1.0 == True, deep for containers
+inline bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+// Python ordering (<): numbers with numbers, strings with strings, sequences lexicographically;
+// anything else throws Error(kInvalidArgument).
+bool less_than(const Value& a, const Value& b);
+
+// Python float repr: shortest round-trip digits, "1.0", "1e-05", "1e+16", "inf", "nan".
+std::string format_float(double d);
+
+}  // namespace hearth::chat

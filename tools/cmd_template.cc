@@ -1,0 +1,65 @@
+// hearth template: renders a chat template for a conversation, exactly as transformers' jinja2 does.
+#include <cstdio>
+#include <ctime>
+
+#include "core/chat/chat_template.h"
+#include "core/chat/json.h"
+#include "core/gguf/gguf_file.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/util/error.h"
+#include "tools/cli_args.h"
+#include "tools/commands.h"
+
+namespace hearth::cli {
+
+int cmd_template(const Argv& argv) {
+  Args args(argv, {"template", "model", "messages", "tools", "bos-token", "eos-token", "now"}, {"add-generation-prompt"},
+            {{"m", "model"}});
+  if (args.has("template") == args.has("model")) fail(ErrorCode::kInvalidArgument, "give exactly one of --template or --model");
+  std::string source, bos, eos;
+  if (args.has("template")) {
+    source = read_text_file(args.str("template"));
+  } else {
+    MappedFile file(args.str("model"));
+    GgufFile gguf = GgufFile::parse(file.bytes(), false);
+    if (!gguf.has("tokenizer.chat_template"))
+      fail(ErrorCode::kInvalidArgument, "the model has no tokenizer.chat_template; pass --template FILE");
+    source = gguf.get_string("tokenizer.chat_template");
+    if (!args.has("bos-token") || !args.has("eos-token")) {
+      Tokenizer tok = Tokenizer::from_gguf(gguf);
+      if (tok.bos_id() >= 0) bos = tok.token_text(tok.bos_id());
+      if (tok.eos_id() >= 0) eos = tok.token_text(tok.eos_id());
+    }
+  }
+  bos = args.str_or("bos-token", bos);
+  eos = args.str_or("eos-token", eos);
+  chat::Value messages = chat::parse_json(read_text_file(args.str("messages")));
+  if (!messages.is_array()) fail(ErrorCode::kInvalidArgument, "--messages must hold a JSON array of messages");
+  chat::Value tools(nullptr);
+  if (args.has("tools")) tools = chat::parse_json(read_text_file(args.str("tools")));
+  chat::RenderOptions options;
+  if (args.has("now")) {  // --now YYYY-MM-DD: strftime_now() sees midnight of that day (reproducible renders)
+    std::tm tm{};
+    if (std::sscanf(args.str("now").c_str(), "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+      fail(ErrorCode::kInvalidArgument, "--now wants YYYY-MM-DD");
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    std::mktime(&tm);  // fills in the weekday and day of the year
+    options.strftime_now = [tm](const std::string& format) {
+      char buf[512];
+      return std::string(buf, std::strftime(buf, sizeof buf, format.c_str(), &tm));
+    };
+  }
+  std::string prompt;
+  try {
+    prompt = chat::apply_chat_template(source, messages, tools, args.flag("add-generation-prompt"), bos, eos, options);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "hearth template: error: %s\n", e.what());
+    return 1;
+  }
+  std::fwrite(prompt.data(), 1, prompt.size(), stdout);
+  return 0;
+}
+
+}  // namespace hearth::cli
