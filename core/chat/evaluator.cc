@@ -51,6 +51,7 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     } else if (b.is_object()) {
       found = a.is_string() && b.as_object().find(a.as_string()) != nullptr;
     } else {
+      if (!b.is_array() && !b.is_undefined()) runtime_error("argument of type '" + b.type_name() + "' is not iterable");
       for (const Value& x : iterate(b))
         if (x == a) {
           found = true;
@@ -71,6 +72,8 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
       out.insert(out.end(), b.as_array().begin(), b.as_array().end());
       return Value(std::move(out));
     }
+    if (a.is_string() || a.is_array())
+      runtime_error("can only concatenate " + a.type_name() + " (not \"" + b.type_name() + "\") to " + a.type_name());
   } else if (op == "-") {
     if (both_num) return any_float ? Value(a.as_double() - b.as_double()) : Value(as_i(a) - as_i(b));
   } else if (op == "*") {
@@ -131,7 +134,7 @@ Value Renderer::eval(const Expr& e, const ScopePtr& scope) {
     case Expr::Kind::kTuple: {
       Array items;
       for (const ExprPtr& a : e.args) items.push_back(eval(*a, scope));
-      return Value(std::move(items));
+      return e.kind == Expr::Kind::kTuple ? Value::make_tuple(std::move(items)) : Value(std::move(items));
     }
     case Expr::Kind::kDict: {
       Object o;

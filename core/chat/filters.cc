@@ -234,7 +234,7 @@ const std::map<std::string, FilterFn>& filters() {
       int64_t prec = arg(a, 0, "precision", Value(int64_t(0))).as_int();
       std::string method = arg(a, 1, "method", Value("common")).str();
       double scale = std::pow(10.0, double(prec)), x = v.as_double() * scale;
-      double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::round(x);
+      double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::nearbyint(x);  // half to even, as Python
       return Value(r / scale);
     };
     f["indent"] = [](const Value& v, const CallArgs& a) {

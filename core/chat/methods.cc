@@ -188,7 +188,7 @@ static Value dict_method(const Value& obj, const std::string& name) {
   if (name == "items")
     return Value::function([obj](const CallArgs&) {
       Array out;
-      for (const auto& [k, v] : obj.as_object().items()) out.push_back(Value(Array{Value(k), v}));
+      for (const auto& [k, v] : obj.as_object().items()) out.push_back(Value::make_tuple(Array{Value(k), v}));
       return Value(std::move(out));
     });
   if (name == "keys")
@@ -305,7 +305,7 @@ Value slice(const Value& obj, const Value& start_v, const Value& stop_v, const V
     for (const Value& c : out) s += c.as_string();
     return Value(s);
   }
-  return Value(std::move(out));
+  return obj.is_tuple() ? Value::make_tuple(std::move(out)) : Value(std::move(out));
 }
 
 std::vector<Value> iterate(const Value& v) {

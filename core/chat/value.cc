@@ -76,7 +76,7 @@ std::string Value::type_name() const {
     case Kind::kInt: return "int";
     case Kind::kFloat: return "float";
     case Kind::kString: return "str";
-    case Kind::kArray: return "list";
+    case Kind::kArray: return is_tuple_ ? "tuple" : "list";
     case Kind::kObject: return is_namespace_ ? "Namespace" : "dict";
     case Kind::kFunction: return "function";
   }
@@ -139,14 +139,15 @@ std::string Value::repr() const {
   switch (kind()) {
     case Kind::kString: return repr_string(as_string());
     case Kind::kArray: {
-      std::string out = "[";
+      std::string out = is_tuple_ ? "(" : "[";
       bool first = true;
       for (const Value& v : as_array()) {
         if (!first) out += ", ";
         first = false;
         out += v.repr();
       }
-      return out + "]";
+      if (is_tuple_ && as_array().size() == 1) out += ",";
+      return out + (is_tuple_ ? ")" : "]");
     }
     case Kind::kObject: {
       std::string out = is_namespace_ ? "<Namespace {" : "{";
@@ -202,7 +203,7 @@ bool operator==(const Value& a, const Value& b) {
     case K::kUndefined:
     case K::kNull: return true;
     case K::kString: return a.as_string() == b.as_string();
-    case K::kArray: return a.as_array() == b.as_array();
+    case K::kArray: return a.is_tuple() == b.is_tuple() && a.as_array() == b.as_array();
     case K::kObject: {
       const Object &x = a.as_object(), &y = b.as_object();
       if (x.size() != y.size()) return false;

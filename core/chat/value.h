@@ -59,6 +59,8 @@ class Value {
   static Value object() { return Value(Object{}); }
   // A namespace() object: attribute assignment allowed, printed as <Namespace>.
   static Value make_namespace(Object o) { Value v(std::move(o)); v.is_namespace_ = true; return v; }
+  // A tuple: an array that prints as (a, b) and never equals a list.
+  static Value make_tuple(Array a) { Value v(std::move(a)); v.is_tuple_ = true; return v; }
 
   Kind kind() const { return Kind(v_.index()); }
   bool is_undefined() const { return kind() == Kind::kUndefined; }
@@ -72,6 +74,7 @@ class Value {
   bool is_object() const { return kind() == Kind::kObject; }
   bool is_function() const { return kind() == Kind::kFunction; }
   bool is_namespace() const { return is_namespace_; }
+  bool is_tuple() const { return is_tuple_; }
 
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const { return std::get<int64_t>(v_); }
@@ -98,6 +101,7 @@ class Value {
                std::shared_ptr<Function>>
       v_;
   bool is_namespace_ = false;
+  bool is_tuple_ = false;
 };
 
 bool operator==(const Value& a, const Value& b);  // Python ==: 1 == 1.0 == True, deep for containers

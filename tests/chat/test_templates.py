@@ -9,6 +9,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import render_reference  # noqa: E402
+import snippets  # noqa: E402
 
 BIN = os.environ["HEARTH_BIN"]
 TEMPLATES = os.path.join(os.environ["HEARTH_SHARED_DIR"], "templates")
@@ -35,6 +36,12 @@ CALL = {"role": "assistant", "content": "", "tool_calls": [{"id": "call_1", "typ
 RESULT = {"role": "tool", "tool_call_id": "call_1", "name": "get_weather", "content": "{\"temp\": 21.5, \"sky\": \"clear\"}"}
 ASSIST_AFTER = {"role": "assistant", "content": "It is 21.5 °C and clear in Paris."}
 WEATHER_Q = {"role": "user", "content": "Weather in Paris?"}
+# Mistral wants 9-character alphanumeric ids; arguments given as a JSON string, as some clients send
+CALL9 = {"role": "assistant", "content": "", "tool_calls": [
+    {"id": "abc123XYZ", "type": "function", "function": {"name": "add", "arguments": "{\"a\": 1, \"b\": 2.5}"}},
+    {"id": "def456UVW", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}}]}
+RESULTS9 = [{"role": "tool", "tool_call_id": "abc123XYZ", "name": "add", "content": "3.5"},
+            {"role": "tool", "tool_call_id": "def456UVW", "name": "get_weather", "content": "snow"}]
 
 CONVERSATIONS = {
     "single_user": ([USER1], None),
@@ -45,6 +52,8 @@ CONVERSATIONS = {
     "system_tools": ([SYSTEM, WEATHER_Q], TOOLS),
     "tool_call_and_result": ([WEATHER_Q, CALL, RESULT, ASSIST_AFTER], TOOLS),
     "system_tool_call": ([SYSTEM, WEATHER_Q, CALL, RESULT], TOOLS),
+    "parallel_tool_calls": ([WEATHER_Q, CALL9] + RESULTS9 + [ASSIST_AFTER, USER2], TOOLS),
+    "tool_call_null_content": ([WEATHER_Q, dict(CALL9, content=None)] + RESULTS9, TOOLS),
 }
 
 
@@ -87,9 +96,24 @@ def main():
                         failures.append(f"{case}: jinja2 rendered, hearth rc={rc} {err.strip()}\n--- want\n{want!r}\n--- got\n{got!r}")
                     else:
                         failures.append(f"{case}: jinja2 raised {want!r}, hearth rc={rc} stderr={err.strip()!r}")
+        for i, source in enumerate(snippets.SNIPPETS):
+            path = os.path.join(tmp, f"snippet{i}.jinja")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(source)
+            case = f"snippet {i}: {source!r}"
+            ok, want = render_reference.render(source, snippets.MESSAGES, None, False, BOS, EOS)
+            rc, got, err = run_hearth(path, snippets.MESSAGES, None, False, tmp)
+            if ok and rc == 0 and got == want:
+                matched += 1
+            elif not ok and rc != 0 and want in err:
+                raised += 1
+            elif ok:
+                failures.append(f"{case}: jinja2 rendered, hearth rc={rc} {err.strip()}\n--- want\n{want!r}\n--- got\n{got!r}")
+            else:
+                failures.append(f"{case}: jinja2 raised {want!r}, hearth rc={rc} stderr={err.strip()!r}")
     for f in failures:
         print("MISMATCH", f, "\n")
-    print(f"{len(names)} templates: {matched} renders identical, {raised} identical errors, {len(failures)} mismatches")
+    print(f"{len(names)} templates and {len(snippets.SNIPPETS)} snippets: {matched} renders identical, {raised} identical errors, {len(failures)} mismatches")
     return 1 if failures else 0
 
 
