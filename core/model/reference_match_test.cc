@@ -87,6 +87,21 @@ INSTANTIATE_TEST_SUITE_P(Tiny, EveryPreset, ::testing::ValuesIn(kPresets),
 TEST(Phi3, LongRopeFactorsAboveOriginalContext) {
   expect_matches_reference("tiny-phi3", "f32", 16, 1e-4);  // = original context: short factors
   expect_matches_reference("tiny-phi3", "f32", 64, 1e-4);  // above it: long factors
+  // and the two really differ (both implementations could otherwise ignore the switch alike)
+  std::vector<uint8_t> bytes = generate("tiny-phi3", "f32");
+  std::vector<int32_t> tokens = {5, 77, 300, 12, 9, 150, 42, 8};
+  std::vector<float> logits[2];
+  int32_t contexts[2] = {16, 64};
+  for (int k = 0; k < 2; ++k) {
+    ModelOptions options;
+    options.n_ctx = contexts[k];
+    auto model = Model::load(bytes, options);
+    CpuExecutor exec(*model, 1);
+    logits[k] = exec.eval(tokens);
+  }
+  double diff = 0.0;
+  for (size_t i = 0; i < logits[0].size(); ++i) diff = std::max(diff, double(std::abs(logits[0][i] - logits[1][i])));
+  EXPECT_GT(diff, 1e-3);
 }
 
 }  // namespace
