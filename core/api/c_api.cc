@@ -1,0 +1,140 @@
+#include "core/api/c_api.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "core/api/session.h"
+#include "core/util/error.h"
+
+using hearth::ErrorCode;
+using hearth::api::Json;
+
+struct hearth_session {
+  hearth::api::Session session{1};
+  std::string reply;
+};
+
+namespace {
+
+const char* error_reply(hearth_session* s, const char* type, const std::string& message) {
+  Json err{Json::Object{}};
+  err.set("type", type);
+  err.set("message", message);
+  Json j{Json::Object{}};
+  j.set("error", std::move(err));
+  s->reply = j.dump();
+  return s->reply.c_str();
+}
+
+// Runs body (which returns the reply Json), turning every exception into an error reply.
+template <class F>
+const char* guarded(hearth_session* s, F&& body) {
+  if (!s) return "{\"error\":{\"type\":\"invalid_argument\",\"message\":\"null session\"}}";
+  try {
+    s->reply = body().dump();
+    return s->reply.c_str();
+  } catch (const hearth::Error& e) {
+    return error_reply(s, hearth::error_code_name(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    return error_reply(s, hearth::error_code_name(ErrorCode::kOutOfMemory), "out of memory");
+  } catch (const std::exception& e) {
+    return error_reply(s, hearth::error_code_name(ErrorCode::kInternal), e.what());
+  } catch (...) {
+    return error_reply(s, hearth::error_code_name(ErrorCode::kInternal), "unknown exception");
+  }
+}
+
+Json parse_or_empty(const char* text) {
+  if (!text || !*text) return Json(Json::Object{});
+  return Json::parse(text);
+}
+
+std::vector<int32_t> token_array(const Json& req) {
+  const Json* ids = req.find("tokens");
+  if (!ids || !ids->is_array()) hearth::fail(ErrorCode::kInvalidArgument, "'tokens' must be an array of token ids");
+  std::vector<int32_t> out;
+  for (const Json& v : ids->as_array()) {
+    if (!v.is_number() || v.as_number() != std::floor(v.as_number()) || std::fabs(v.as_number()) > 2147483647.0)
+      hearth::fail(ErrorCode::kInvalidArgument, "'tokens' holds a value that is not an integer");
+    out.push_back(int32_t(v.as_number()));
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+hearth_session* hearth_session_create(void) { return new (std::nothrow) hearth_session(); }
+
+void hearth_session_destroy(hearth_session* s) { delete s; }
+
+const char* hearth_session_load(hearth_session* s, uint8_t* data, size_t size, const char* config_json) {
+  // own the buffer first, so it is freed whatever happens next
+  hearth::api::SharedBytes bytes(data, [](const uint8_t* p) { std::free(const_cast<uint8_t*>(p)); });
+  return guarded(s, [&] {
+    if (!data && size) hearth::fail(ErrorCode::kInvalidArgument, "null model buffer");
+    Json config = parse_or_empty(config_json);
+    return s->session.load(std::move(bytes), size, config);
+  });
+}
+
+const char* hearth_session_unload(hearth_session* s) {
+  return guarded(s, [&] {
+    s->session.unload();
+    return Json(Json::Object{});
+  });
+}
+
+const char* hearth_session_start(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    int32_t n = s->session.start(req);
+    Json j{Json::Object{}};
+    j.set("prompt_tokens", n);
+    j.set("n_ctx", s->session.model().n_ctx());
+    return j;
+  });
+}
+
+const char* hearth_session_step(hearth_session* s) {
+  return guarded(s, [&] {
+    hearth::api::StepResult r = s->session.step();
+    Json j{Json::Object{}};
+    j.set("token", r.token);
+    j.set("text", r.text);
+    j.set("done", r.done);
+    j.set("finish_reason", r.finish_reason.empty() ? Json(nullptr) : Json(r.finish_reason));
+    return j;
+  });
+}
+
+const char* hearth_session_tokenize(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    const Json* text = req.find("text");
+    if (!text || !text->is_string()) hearth::fail(ErrorCode::kInvalidArgument, "'text' must be a string");
+    std::vector<int32_t> ids = s->session.tokenize(text->as_string(), hearth::api::get_bool(req, "add_special", false),
+                                                   hearth::api::get_bool(req, "parse_special", false));
+    Json::Array arr;
+    for (int32_t id : ids) arr.emplace_back(id);
+    Json j{Json::Object{}};
+    j.set("tokens", std::move(arr));
+    return j;
+  });
+}
+
+const char* hearth_session_detokenize(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    std::vector<int32_t> ids = token_array(req);
+    Json j{Json::Object{}};
+    j.set("text", s->session.detokenize(ids));
+    return j;
+  });
+}
+
+}  // extern "C"

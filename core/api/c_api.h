@@ -1,0 +1,41 @@
+// hearth's C ABI: the one narrow boundary the wasm module exports to JavaScript. Requests, config
+// and replies are UTF-8 JSON strings; model bytes are a buffer the caller malloc'd.
+//
+// Every call that can fail returns a JSON string: the result, or {"error": {"type": "<code>",
+// "message": "..."}} where <code> is error_code_name() of the hearth::Error ("invalid_argument",
+// "malformed_file", "unsupported", "out_of_memory", "internal"). Nothing traps or throws across
+// the boundary, and the session stays usable after an error. A returned string is owned by the
+// session and valid until the next call on that session.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hearth_session hearth_session;
+
+hearth_session* hearth_session_create(void);  // one thread: the CPU executor runs inline
+void hearth_session_destroy(hearth_session* s);
+
+// Takes ownership of data (from malloc; freed with free() on unload, destroy or failure).
+// config: {"n_ctx": N}. Returns the model info: {"architecture", "n_vocab", "n_ctx", ...}.
+const char* hearth_session_load(hearth_session* s, uint8_t* data, size_t size, const char* config_json);
+const char* hearth_session_unload(hearth_session* s);  // {}
+
+// request: {"prompt": "..."} or {"tokens": [...]}, sampling fields (session.h). Evaluates the
+// prompt. Returns {"prompt_tokens": N, "n_ctx": C}.
+const char* hearth_session_start(hearth_session* s, const char* request_json);
+// Returns {"token": id, "text": "...", "done": bool, "finish_reason": null|"eog"|"length"}.
+const char* hearth_session_step(hearth_session* s);
+
+// {"text": "...", "add_special": bool (false), "parse_special": bool (false)} → {"tokens": [...]}
+const char* hearth_session_tokenize(hearth_session* s, const char* request_json);
+// {"tokens": [...]} → {"text": "..."}
+const char* hearth_session_detokenize(hearth_session* s, const char* request_json);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,169 @@
+#include "core/api/session.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "core/util/error.h"
+
+namespace hearth::api {
+
+SamplingParams sampling_params_from_json(const Json& r) {
+  if (!r.is_object()) fail(ErrorCode::kInvalidArgument, "the request must be a JSON object");
+  SamplingParams sp;
+  sp.temperature = float(get_number(r, "temperature", sp.temperature, 0.0, 100.0));
+  sp.top_k = int32_t(get_integer(r, "top_k", sp.top_k, 0, INT32_MAX));
+  sp.top_p = float(get_number(r, "top_p", sp.top_p, 0.0, 1.0));
+  sp.min_p = float(get_number(r, "min_p", sp.min_p, 0.0, 1.0));
+  sp.repetition_penalty = float(get_number(r, "repetition_penalty", sp.repetition_penalty, 0.0, 100.0));
+  sp.presence_penalty = float(get_number(r, "presence_penalty", sp.presence_penalty, -2.0, 2.0));
+  sp.frequency_penalty = float(get_number(r, "frequency_penalty", sp.frequency_penalty, -2.0, 2.0));
+  sp.penalty_last_n = int32_t(get_integer(r, "penalty_last_n", sp.penalty_last_n, -1, INT32_MAX));
+  // seeds above 2^53 do not survive a JSON number (a JS double); the range says so
+  sp.seed = uint64_t(get_integer(r, "seed", 0, 0, (int64_t(1) << 53)));
+  return sp;
+}
+
+Json Session::load(std::vector<uint8_t> bytes, const Json& config) {
+  auto owned = std::make_shared<std::vector<uint8_t>>(std::move(bytes));
+  size_t size = owned->size();
+  SharedBytes data(owned, owned->data());  // aliasing: keeps the vector alive
+  return load(std::move(data), size, config);
+}
+
+Json Session::load(SharedBytes data, size_t size, const Json& config) {
+  unload();
+  if (!config.is_null() && !config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object");
+  ModelOptions options;
+  options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
+  auto model = Model::load(std::span<const uint8_t>(data.get(), size), options);
+  Tokenizer tok = Tokenizer::from_gguf(model->file());
+  auto exec = std::make_unique<CpuExecutor>(*model, n_threads_);
+  // everything built: commit
+  bytes_ = std::move(data);
+  model_ = std::move(model);
+  tokenizer_.emplace(std::move(tok));
+  exec_ = std::move(exec);
+  return info();
+}
+
+void Session::unload() {
+  generating_ = false;
+  stream_.reset();
+  sampler_.reset();
+  exec_.reset();
+  tokenizer_.reset();
+  model_.reset();
+  bytes_.reset();
+  logits_.clear();
+}
+
+const Model& Session::model() const {
+  if (!model_) fail(ErrorCode::kInvalidArgument, "no model is loaded");
+  return *model_;
+}
+
+const Tokenizer& Session::tokenizer() const {
+  if (!tokenizer_) fail(ErrorCode::kInvalidArgument, "no model is loaded");
+  return *tokenizer_;
+}
+
+Json Session::info() const {
+  const Model& m = model();
+  const ModelConfig& c = m.config();
+  const Tokenizer& t = *tokenizer_;
+  Json j{Json::Object{}};
+  j.set("architecture", c.arch_name);
+  j.set("n_vocab", c.n_vocab);
+  j.set("n_ctx", m.n_ctx());
+  j.set("n_ctx_train", c.n_ctx_train);
+  j.set("n_layer", c.n_layer);
+  j.set("n_embd", c.n_embd);
+  j.set("n_head", c.n_head);
+  j.set("n_head_kv", c.n_head_kv);
+  j.set("weight_bytes", m.weight_bytes());
+  j.set("tokenizer", t.model_name());
+  j.set("bos_id", t.bos_id());
+  j.set("eos_id", t.eos_id());
+  return j;
+}
+
+int32_t Session::start(const Json& request) {
+  const Model& m = model();
+  generating_ = false;
+  if (!request.is_object()) fail(ErrorCode::kInvalidArgument, "the request must be a JSON object");
+  SamplingParams sp = sampling_params_from_json(request);
+  const int64_t max_tokens = get_integer(request, "max_tokens", -1, -1, INT32_MAX);
+  const bool ignore_eos = get_bool(request, "ignore_eos", false);
+  const bool add_special = get_bool(request, "add_special", true);
+  const bool parse_special = get_bool(request, "parse_special", true);
+
+  std::vector<int32_t> tokens;
+  const Json* prompt = request.find("prompt");
+  const Json* ids = request.find("tokens");
+  if ((prompt && !prompt->is_null()) == (ids && !ids->is_null()))
+    fail(ErrorCode::kInvalidArgument, "the request needs exactly one of 'prompt' (a string) or 'tokens' (an array of ids)");
+  if (prompt && !prompt->is_null()) {
+    if (!prompt->is_string()) fail(ErrorCode::kInvalidArgument, "'prompt' must be a string");
+    tokens = tokenizer_->encode(prompt->as_string(), add_special, parse_special);
+  } else {
+    if (!ids->is_array()) fail(ErrorCode::kInvalidArgument, "'tokens' must be an array of token ids");
+    const int32_t n_vocab = m.config().n_vocab;
+    for (const Json& v : ids->as_array()) {
+      if (!v.is_number() || v.as_number() != std::floor(v.as_number()) || v.as_number() < 0 || v.as_number() >= n_vocab)
+        fail(ErrorCode::kInvalidArgument, "'tokens' holds a value that is not a token id in [0, " + std::to_string(n_vocab) + ")");
+      tokens.push_back(int32_t(v.as_number()));
+    }
+  }
+  if (tokens.empty()) fail(ErrorCode::kInvalidArgument, "the prompt encodes to no tokens");
+  if (int64_t(tokens.size()) > exec_->n_ctx())
+    fail(ErrorCode::kInvalidArgument, "the prompt has " + std::to_string(tokens.size()) +
+                                          " tokens, more than the context size " + std::to_string(exec_->n_ctx()));
+
+  auto sampler = std::make_unique<Sampler>(sp, m.config().n_vocab);  // validates
+  for (int32_t t : tokens) sampler->accept(t);  // penalties see the prompt too, as in hearth run
+  exec_->reset();
+  logits_ = exec_->eval(tokens);
+  sampler_ = std::move(sampler);
+  stream_ = std::make_unique<Utf8Stream>(*tokenizer_);
+  max_tokens_ = max_tokens;
+  ignore_eos_ = ignore_eos;
+  generated_ = 0;
+  generating_ = true;
+  if (max_tokens_ == 0) generating_ = false;  // nothing to generate: generating() is false
+  return int32_t(tokens.size());
+}
+
+StepResult Session::step() {
+  StepResult r;
+  if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
+  if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  int32_t next = sampler_->sample(logits_);
+  r.token = next;
+  if (tokenizer_->is_eog(next) && !ignore_eos_) {
+    r.text = stream_->flush();
+    r.done = true;
+    r.finish_reason = "eog";
+    generating_ = false;
+    return r;
+  }
+  sampler_->accept(next);
+  ++generated_;
+  r.text = stream_->push(next);
+  if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || exec_->n_past() >= exec_->n_ctx()) {
+    r.text += stream_->flush();
+    r.done = true;
+    r.finish_reason = "length";
+    generating_ = false;
+    return r;
+  }
+  logits_ = exec_->eval(std::span<const int32_t>(&next, 1));
+  return r;
+}
+
+std::vector<int32_t> Session::tokenize(std::string_view text, bool add_special, bool parse_special) const {
+  return tokenizer().encode(text, add_special, parse_special);
+}
+
+std::string Session::detokenize(std::span<const int32_t> ids) const { return tokenizer().decode(ids); }
+
+}  // namespace hearth::api

@@ -1,0 +1,85 @@
+// One generation session, driven step by step: it owns a loaded model, its tokenizer, a CPU
+// executor (its own KV cache) and a sampler. No I/O and no waiting: the caller (the wasm C ABI,
+// the JS side) gives it bytes and asks for one token at a time.
+//
+//   load(bytes, config) → model info      start(request) → prefill done, prompt token count
+//   step() → one token, its text piece (whole UTF-8 characters only), done + finish reason
+//
+// Errors are hearth::Error. A failed load leaves the session empty (no model); a failed start
+// leaves it loaded with no generation in progress; either way it stays usable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/api/json.h"
+#include "core/model/cpu_executor.h"
+#include "core/model/model.h"
+#include "core/sampling/sampler.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/utf8_stream.h"
+
+namespace hearth::api {
+
+// Model bytes the session keeps alive as long as the model: a vector, or memory the JS side
+// malloc'd and handed over (freed with free()).
+using SharedBytes = std::shared_ptr<const uint8_t>;
+
+struct StepResult {
+  int32_t token = -1;     // the sampled token; for finish "eog", the end-of-generation token
+  std::string text;       // UTF-8 text this step completes (may be empty; the last step flushes)
+  bool done = false;
+  std::string finish_reason;  // "" while running; "eog" (end-of-generation token), "length"
+                              // (max_tokens reached or the context is full)
+};
+
+class Session {
+ public:
+  explicit Session(int n_threads = 1) : n_threads_(n_threads) {}
+
+  // config JSON: {"n_ctx": int (0 = min(trained, 4096))}. Returns the model info (info_json()).
+  Json load(SharedBytes data, size_t size, const Json& config);
+  Json load(std::vector<uint8_t> bytes, const Json& config);
+  void unload();
+  bool loaded() const { return model_ != nullptr; }
+  Json info() const;
+
+  // request JSON: {"prompt": "text"} or {"tokens": [ids]}; "add_special" (true), "parse_special"
+  // (true), "max_tokens" (-1 = until eog or the context is full), "ignore_eos" (false); sampling:
+  // "temperature" (1), "top_k" (0), "top_p" (1), "min_p" (0), "repetition_penalty" (1),
+  // "presence_penalty" (0), "frequency_penalty" (0), "penalty_last_n" (64), "seed" (0).
+  // Resets the KV cache, encodes and evaluates the prompt; returns the prompt token count.
+  int32_t start(const Json& request);
+  StepResult step();
+  bool generating() const { return generating_; }
+
+  std::vector<int32_t> tokenize(std::string_view text, bool add_special, bool parse_special) const;
+  std::string detokenize(std::span<const int32_t> ids) const;
+
+  const Model& model() const;
+  const Tokenizer& tokenizer() const;
+  int32_t n_past() const { return exec_ ? exec_->n_past() : 0; }
+  int64_t generated() const { return generated_; }
+
+ private:
+  int n_threads_;
+  SharedBytes bytes_;
+  std::unique_ptr<Model> model_;
+  std::optional<Tokenizer> tokenizer_;
+  std::unique_ptr<CpuExecutor> exec_;
+  std::unique_ptr<Sampler> sampler_;
+  std::unique_ptr<Utf8Stream> stream_;
+  std::vector<float> logits_;
+  bool generating_ = false;
+  bool ignore_eos_ = false;
+  int64_t max_tokens_ = -1;
+  int64_t generated_ = 0;
+};
+
+SamplingParams sampling_params_from_json(const Json& request);
+
+}  // namespace hearth::api

@@ -1,0 +1,126 @@
+#include "core/api/session.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "core/util/error.h"
+
+namespace hearth::api {
+namespace {
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<uint8_t> stories() {
+  auto bytes = read_file(std::string(HEARTH_SHARED_DIR) + "/models/stories260K.gguf");
+  EXPECT_FALSE(bytes.empty());
+  return bytes;
+}
+
+const char* kZooGreedy57 =
+    " was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. "
+    "She wanted to play with it, but she didn't want to play with";
+
+std::string generate(Session& s, std::vector<StepResult>* steps = nullptr) {
+  std::string text;
+  while (s.generating()) {
+    StepResult r = s.step();
+    text += r.text;
+    if (steps) steps->push_back(r);
+  }
+  return text;
+}
+
+TEST(Session, GreedyStoriesContinuation) {
+  Session s;
+  Json info = s.load(stories(), Json());
+  EXPECT_EQ(info.find("architecture")->as_string(), "llama");
+  EXPECT_EQ(info.find("n_vocab")->as_number(), 512);
+  EXPECT_EQ(s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})")), 4);
+  std::vector<StepResult> steps;
+  EXPECT_EQ(generate(s, &steps), kZooGreedy57);
+  ASSERT_EQ(steps.size(), 57u);
+  EXPECT_TRUE(steps.back().done);
+  EXPECT_EQ(steps.back().finish_reason, "length");
+  for (size_t k = 0; k + 1 < steps.size(); ++k) EXPECT_FALSE(steps[k].done);
+  EXPECT_EQ(s.n_past(), 4 + 56);
+}
+
+TEST(Session, TokenPromptMatchesTextPromptAndRestartResets) {
+  Session s;
+  s.load(stories(), Json());
+  EXPECT_EQ(s.start(Json::parse(R"({"tokens": [1, 410, 469, 347], "temperature": 0, "max_tokens": 57})")), 4);
+  EXPECT_EQ(generate(s), kZooGreedy57);
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})"));
+  EXPECT_EQ(generate(s), kZooGreedy57);  // the second run starts from an empty cache
+}
+
+TEST(Session, SeededSamplingIsReproducibleAndStopsAtEog) {
+  Session s;
+  s.load(stories(), Json());
+  const Json req = Json::parse(R"({"prompt": "Once upon a time", "temperature": 0.8, "top_k": 40, "top_p": 0.95,
+                                   "min_p": 0.05, "seed": 7, "max_tokens": 400})");
+  s.start(req);
+  std::vector<StepResult> a;
+  std::string ta = generate(s, &a);
+  s.start(req);
+  std::vector<StepResult> b;
+  EXPECT_EQ(generate(s, &b), ta);
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  EXPECT_TRUE(a.back().done);
+  if (a.back().finish_reason == "eog") {
+    EXPECT_TRUE(s.tokenizer().is_eog(a.back().token));
+  }
+}
+
+TEST(Session, ErrorsLeaveTheSessionUsable) {
+  Session s;
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "x"})")), Error);  // nothing loaded
+  std::vector<uint8_t> junk = {'G', 'G', 'U', 'F', 3, 0, 0, 0, 1, 2};
+  try {
+    s.load(junk, Json());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kMalformedFile);
+  }
+  EXPECT_FALSE(s.loaded());
+  s.load(stories(), Json());
+  EXPECT_THROW(s.step(), Error);  // not started
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "x", "temperature": -1})")), Error);
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "x", "tokens": [1]})")), Error);
+  EXPECT_THROW(s.start(Json::parse(R"({"tokens": [1, 99999]})")), Error);
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "x", "top_k": "many"})")), Error);
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})"));
+  EXPECT_EQ(generate(s), kZooGreedy57);
+  EXPECT_THROW(s.step(), Error);  // finished
+}
+
+TEST(Session, ContextFullEndsWithLength) {
+  Session s;
+  s.load(stories(), Json::parse(R"({"n_ctx": 8})"));
+  EXPECT_EQ(s.info().find("n_ctx")->as_number(), 8);
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "ignore_eos": true})"));
+  std::vector<StepResult> steps;
+  generate(s, &steps);
+  EXPECT_EQ(steps.size(), 5u);  // 4 prompt tokens; generated tokens fill positions 4..7, the last is not evaluated
+  EXPECT_EQ(steps.back().finish_reason, "length");
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "one two three four five six seven eight nine"})")), Error);
+}
+
+TEST(Json, RoundTripsAndRejects) {
+  Json j = Json::parse(R"( {"a": [1, -2.5, true, null, "x\"\u00e9\ud83d\ude00"], "b": {}} )");
+  EXPECT_EQ(j.dump(), "{\"a\":[1,-2.5,true,null,\"x\\\"\xC3\xA9\xF0\x9F\x98\x80\"],\"b\":{}}");
+  EXPECT_THROW(Json::parse("{"), Error);
+  EXPECT_THROW(Json::parse("[1,]"), Error);
+  EXPECT_THROW(Json::parse("01x"), Error);
+  EXPECT_THROW(Json::parse("\"\x01\""), Error);
+  EXPECT_EQ(Json("a\nb\x01").dump(), "\"a\\nb\\u0001\"");
+}
+
+}  // namespace
+}  // namespace hearth::api
