@@ -11,6 +11,7 @@ APT_PACKAGES=(
   python3                                    # CLI tests
   python3-jinja2                             # chat-template reference renders
   emscripten googletest nodejs               # wasm unit tests (scripts/wasm_test.sh)
+  npm                                        # the TypeScript package web/ (scripts/build_web.sh)
 )
 
 missing=()
@@ -28,3 +29,4 @@ fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 echo "setup: built build/bin/hearth"
+bash scripts/build_web.sh  # the wasm module and the TypeScript package, web/dist

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: setup (apt packages, build), unit tests first (fast),
-# then the model and CLI end-to-end tests, then the core unit tests under wasm (node), then a bounded
-# fuzzing run of the GGUF parser.
+# then the model and CLI end-to-end tests, then the core unit tests under wasm (node), then the wasm
+# module and TypeScript package under node, then a bounded fuzzing run of the GGUF parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,5 +10,6 @@ ctest --output-on-failure -j2 -LE "model|cli"
 ctest --output-on-failure -j2 -L "model|cli"
 cd ..
 bash scripts/wasm_test.sh  # the same core unit tests built for wasm (SIMD128), run under node
+bash scripts/web_test.sh   # the wasm module + TypeScript package under node (API, Node CLI)
 bash scripts/fuzz.sh "${HEARTH_FUZZ_SECONDS:-120}"
 echo "all tests passed"

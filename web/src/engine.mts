@@ -1,0 +1,227 @@
+// The engine interface, and its CPU implementation over the wasm module's C ABI (core/api).
+// The C++ side is synchronous and step-driven; this layer owns the async shape: generate() is an
+// async iterator of text chunks, one step of the model per chunk.
+import { HearthError } from './errors.mjs';
+import { loadCore } from './core.mjs';
+import type { HearthCoreModule } from './hearth_core.mjs';
+
+export interface LoadOptions {
+  /** Context size; 0 or absent = min(trained context, 4096). */
+  nCtx?: number;
+}
+
+export interface ModelInfo {
+  architecture: string;
+  n_vocab: number;
+  n_ctx: number;
+  n_ctx_train: number;
+  n_layer: number;
+  n_embd: number;
+  n_head: number;
+  n_head_kv: number;
+  weight_bytes: number;
+  tokenizer: string;
+  bos_id: number;
+  eos_id: number;
+}
+
+/** Sampling as in core/sampling/sampling_params.h; absent fields take the core's defaults
+ * (temperature 1, top-k off, top-p 1, min-p 0, no penalties, seed 0). */
+export interface SamplingOptions {
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  repetitionPenalty?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  penaltyLastN?: number;
+  seed?: number;
+}
+
+export interface GenerateRequest extends SamplingOptions {
+  /** Text, encoded with the model's tokenizer (BOS added, special tokens parsed), or token ids. */
+  prompt: string | readonly number[];
+  /** Tokens to generate at most; absent = until end of generation or the context is full. */
+  maxTokens?: number;
+  ignoreEos?: boolean;
+}
+
+export type FinishReason = 'eog' | 'length';
+
+export interface GenerationStats {
+  promptTokens: number;
+  generatedTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+  finishReason: FinishReason | null;
+}
+
+export interface Generation extends AsyncIterable<string> {
+  /** Filled in as the generation runs; final once iteration ends. */
+  readonly stats: GenerationStats;
+  /** Token ids generated so far (an end-of-generation token is not included). */
+  readonly tokens: readonly number[];
+}
+
+/** One interface, whatever runs the model (CPU in wasm now; WebGPU next). */
+export interface Engine {
+  readonly backend: 'cpu' | 'webgpu';
+  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo;
+  readonly info: ModelInfo | null;
+  tokenize(text: string, options?: { addSpecial?: boolean; parseSpecial?: boolean }): number[];
+  detokenize(tokens: readonly number[]): string;
+  generate(request: GenerateRequest): Generation;
+  dispose(): void;
+}
+
+type Reply = Record<string, unknown>;
+
+const now = (): number => performance.now();
+
+export class CpuEngine implements Engine {
+  readonly backend = 'cpu' as const;
+  #core: HearthCoreModule;
+  #session: number;
+  #info: ModelInfo | null = null;
+  #generation = 0; // id of the generation that owns the session's state
+
+  private constructor(core: HearthCoreModule) {
+    this.#core = core;
+    this.#session = core._hearth_session_create();
+    if (!this.#session) throw new HearthError('out_of_memory', 'could not create a session');
+  }
+
+  static async create(): Promise<CpuEngine> {
+    return new CpuEngine(await loadCore());
+  }
+
+  get info(): ModelInfo | null {
+    return this.#info;
+  }
+
+  /** Copies the model into wasm memory (the core keeps it for the model's life). */
+  load(bytes: Uint8Array, options: LoadOptions = {}): ModelInfo {
+    this.#checkAlive();
+    this.#info = null;
+    this.#generation++;
+    const core = this.#core;
+    const ptr = core._malloc(Math.max(1, bytes.length));
+    if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
+    core.HEAPU8.set(bytes, ptr); // HEAPU8 read after malloc: memory may have grown
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
+    // the core owns ptr from here, on success and on failure
+    const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
+    this.#info = info as unknown as ModelInfo;
+    return this.#info;
+  }
+
+  tokenize(text: string, options: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
+    this.#checkAlive();
+    const req = JSON.stringify({ text, add_special: options.addSpecial ?? false, parse_special: options.parseSpecial ?? false });
+    return this.#call((r) => this.#core._hearth_session_tokenize(this.#session, r), req)['tokens'] as number[];
+  }
+
+  detokenize(tokens: readonly number[]): string {
+    this.#checkAlive();
+    const req = JSON.stringify({ tokens });
+    return this.#call((r) => this.#core._hearth_session_detokenize(this.#session, r), req)['text'] as string;
+  }
+
+  /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */
+  generate(request: GenerateRequest): Generation {
+    this.#checkAlive();
+    const body: Record<string, unknown> = {
+      temperature: request.temperature,
+      top_k: request.topK,
+      top_p: request.topP,
+      min_p: request.minP,
+      repetition_penalty: request.repetitionPenalty,
+      presence_penalty: request.presencePenalty,
+      frequency_penalty: request.frequencyPenalty,
+      penalty_last_n: request.penaltyLastN,
+      seed: request.seed,
+      max_tokens: request.maxTokens,
+      ignore_eos: request.ignoreEos,
+    };
+    if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
+    else body['tokens'] = request.prompt;
+    const json = JSON.stringify(body); // undefined fields are dropped: the core's defaults apply
+    const id = ++this.#generation;
+    const stats: GenerationStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
+    const tokens: number[] = [];
+    const self = this;
+
+    async function* run(): AsyncGenerator<string, void, undefined> {
+      const t0 = now();
+      const started = self.#call((r) => self.#core._hearth_session_start(self.#session, r), json);
+      stats.promptTokens = started['prompt_tokens'] as number;
+      const t1 = now();
+      stats.prefillMs = t1 - t0;
+      if (request.maxTokens === 0) {
+        stats.finishReason = 'length';
+        return;
+      }
+      for (;;) {
+        if (self.#generation !== id) throw new HearthError('invalid_argument', 'this generation was superseded by a later generate() or load()');
+        const r = self.#call(() => self.#core._hearth_session_step(self.#session));
+        const done = r['done'] as boolean;
+        const reason = r['finish_reason'] as FinishReason | null;
+        if (reason !== 'eog') {
+          tokens.push(r['token'] as number);
+          stats.generatedTokens++;
+        }
+        stats.decodeMs = now() - t1;
+        const text = r['text'] as string;
+        if (done) stats.finishReason = reason;
+        if (text.length > 0) yield text;
+        if (done) return;
+      }
+    }
+    const iterable = run();
+    return {
+      stats,
+      tokens,
+      [Symbol.asyncIterator]: () => iterable,
+    };
+  }
+
+  dispose(): void {
+    if (!this.#session) return;
+    this.#core._hearth_session_destroy(this.#session);
+    this.#session = 0;
+    this.#info = null;
+  }
+
+  #checkAlive(): void {
+    if (!this.#session) throw new HearthError('invalid_argument', 'the engine was disposed');
+  }
+
+  /** Calls fn with `arg` as a NUL-terminated UTF-8 string in wasm memory; parses the JSON reply. */
+  #call(fn: (argPtr: number) => number, arg?: string): Reply {
+    const core = this.#core;
+    let argPtr = 0;
+    if (arg !== undefined) {
+      const n = core.lengthBytesUTF8(arg) + 1;
+      argPtr = core._malloc(n);
+      if (!argPtr) throw new HearthError('out_of_memory', 'could not allocate a request string');
+      core.stringToUTF8(arg, argPtr, n);
+    }
+    let reply: Reply;
+    try {
+      reply = JSON.parse(core.UTF8ToString(fn(argPtr))) as Reply;
+    } finally {
+      if (argPtr) core._free(argPtr);
+    }
+    const error = reply['error'];
+    if (error && typeof error === 'object') throw HearthError.fromReply(error as { type?: unknown; message?: unknown });
+    return reply;
+  }
+}
+
+/** The engine for a backend name. WebGPU is the next step of the project and not built yet. */
+export async function createEngine(backend: 'cpu' | 'webgpu' = 'cpu'): Promise<Engine> {
+  if (backend === 'cpu') return CpuEngine.create();
+  if (backend === 'webgpu') throw new HearthError('not_implemented', 'the WebGPU backend is not implemented yet; use the cpu backend');
+  throw new HearthError('invalid_argument', `unknown backend '${String(backend)}' (expected cpu or webgpu)`);
+}

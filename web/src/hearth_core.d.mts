@@ -1,0 +1,27 @@
+// Types of the Emscripten-generated module (wasm/CMakeLists.txt builds dist/hearth_core.mjs). The
+// functions are core/api/c_api.h: pointers are numbers into the module's heap; JSON strings are
+// NUL-terminated UTF-8 owned by the session (valid until its next call).
+export interface HearthCoreModule {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _hearth_session_create(): number;
+  _hearth_session_destroy(session: number): void;
+  _hearth_session_load(session: number, data: number, size: number, configJson: number): number;
+  _hearth_session_unload(session: number): number;
+  _hearth_session_start(session: number, requestJson: number): number;
+  _hearth_session_step(session: number): number;
+  _hearth_session_tokenize(session: number, requestJson: number): number;
+  _hearth_session_detokenize(session: number, requestJson: number): number;
+  UTF8ToString(ptr: number): string;
+  stringToUTF8(str: string, ptr: number, maxBytes: number): void;
+  lengthBytesUTF8(str: string): number;
+}
+
+export interface HearthCoreOptions {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, scriptDirectory: string) => string;
+}
+
+declare function createHearthCore(options?: HearthCoreOptions): Promise<HearthCoreModule>;
+export default createHearthCore;
