@@ -1,0 +1,27 @@
+// Byte-level reads from a weight buffer declared by the including shader as
+//   var<storage, read> weights: array<u32>;
+// GGML blocks (Q8_0: 34 bytes, Q4_0: 18 bytes) are not 4-byte aligned, so block fields are read as
+// u32 words and shifted. f16 values are decoded with unpack2x16float (no shader-f16 needed).
+
+// The 4 bytes at byte offset `off` (any alignment), little-endian.
+fn load_u32_at(off: u32) -> u32 {
+  let i = off >> 2u;
+  let s = (off & 3u) * 8u;
+  let lo = weights[i];
+  if (s == 0u) {
+    return lo;
+  }
+  return (lo >> s) | (weights[i + 1u] << (32u - s));
+}
+
+// The f16 at an even byte offset, as f32 (an even offset never straddles two words).
+fn load_f16_at(off: u32) -> f32 {
+  let word = weights[off >> 2u];
+  let half = (word >> ((off & 2u) * 8u)) & 0xffffu;
+  return unpack2x16float(half).x;
+}
+
+// Signed byte `j` (0..3) of a word.
+fn sbyte(word: u32, j: u32) -> f32 {
+  return f32(bitcast<i32>(word << (24u - 8u * j)) >> 24u);
+}

@@ -1,0 +1,31 @@
+// Workgroup-wide sum and max through workgroup memory (no subgroups). WG_SIZE must be a power of two.
+// Call from uniform control flow (every invocation of the workgroup); the result is returned to all.
+var<workgroup> red_scratch: array<f32, WG_SIZE>;
+
+fn wg_sum(lid: u32, v: f32) -> f32 {
+  red_scratch[lid] = v;
+  workgroupBarrier();
+  for (var s = WG_SIZE / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      red_scratch[lid] = red_scratch[lid] + red_scratch[lid + s];
+    }
+    workgroupBarrier();
+  }
+  let r = red_scratch[0];
+  workgroupBarrier();  // red_scratch may be reused right after
+  return r;
+}
+
+fn wg_max(lid: u32, v: f32) -> f32 {
+  red_scratch[lid] = v;
+  workgroupBarrier();
+  for (var s = WG_SIZE / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      red_scratch[lid] = max(red_scratch[lid], red_scratch[lid + s]);
+    }
+    workgroupBarrier();
+  }
+  let r = red_scratch[0];
+  workgroupBarrier();
+  return r;
+}
