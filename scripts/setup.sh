@@ -11,13 +11,15 @@ APT_PACKAGES=(
   python3                                    # CLI tests
   python3-jinja2                             # chat-template reference renders
   emscripten googletest nodejs               # wasm unit tests (scripts/wasm_test.sh)
-  npm                                        # the TypeScript package web/ (scripts/build_web.sh)
 )
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm for the TypeScript package web/: NodeSource's nodejs ships its own npm and conflicts with
+# Debian's npm package, so ask apt for npm only where no npm command exists.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   SUDO=""
