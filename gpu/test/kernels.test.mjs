@@ -69,3 +69,100 @@ for (const type of ['F32', 'Q8_0', 'Q4_0']) {
   // 3 blocks per row: rows start at byte offsets that are not multiples of 4
   test(`matvec ${type} 7x96 (unaligned rows), WG_SIZE 32`, () => checkMatvec(type, 7, 96, 23, 32));
 }
+
+// ---- elementwise helper ----
+const WG = 64;
+const elemGrid = (n) => grid(Math.ceil(n / WG));
+
+// ---- rms_norm ----
+for (const [group, ngroups] of [[256, 1], [16, 6]]) {  // a hidden state; per-head norms (6 heads of 16)
+  test(`rms_norm group ${group} x ${ngroups}`, async () => {
+    const x = randomF32(group * ngroups, 31 + group, 3), w = randomF32(group, 37);
+    const eps = 1e-5;
+    const [y] = await runKernel({
+      shader: 'rms_norm', defines: { WG_SIZE: WG },
+      params: packParams([['u32', group], ['u32', ngroups], ['f32', eps], ['u32', 0]]),
+      outputs: [x.length * 4], inputs: [x, w], workgroups: grid(ngroups),
+    });
+    assertClose(y, ref.rmsNorm(x, w, group, eps), 'rms_norm');
+  });
+}
+
+// ---- rope ----
+const ROPE_CASES = [
+  { name: 'NORM', neox: false, nrot: 16 },
+  { name: 'NEOX', neox: true, nrot: 16 },
+  { name: 'NORM, freq factors, linear scale 0.25, mscale 1.2', neox: false, nrot: 16, ff: true, linScale: 0.25, mscale: 1.2 },
+  { name: 'NEOX, partial n_rot 8, freq factors', neox: true, nrot: 8, ff: true },
+];
+for (const c of ROPE_CASES) {
+  test(`rope ${c.name}`, async () => {
+    const nheads = 3, hd = 16, positions = Uint32Array.from([0, 1, 5, 17, 100]);
+    const x = randomF32(positions.length * nheads * hd, 41);
+    const ff = c.ff ? Float32Array.from({ length: c.nrot / 2 }, (_, i) => 1 + i * 0.75) : null;
+    const opts = { nheads, hd, nrot: c.nrot, base: 10000, neox: c.neox, ff, linScale: c.linScale ?? 1, mscale: c.mscale ?? 1 };
+    const [y] = await runKernel({
+      shader: 'rope', defines: { WG_SIZE: WG, NEOX: c.neox, FREQ_FACTORS: !!ff },
+      params: packParams([['u32', positions.length], ['u32', nheads], ['u32', hd], ['u32', c.nrot],
+        ['f32', opts.base], ['f32', opts.linScale], ['f32', opts.mscale], ['u32', 0]]),
+      outputs: [x.length * 4], inputs: ff ? [x, positions, ff] : [x, positions], workgroups: elemGrid(x.length),
+    });
+    assertClose(y, ref.rope(x, positions, opts), `rope ${c.name}`);
+  });
+}
+
+// ---- attention ----
+for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
+  test(`attention H4 Hkv2 hd16 9 positions, softcap ${softcap}, window ${window}`, async () => {
+    const H = 4, Hkv = 2, hd = 16, nkv = 9;
+    for (const pos of [8, 2]) {  // the last position, and one early (keys after pos are ignored)
+      const q = randomF32(H * hd, 51 + pos, 2), k = randomF32(nkv * Hkv * hd, 53, 2), v = randomF32(nkv * Hkv * hd, 59);
+      const scale = 1 / Math.sqrt(hd);
+      const [out] = await runKernel({
+        shader: 'attention', defines: { WG_SIZE: 32 },
+        params: packParams([['u32', H], ['u32', Hkv], ['u32', hd], ['u32', nkv], ['u32', pos], ['u32', window],
+          ['f32', scale], ['f32', softcap]]),
+        outputs: [H * hd * 4, H * nkv * 4], inputs: [q, k, v], workgroups: grid(H),
+      });
+      assertClose(out, ref.attention(q, k, v, { H, Hkv, hd, pos, scale, softcap, window }), `attention pos ${pos}`);
+    }
+  });
+}
+
+// ---- glu ----
+for (const act of ['SILU', 'GELU']) {
+  test(`glu ${act} (fused gate-up buffer, offsets 0 and n)`, async () => {
+    const n = 200, gu = randomF32(2 * n, 61, 6);
+    const [y] = await runKernel({
+      shader: 'glu', defines: { WG_SIZE: WG, [`ACT_${act}`]: true },
+      params: packParams([['u32', n], ['u32', 0], ['u32', n], ['u32', 0]]),
+      outputs: [n * 4], inputs: [gu, gu], workgroups: elemGrid(n),
+    });
+    const f = act === 'SILU' ? ref.silu : ref.geluTanh;
+    assertClose(y, Array.from({ length: n }, (_, i) => f(gu[i]) * gu[n + i]), `glu ${act}`);
+  });
+}
+
+// ---- add ----
+for (const [n, nb] of [[300, 300], [96, 32]]) {
+  test(`add n ${n}, b repeated every ${nb}`, async () => {
+    const a = randomF32(n, 71), b = randomF32(nb, 73);
+    const [y] = await runKernel({
+      shader: 'add', defines: { WG_SIZE: WG },
+      params: packParams([['u32', n], ['u32', nb], ['u32', 0], ['u32', 0]]),
+      outputs: [n * 4], inputs: [a, b], workgroups: elemGrid(n),
+    });
+    assertClose(y, Array.from({ length: n }, (_, i) => a[i] + b[i % nb]), 'add');
+  });
+}
+
+// ---- softcap ----
+test('softcap 30 on logits up to ±100', async () => {
+  const n = 500, x = randomF32(n, 81, 100), c = 30;
+  const [y] = await runKernel({
+    shader: 'softcap', defines: { WG_SIZE: WG },
+    params: packParams([['u32', n], ['f32', c], ['u32', 0], ['u32', 0]]),
+    outputs: [n * 4], inputs: [x], workgroups: elemGrid(n),
+  });
+  assertClose(y, Array.from(x, (v) => c * Math.tanh(v / c)), 'softcap');
+});

@@ -23,3 +23,23 @@ fn softcap(x: f32, c: f32) -> f32 {
 fn flat_wg(wg: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return wg.x + wg.y * nwg.x;
 }
+
+// (sin, cos) of theta to ~1 ulp for |theta| up to ~1e4: WGSL only bounds the built-ins' error by 2^-11
+// (SwiftShader is off by ~2e-4), and rope angles should match the CPU's sinf/cosf. Cody-Waite reduction
+// by pi/2 (three parts), then cephes' sinf/cosf polynomials on [-pi/4, pi/4].
+fn sincos_accurate(theta: f32) -> vec2<f32> {
+  let j = round(theta * 0.6366197723675814);
+  let r = ((theta - j * 1.5703125) - j * 4.837512969970703125e-4) - j * 7.54978995489188216e-8;
+  let z = r * r;
+  let sr = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let cr = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  let q = u32(i32(j) & 3);
+  if (q == 0u) {
+    return vec2<f32>(sr, cr);
+  } else if (q == 1u) {
+    return vec2<f32>(cr, -sr);
+  } else if (q == 2u) {
+    return vec2<f32>(-sr, -cr);
+  }
+  return vec2<f32>(-cr, sr);
+}

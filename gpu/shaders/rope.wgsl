@@ -1,0 +1,67 @@
+// Rotary position embedding on the first n_rot dims of each head (the rest copied):
+//   theta_i = pos * lin_scale * base^(-2i/n_rot) / ff_i;  (a, b) -> mscale * (a cos - b sin, a sin + b cos)
+// Pairs (2i, 2i+1) by default (NORM, llama), (i, i + n_rot/2) with NEOX. FREQ_FACTORS adds the ff
+// binding (llama3 rope_freqs, phi3 long/short factors); without it ff_i = 1.
+// One invocation per output element. Shapes: x, y [ntok, nheads, hd]; pos [ntok] (u32); ff [n_rot/2].
+#include "common/math.wgsl"
+
+struct Params {
+  ntok: u32,
+  nheads: u32,
+  hd: u32,
+  n_rot: u32,
+  base: f32,
+  lin_scale: f32,
+  mscale: f32,
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> pos: array<u32>;
+#ifdef FREQ_FACTORS
+@group(0) @binding(4) var<storage, read> ff: array<f32>;
+#endif
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let idx = flat_wg(wg, nwg) * WG_SIZE + lid;
+  if (idx >= params.ntok * params.nheads * params.hd) {
+    return;
+  }
+  let d = idx % params.hd;
+  let head = idx - d;  // index of the head's element 0
+  let tok = idx / (params.nheads * params.hd);
+  if (d >= params.n_rot) {
+    y[idx] = x[idx];
+    return;
+  }
+  let half = params.n_rot / 2u;
+#ifdef NEOX
+  let i = d % half;
+  let first = d < half;
+  let ia = i;
+  let ib = i + half;
+#else
+  let i = d / 2u;
+  let first = (d & 1u) == 0u;
+  let ia = 2u * i;
+  let ib = 2u * i + 1u;
+#endif
+  var theta = f32(pos[tok]) * params.lin_scale * pow(params.base, -2.0 * f32(i) / f32(params.n_rot));
+#ifdef FREQ_FACTORS
+  theta = theta / ff[i];
+#endif
+  let sc = sincos_accurate(theta) * params.mscale;
+  let s = sc.x;
+  let c = sc.y;
+  let a = x[head + ia];
+  let b = x[head + ib];
+  if (first) {
+    y[idx] = a * c - b * s;
+  } else {
+    y[idx] = a * s + b * c;
+  }
+}
