@@ -11,5 +11,6 @@ ctest --output-on-failure -j2 -L "model|cli"
 cd ..
 bash scripts/wasm_test.sh  # the same core unit tests built for wasm (SIMD128), run under node
 bash scripts/web_test.sh   # the wasm module + TypeScript package under node (API, Node CLI)
+bash scripts/gpu_test.sh   # the WGSL kernels vs float64 JS, node + webgpu (Dawn) on SwiftShader
 bash scripts/fuzz.sh "${HEARTH_FUZZ_SECONDS:-120}"
 echo "all tests passed"

@@ -166,3 +166,16 @@ test('softcap 30 on logits up to ±100', async () => {
   });
   assertClose(y, Array.from(x, (v) => c * Math.tanh(v / c)), 'softcap');
 });
+
+// ---- preprocessor ----
+test('preprocessor: #include once, #define values, #ifdef/#ifndef/#else nesting, host defines win', async () => {
+  const { preprocess } = await import('../shader_preprocessor.mjs');
+  const files = {
+    'main.wgsl': '#include "a.wgsl"\n#include "a.wgsl"\n#define N 4\n#define M N\n#ifdef X\nx M\n#ifndef Y\nnoty\n#else\ny\n#endif\n#else\nnox N\n#endif\nWG_SIZE',
+    'a.wgsl': 'inc',
+  };
+  const load = (f) => files[f];
+  assert.equal(preprocess('main.wgsl', { X: true, WG_SIZE: 32 }, load), 'inc\nx 4\nnoty\n32');
+  assert.equal(preprocess('main.wgsl', { Y: true, N: 9 }, load), 'inc\nnox 9\nWG_SIZE');
+  assert.throws(() => preprocess('bad.wgsl', {}, () => '#ifdef X\n'), /missing #endif/);
+});
