@@ -15,30 +15,13 @@
 namespace hearth::chat {
 
 class Value;
+class Object;
+struct CallArgs;
 using Array = std::vector<Value>;
-
-// Insertion-ordered string-keyed map (Python dict order). Small: lookups are linear.
-class Object {
- public:
-  const Value* find(const std::string& key) const;
-  Value* find(const std::string& key);
-  void set(const std::string& key, Value v);  // replaces in place or appends
-  bool erase(const std::string& key);
-  size_t size() const { return items_.size(); }
-  const std::vector<std::pair<std::string, Value>>& items() const { return items_; }
-
- private:
-  std::vector<std::pair<std::string, Value>> items_;
-};
-
-// Positional and keyword arguments of a call.
-struct CallArgs {
-  std::vector<Value> positional;
-  std::vector<std::pair<std::string, Value>> keyword;
-  const Value* kwarg(const std::string& name) const;
-};
 using Function = std::function<Value(const CallArgs&)>;
 
+// Value is defined before the containers of it (Object, CallArgs): std::pair<std::string, Value>
+// needs a complete Value under clang.
 class Value {
  public:
   enum class Kind { kUndefined, kNull, kBool, kInt, kFloat, kString, kArray, kObject, kFunction };
@@ -51,14 +34,14 @@ class Value {
   Value(double d) : v_(d) {}
   Value(const char* s) : v_(std::string(s)) {}
   Value(std::string s) : v_(std::move(s)) {}
-  Value(Array a) : v_(std::make_shared<Array>(std::move(a))) {}
-  Value(Object o) : v_(std::make_shared<Object>(std::move(o))) {}
+  Value(Array a);
+  Value(Object o);
   static Value function(Function f) { Value v; v.v_ = std::make_shared<Function>(std::move(f)); return v; }
   static Value undefined(std::string hint = {}) { Value v; v.v_ = Undefined{std::move(hint)}; return v; }
   static Value array() { return Value(Array{}); }
-  static Value object() { return Value(Object{}); }
+  static Value object();
   // A namespace() object: attribute assignment allowed, printed as <Namespace>.
-  static Value make_namespace(Object o) { Value v(std::move(o)); v.is_namespace_ = true; return v; }
+  static Value make_namespace(Object o);
   // A tuple: an array that prints as (a, b) and never equals a list.
   static Value make_tuple(Array a) { Value v(std::move(a)); v.is_tuple_ = true; return v; }
 
@@ -103,6 +86,37 @@ class Value {
   bool is_namespace_ = false;
   bool is_tuple_ = false;
 };
+
+// Insertion-ordered string-keyed map (Python dict order). Small: lookups are linear.
+class Object {
+ public:
+  const Value* find(const std::string& key) const;
+  Value* find(const std::string& key);
+  void set(const std::string& key, Value v);  // replaces in place or appends
+  bool erase(const std::string& key);
+  size_t size() const { return items_.size(); }
+  const std::vector<std::pair<std::string, Value>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, Value>> items_;
+};
+
+// Positional and keyword arguments of a call.
+struct CallArgs {
+  std::vector<Value> positional;
+  std::vector<std::pair<std::string, Value>> keyword;
+  const Value* kwarg(const std::string& name) const;
+};
+
+// Defined here, once Object is complete (libc++ and clang need complete types for these).
+inline Value::Value(Array a) : v_(std::make_shared<Array>(std::move(a))) {}
+inline Value::Value(Object o) : v_(std::make_shared<Object>(std::move(o))) {}
+inline Value Value::object() { return Value(Object{}); }
+inline Value Value::make_namespace(Object o) {
+  Value v(std::move(o));
+  v.is_namespace_ = true;
+  return v;
+}
 
 bool operator==(const Value& a, const Value& b);  // Python ==: 1 == 1.0 == True, deep for containers
 inline bool operator!=(const Value& a, const Value& b) { return !(a == b); }
