@@ -9,5 +9,6 @@ void* hearth_wasm_abi_roots[] = {
     reinterpret_cast<void*>(&hearth_session_load),     reinterpret_cast<void*>(&hearth_session_unload),
     reinterpret_cast<void*>(&hearth_session_start),    reinterpret_cast<void*>(&hearth_session_step),
     reinterpret_cast<void*>(&hearth_session_tokenize), reinterpret_cast<void*>(&hearth_session_detokenize),
+    reinterpret_cast<void*>(&hearth_session_chat_prompt),
 };
 }

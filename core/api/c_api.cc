@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "core/api/chat_request.h"
 #include "core/api/session.h"
 #include "core/util/error.h"
 
@@ -108,6 +109,19 @@ const char* hearth_session_step(hearth_session* s) {
     j.set("text", r.text);
     j.set("done", r.done);
     j.set("finish_reason", r.finish_reason.empty() ? Json(nullptr) : Json(r.finish_reason));
+    return j;
+  });
+}
+
+const char* hearth_session_chat_prompt(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    const std::string model_template = s->session.model().file().get_string_or("tokenizer.chat_template", "");
+    hearth::api::ChatPrompt p = hearth::api::render_chat_prompt(req, model_template, s->session.tokenizer());
+    Json j{Json::Object{}};
+    j.set("prompt", p.prompt);
+    j.set("add_special", p.add_special);
+    j.set("template", p.source);
     return j;
   });
 }

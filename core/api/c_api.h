@@ -31,6 +31,12 @@ const char* hearth_session_start(hearth_session* s, const char* request_json);
 // Returns {"token": id, "text": "...", "done": bool, "finish_reason": null|"eog"|"length"}.
 const char* hearth_session_step(hearth_session* s);
 
+// Chat prompt (core/api/chat_request.h): {"messages": [...], "tools"?, "add_generation_prompt" (true),
+// "chat_template"?: the request's template, else the model's tokenizer.chat_template, else ChatML}
+// → {"prompt": "...", "add_special": bool (false when the text already starts with BOS),
+// "template": "request"|"model"|"fallback"}. A template that raises is an invalid_argument error.
+const char* hearth_session_chat_prompt(hearth_session* s, const char* request_json);
+
 // {"text": "...", "add_special": bool (false), "parse_special": bool (false)} → {"tokens": [...]}
 const char* hearth_session_tokenize(hearth_session* s, const char* request_json);
 // {"tokens": [...]} → {"text": "..."}

@@ -1,6 +1,7 @@
 #include "core/api/session.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/util/error.h"
@@ -20,6 +21,17 @@ SamplingParams sampling_params_from_json(const Json& r) {
   sp.penalty_last_n = int32_t(get_integer(r, "penalty_last_n", sp.penalty_last_n, -1, INT32_MAX));
   // seeds above 2^53 do not survive a JSON number (a JS double); the range says so
   sp.seed = uint64_t(get_integer(r, "seed", 0, 0, (int64_t(1) << 53)));
+  // logit_bias: OpenAI's {"token id": bias}; validate() checks the ids and the [-100, 100] range
+  if (const Json* lb = r.find("logit_bias"); lb && !lb->is_null()) {
+    if (!lb->is_object()) fail(ErrorCode::kInvalidArgument, "'logit_bias' must be an object {\"token id\": bias}");
+    for (const auto& [key, bias] : lb->as_object()) {
+      char* end = nullptr;
+      const long id = std::strtol(key.c_str(), &end, 10);
+      if (key.empty() || *end != '\0' || id < 0 || id > INT32_MAX || !bias.is_number())
+        fail(ErrorCode::kInvalidArgument, "'logit_bias' entries must be \"token id\": number, not \"" + key + "\"");
+      sp.logit_bias.emplace_back(int32_t(id), float(bias.as_number()));
+    }
+  }
   return sp;
 }
 

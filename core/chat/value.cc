@@ -1,6 +1,8 @@
 #include "core/chat/value.h"
 
 #include <charconv>
+#include <cstdlib>
+#include <cstdio>
 #include <cmath>
 
 #include "core/util/error.h"
@@ -87,8 +89,18 @@ std::string format_float(double d) {
   if (std::isnan(d)) return "nan";
   if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
   char buf[64];
+#if defined(__cpp_lib_to_chars)
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string sci(buf, r.ptr);
+#else
+  // emscripten's libc++ has no floating-point to_chars: the fewest correctly rounded digits that
+  // read back as d (the same shortest round-trip digits, found by trying each precision)
+  for (int p = 0; p <= 17; ++p) {
+    std::snprintf(buf, sizeof buf, "%.*e", p, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string sci(buf);
+#endif
   bool neg = sci[0] == '-';
   if (neg) sci.erase(0, 1);
   size_t e = sci.find('e');

@@ -45,6 +45,24 @@ export interface GenerateRequest extends SamplingOptions {
   /** Tokens to generate at most; absent = until end of generation or the context is full. */
   maxTokens?: number;
   ignoreEos?: boolean;
+  /** Add BOS to a text prompt (default true); false when the text already holds it (a chat prompt). */
+  addSpecial?: boolean;
+  /** OpenAI's logit_bias: token id (as a string) → bias in [-100, 100]; -100 bans the token. */
+  logitBias?: Readonly<Record<string, number>>;
+}
+
+export interface ChatPromptRequest {
+  messages: readonly unknown[];
+  tools?: readonly unknown[];
+  add_generation_prompt?: boolean;
+  chat_template?: string;
+}
+
+export interface ChatPrompt {
+  prompt: string;
+  /** False when the rendered text already starts with the BOS token text. */
+  addSpecial: boolean;
+  template: 'request' | 'model' | 'fallback';
 }
 
 export type FinishReason = 'eog' | 'length';
@@ -128,6 +146,14 @@ export class CpuEngine implements Engine {
     return this.#call((r) => this.#core._hearth_session_detokenize(this.#session, r), req)['text'] as string;
   }
 
+  /** Renders a chat prompt with a chat template (core/api/chat_request.h): the request's
+   * `chat_template`, else the model's, else ChatML. Template errors throw HearthError. */
+  chatPrompt(request: ChatPromptRequest): ChatPrompt {
+    this.#checkAlive();
+    const reply = this.#call((r) => this.#core._hearth_session_chat_prompt(this.#session, r), JSON.stringify(request));
+    return { prompt: reply['prompt'] as string, addSpecial: reply['add_special'] as boolean, template: reply['template'] as ChatPrompt['template'] };
+  }
+
   /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
@@ -143,6 +169,8 @@ export class CpuEngine implements Engine {
       seed: request.seed,
       max_tokens: request.maxTokens,
       ignore_eos: request.ignoreEos,
+      add_special: request.addSpecial,
+      logit_bias: request.logitBias,
     };
     if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
     else body['tokens'] = request.prompt;

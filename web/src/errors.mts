@@ -8,7 +8,8 @@ export type HearthErrorType =
   | 'out_of_memory'
   | 'io_error' // reading a file failed (Node CLI)
   | 'internal' // a broken invariant inside hearth
-  | 'not_implemented'; // a feature of the API that is not built yet (e.g. the WebGPU backend)
+  | 'not_implemented' // a feature of the API that is not built yet (e.g. the WebGPU backend)
+  | 'invalid_request_error'; // an OpenAI-style request is invalid (openai/errors.mts: .param names the field)
 
 const KNOWN: ReadonlySet<string> = new Set<HearthErrorType>([
   'invalid_argument', 'malformed_file', 'unsupported', 'out_of_memory', 'io_error', 'internal', 'not_implemented',

@@ -13,6 +13,7 @@ export interface HearthCoreModule {
   _hearth_session_step(session: number): number;
   _hearth_session_tokenize(session: number, requestJson: number): number;
   _hearth_session_detokenize(session: number, requestJson: number): number;
+  _hearth_session_chat_prompt(session: number, requestJson: number): number;
   UTF8ToString(ptr: number): string;
   stringToUTF8(str: string, ptr: number, maxBytes: number): void;
   lengthBytesUTF8(str: string): number;

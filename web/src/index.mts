@@ -1,7 +1,12 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
 export type { HearthErrorType } from './errors.mjs';
+export { InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
+export type {
+  ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
+  CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
+} from './openai/index.mjs';

@@ -1,0 +1,98 @@
+// The OpenAI shapes hearth accepts and returns (the subset WebLLM's OpenAI-compatible API uses).
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+export interface TextContentPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ChatMessage {
+  role: Role;
+  content: string | TextContentPart[] | null;
+  name?: string;
+  tool_call_id?: string;
+  tool_calls?: unknown[];
+}
+
+/** Sampling and stopping fields shared by chat and text completions. */
+export interface SamplingFields {
+  model?: string;
+  max_tokens?: number | null;
+  temperature?: number | null; // [0, 2], default 1
+  top_p?: number | null; // (0, 1], default 1
+  top_k?: number | null; // hearth/WebLLM extension; 0 = off
+  min_p?: number | null;
+  frequency_penalty?: number | null; // [-2, 2]
+  presence_penalty?: number | null; // [-2, 2]
+  repetition_penalty?: number | null; // (0, 100]; 1 = off
+  logit_bias?: Record<string, number> | null;
+  seed?: number | null;
+  stop?: string | string[] | null;
+  n?: number | null; // only 1
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  ignore_eos?: boolean | null; // WebLLM extension
+  user?: string; // accepted, unused
+}
+
+export interface ChatCompletionRequest extends SamplingFields {
+  messages: ChatMessage[];
+  max_completion_tokens?: number | null;
+  tools?: unknown[] | null;
+  /** hearth extension: a Jinja chat template to use instead of the model's. */
+  chat_template?: string | null;
+}
+
+export interface CompletionRequest extends SamplingFields {
+  prompt: string;
+}
+
+export interface RequestOptions {
+  /** Aborting ends the generation at the next step with finish_reason 'abort'. */
+  signal?: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  extra: { time_to_first_token_s: number; prefill_tokens_per_s: number; decode_tokens_per_s: number };
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: { index: number; message: { role: 'assistant'; content: string }; finish_reason: FinishReason; logprobs: null }[];
+  usage: CompletionUsage;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: FinishReason | null; logprobs: null }[];
+  usage?: CompletionUsage;
+}
+
+export interface Completion {
+  id: string;
+  object: 'text_completion';
+  created: number;
+  model: string;
+  choices: { index: number; text: string; finish_reason: FinishReason; logprobs: null }[];
+  usage: CompletionUsage;
+}
+
+export interface CompletionChunk {
+  id: string;
+  object: 'text_completion';
+  created: number;
+  model: string;
+  choices: { index: number; text: string; finish_reason: FinishReason | null; logprobs: null }[];
+  usage?: CompletionUsage;
+}

@@ -1,0 +1,115 @@
+// Request validation: every field is checked here, before the core sees it, so errors name the
+// field (InvalidRequestError.param). Unknown fields are errors, not silently ignored.
+import { InvalidRequestError } from './errors.mjs';
+import type { ChatCompletionRequest, CompletionRequest, SamplingFields } from './types.mjs';
+
+const SAMPLING_KEYS = [
+  'model', 'max_tokens', 'temperature', 'top_p', 'top_k', 'min_p', 'frequency_penalty', 'presence_penalty',
+  'repetition_penalty', 'logit_bias', 'seed', 'stop', 'n', 'stream', 'stream_options', 'ignore_eos', 'user',
+];
+const CHAT_KEYS = new Set([...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'chat_template']);
+const COMPLETION_KEYS = new Set([...SAMPLING_KEYS, 'prompt']);
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const given = (v: unknown): boolean => v !== undefined && v !== null;
+
+function number(r: Record<string, unknown>, key: string, lo: number, hi: number, opts: { integer?: boolean; openLo?: boolean } = {}): void {
+  const v = r[key];
+  if (!given(v)) return;
+  const kind = opts.integer ? 'an integer' : 'a number';
+  if (typeof v !== 'number' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)))
+    throw new InvalidRequestError(key, `'${key}' must be ${kind}`);
+  if (v > hi || v < lo || (opts.openLo && v === lo))
+    throw new InvalidRequestError(key, `'${key}' is ${v}; it must be in ${opts.openLo ? '(' : '['}${lo}, ${hi}]`);
+}
+
+function bool(r: Record<string, unknown>, key: string): void {
+  if (given(r[key]) && typeof r[key] !== 'boolean') throw new InvalidRequestError(key, `'${key}' must be a boolean`);
+}
+
+function string(r: Record<string, unknown>, key: string): void {
+  if (given(r[key]) && typeof r[key] !== 'string') throw new InvalidRequestError(key, `'${key}' must be a string`);
+}
+
+function sampling(r: Record<string, unknown>, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(r)) {
+    if (!known.has(key)) throw new InvalidRequestError(key, `unknown field '${key}'`, 'unknown_parameter');
+  }
+  string(r, 'model');
+  string(r, 'user');
+  number(r, 'max_tokens', 0, 2 ** 31 - 1, { integer: true });
+  number(r, 'temperature', 0, 2);
+  number(r, 'top_p', 0, 1, { openLo: true });
+  number(r, 'top_k', 0, 2 ** 31 - 1, { integer: true });
+  number(r, 'min_p', 0, 1);
+  number(r, 'frequency_penalty', -2, 2);
+  number(r, 'presence_penalty', -2, 2);
+  number(r, 'repetition_penalty', 0, 100, { openLo: true });
+  number(r, 'seed', 0, 2 ** 53, { integer: true });
+  number(r, 'n', 1, 2 ** 31 - 1, { integer: true });
+  if (given(r['n']) && r['n'] !== 1) throw new InvalidRequestError('n', "only n = 1 is supported (one choice per request)");
+  bool(r, 'stream');
+  bool(r, 'ignore_eos');
+  const so = r['stream_options'];
+  if (given(so)) {
+    if (!isObject(so)) throw new InvalidRequestError('stream_options', "'stream_options' must be an object");
+    if (r['stream'] !== true) throw new InvalidRequestError('stream_options', "'stream_options' is only allowed with stream: true");
+    for (const k of Object.keys(so)) {
+      if (k !== 'include_usage') throw new InvalidRequestError(`stream_options.${k}`, `unknown field 'stream_options.${k}'`);
+    }
+    if (given(so['include_usage']) && typeof so['include_usage'] !== 'boolean')
+      throw new InvalidRequestError('stream_options.include_usage', "'stream_options.include_usage' must be a boolean");
+  }
+  const lb = r['logit_bias'];
+  if (given(lb)) {
+    if (!isObject(lb)) throw new InvalidRequestError('logit_bias', "'logit_bias' must be an object mapping token ids to biases");
+    for (const [k, v] of Object.entries(lb)) {
+      if (!/^\d+$/.test(k)) throw new InvalidRequestError('logit_bias', `'logit_bias' key '${k}' is not a token id`);
+      if (typeof v !== 'number' || !(v >= -100 && v <= 100))
+        throw new InvalidRequestError('logit_bias', `'logit_bias' value for token ${k} must be a number in [-100, 100]`);
+    }
+  }
+  const stop = r['stop'];
+  if (given(stop)) {
+    const list = typeof stop === 'string' ? [stop] : stop;
+    if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s.length === 0))
+      throw new InvalidRequestError('stop', "'stop' must be a non-empty string or an array of non-empty strings");
+  }
+}
+
+/** Returns the request typed; throws InvalidRequestError naming the first bad field. */
+export function validateChatRequest(request: unknown): ChatCompletionRequest {
+  if (!isObject(request)) throw new InvalidRequestError(null, 'the request must be an object');
+  sampling(request, CHAT_KEYS);
+  number(request, 'max_completion_tokens', 0, 2 ** 31 - 1, { integer: true });
+  string(request, 'chat_template');
+  if (given(request['tools']) && !Array.isArray(request['tools'])) throw new InvalidRequestError('tools', "'tools' must be an array");
+  const messages = request['messages'];
+  if (!given(messages)) throw new InvalidRequestError('messages', "'messages' is required");
+  if (!Array.isArray(messages) || messages.length === 0) throw new InvalidRequestError('messages', "'messages' must be a non-empty array");
+  messages.forEach((m: unknown, i) => {
+    const at = `messages[${i}]`;
+    if (!isObject(m)) throw new InvalidRequestError(at, `'${at}' must be an object`);
+    if (typeof m['role'] !== 'string' || !ROLES.has(m['role']))
+      throw new InvalidRequestError(`${at}.role`, `'${at}.role' must be one of ${[...ROLES].join(', ')}`);
+    const c = m['content'];
+    const ok =
+      typeof c === 'string' ||
+      (c === null && m['role'] === 'assistant') ||
+      (c === undefined && m['role'] === 'assistant' && Array.isArray(m['tool_calls'])) ||
+      (Array.isArray(c) && c.every((p: unknown) => isObject(p) && p['type'] === 'text' && typeof p['text'] === 'string'));
+    if (!ok) throw new InvalidRequestError(`${at}.content`, `'${at}.content' must be a string or an array of {type: 'text', text} parts`);
+  });
+  return request as unknown as ChatCompletionRequest;
+}
+
+export function validateCompletionRequest(request: unknown): CompletionRequest {
+  if (!isObject(request)) throw new InvalidRequestError(null, 'the request must be an object');
+  sampling(request, COMPLETION_KEYS);
+  if (!given(request['prompt'])) throw new InvalidRequestError('prompt', "'prompt' is required");
+  if (typeof request['prompt'] !== 'string') throw new InvalidRequestError('prompt', "'prompt' must be a string");
+  return request as unknown as CompletionRequest;
+}
+
+export type { SamplingFields };
