@@ -6,5 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build_web.sh
 cd web
+# the WebGPU tests (test/webgpu.test.mjs) run on SwiftShader where there is no GPU (scripts/gpu_test.sh installs it)
+ICD=/usr/lib/chromium/vk_swiftshader_icd.json
+[ -z "${VK_ICD_FILENAMES:-}" ] && [ -f "$ICD" ] && export VK_ICD_FILENAMES="$ICD"
 node --test test/
 echo "web_test: passed (node $(node --version))"

@@ -1,5 +1,6 @@
 #include "core/api/c_api.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -97,18 +98,55 @@ const char* hearth_session_start(hearth_session* s, const char* request_json) {
     Json j{Json::Object{}};
     j.set("prompt_tokens", n);
     j.set("n_ctx", s->session.model().n_ctx());
+    if (s->session.external_eval()) {
+      Json::Array ids;
+      for (int32_t id : s->session.prompt_tokens()) ids.emplace_back(id);
+      j.set("tokens", std::move(ids));
+    }
     return j;
   });
 }
 
+namespace {
+Json step_json(const hearth::api::StepResult& r) {
+  Json j{Json::Object{}};
+  j.set("token", r.token);
+  j.set("text", r.text);
+  j.set("done", r.done);
+  j.set("finish_reason", r.finish_reason.empty() ? Json(nullptr) : Json(r.finish_reason));
+  return j;
+}
+}  // namespace
+
 const char* hearth_session_step(hearth_session* s) {
+  return guarded(s, [&] { return step_json(s->session.step()); });
+}
+
+const char* hearth_session_step_logits(hearth_session* s, const float* logits, size_t n) {
   return guarded(s, [&] {
-    hearth::api::StepResult r = s->session.step();
+    if (!logits && n) hearth::fail(ErrorCode::kInvalidArgument, "null logits");
+    return step_json(s->session.step_with_logits(std::span<const float>(logits, n)));
+  });
+}
+
+const char* hearth_session_plan(hearth_session* s) {
+  return guarded(s, [&] { return s->session.plan(); });
+}
+
+const char* hearth_session_cpu_logits(hearth_session* s, const char* request_json, float* out, size_t n) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    std::vector<int32_t> ids = token_array(req);
+    const size_t V = size_t(s->session.model().config().n_vocab);
+    if (ids.empty()) hearth::fail(ErrorCode::kInvalidArgument, "'tokens' is empty");
+    if (!out || n < ids.size() * V)
+      hearth::fail(ErrorCode::kInvalidArgument, "the output holds " + std::to_string(n) + " floats; " +
+                                                    std::to_string(ids.size() * V) + " needed");
+    std::vector<float> logits = s->session.cpu_logits(ids);
+    std::copy(logits.begin(), logits.end(), out);
     Json j{Json::Object{}};
-    j.set("token", r.token);
-    j.set("text", r.text);
-    j.set("done", r.done);
-    j.set("finish_reason", r.finish_reason.empty() ? Json(nullptr) : Json(r.finish_reason));
+    j.set("n_tokens", int64_t(ids.size()));
+    j.set("n_vocab", int64_t(V));
     return j;
   });
 }

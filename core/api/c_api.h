@@ -31,6 +31,21 @@ const char* hearth_session_start(hearth_session* s, const char* request_json);
 // Returns {"token": id, "text": "...", "done": bool, "finish_reason": null|"eog"|"length"}.
 const char* hearth_session_step(hearth_session* s);
 
+// External evaluation (the WebGPU executor in JS): start with "external_eval": true evaluates
+// nothing and its reply adds "tokens" (the prompt's ids, for the caller to evaluate); then each
+// step_logits takes the n_vocab f32 logits of the last evaluated position and replies as step does.
+// The caller evaluates each returned token (unless done) before the next step_logits.
+const char* hearth_session_step_logits(hearth_session* s, const float* logits, size_t n);
+// The model's forward pass as JSON for an external executor: {"config": {"n_layer", "kv_width",
+// "n_ctx", "n_vocab", "data_offset"}, "widths": [...], "logits": id, "nodes": [{"op", "name", "out",
+// "in": [...], "width", params..., "weight": null | {"name", "type", "dims", "offset" (in the data
+// section), "file_offset", "n_bytes"}}]}.
+const char* hearth_session_plan(hearth_session* s);
+// The CPU reference for checking an external executor: {"tokens": [...]} evaluated from an empty
+// CPU cache; writes T·n_vocab f32 logits (every position) to out (capacity n floats). Ends a CPU
+// generation in progress. Returns {"n_tokens": T, "n_vocab": V}.
+const char* hearth_session_cpu_logits(hearth_session* s, const char* request_json, float* out, size_t n);
+
 // Chat prompt (core/api/chat_request.h): {"messages": [...], "tools"?, "add_generation_prompt" (true),
 // "chat_template"?: the request's template, else the model's tokenizer.chat_template, else ChatML}
 // → {"prompt": "...", "add_special": bool (false when the text already starts with BOS),

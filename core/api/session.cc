@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/tensor/ggml_type.h"
 #include "core/util/error.h"
 
 namespace hearth::api {
@@ -133,8 +134,13 @@ int32_t Session::start(const Json& request) {
 
   auto sampler = std::make_unique<Sampler>(sp, m.config().n_vocab);  // validates
   for (int32_t t : tokens) sampler->accept(t);  // penalties see the prompt too, as in hearth run
+  const bool external = get_bool(request, "external_eval", false);
   exec_->reset();
-  logits_ = exec_->eval(tokens);
+  if (external) logits_.clear();
+  else logits_ = exec_->eval(tokens);
+  external_ = external;
+  external_n_past_ = int64_t(tokens.size());
+  prompt_tokens_ = tokens;
   sampler_ = std::move(sampler);
   stream_ = std::make_unique<Utf8Stream>(*tokenizer_);
   max_tokens_ = max_tokens;
@@ -146,9 +152,25 @@ int32_t Session::start(const Json& request) {
 }
 
 StepResult Session::step() {
-  StepResult r;
   if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  if (external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated externally: call step_with_logits()");
+  return step_impl();
+}
+
+StepResult Session::step_with_logits(std::span<const float> logits) {
+  if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
+  if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
+  const size_t V = size_t(model().config().n_vocab);
+  if (logits.size() != V)
+    fail(ErrorCode::kInvalidArgument, "expected " + std::to_string(V) + " logits, got " + std::to_string(logits.size()));
+  logits_.assign(logits.begin(), logits.end());
+  return step_impl();
+}
+
+StepResult Session::step_impl() {
+  StepResult r;
   int32_t next = sampler_->sample(logits_);
   r.token = next;
   if (tokenizer_->is_eog(next) && !ignore_eos_) {
@@ -161,15 +183,86 @@ StepResult Session::step() {
   sampler_->accept(next);
   ++generated_;
   r.text = stream_->push(next);
-  if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || exec_->n_past() >= exec_->n_ctx()) {
+  const int64_t n_past = external_ ? external_n_past_ : int64_t(exec_->n_past());
+  if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || n_past >= exec_->n_ctx()) {
     r.text += stream_->flush();
     r.done = true;
     r.finish_reason = "length";
     generating_ = false;
     return r;
   }
-  logits_ = exec_->eval(std::span<const int32_t>(&next, 1));
+  if (external_) ++external_n_past_;  // the caller evaluates `next` and hands back its logits
+  else logits_ = exec_->eval(std::span<const int32_t>(&next, 1));
   return r;
+}
+
+std::vector<float> Session::cpu_logits(std::span<const int32_t> tokens) {
+  model();
+  if (!external_) generating_ = false;
+  exec_->reset();
+  return exec_->eval(tokens, true);
+}
+
+Json Session::plan() const {
+  const Model& m = model();
+  const Graph& g = m.graph();
+  const uint64_t data_offset = m.file().data_offset();
+  Json config{Json::Object{}};
+  config.set("n_layer", g.n_layer);
+  config.set("kv_width", g.kv_width);
+  config.set("n_ctx", m.n_ctx());
+  config.set("n_vocab", m.config().n_vocab);
+  config.set("data_offset", double(data_offset));
+  Json::Array widths;
+  for (int32_t w : g.widths) widths.emplace_back(w);
+  Json::Array nodes;
+  for (const Node& n : g.nodes) {
+    Json j{Json::Object{}};
+    j.set("op", op_name(n.op));
+    j.set("name", n.name);
+    j.set("out", n.out);
+    Json::Array in;
+    for (int32_t v : n.in)
+      if (v >= 0) in.emplace_back(v);
+    j.set("in", std::move(in));
+    j.set("width", n.width);
+    j.set("group", n.group);
+    j.set("offset", n.offset);
+    j.set("n_head", n.n_head);
+    j.set("n_head_kv", n.n_head_kv);
+    j.set("n_rot", n.n_rot);
+    j.set("layer", n.layer);
+    j.set("window", n.window);
+    j.set("eps", double(n.eps));
+    j.set("scale", double(n.scale));
+    j.set("cap", double(n.cap));
+    j.set("rope_base", double(n.rope_base));
+    j.set("rope_mscale", double(n.rope_mscale));
+    j.set("rope_neox", n.rope_mode == RopeMode::kNeox);
+    j.set("activation", n.activation == Activation::kSilu ? "silu" : "gelu_tanh");
+    if (n.weight) {
+      const GgufTensor& t = *n.weight;
+      Json w{Json::Object{}};
+      w.set("name", t.name);
+      w.set("type", ggml_type_name(t.type()));
+      Json::Array dims;
+      for (uint64_t d : t.dims) dims.emplace_back(double(d));
+      w.set("dims", std::move(dims));
+      w.set("offset", double(t.offset));
+      w.set("file_offset", double(data_offset + t.offset));
+      w.set("n_bytes", double(t.n_bytes));
+      j.set("weight", std::move(w));
+    } else {
+      j.set("weight", Json(nullptr));
+    }
+    nodes.push_back(std::move(j));
+  }
+  Json j{Json::Object{}};
+  j.set("config", std::move(config));
+  j.set("widths", std::move(widths));
+  j.set("logits", g.logits);
+  j.set("nodes", std::move(nodes));
+  return j;
 }
 
 std::vector<int32_t> Session::tokenize(std::string_view text, bool add_special, bool parse_special) const {

@@ -47,6 +47,8 @@ class Session {
   void unload();
   bool loaded() const { return model_ != nullptr; }
   Json info() const;
+  // The forward pass for an external executor: config, values, nodes with their weights' offsets.
+  Json plan() const;
 
   // request JSON: {"prompt": "text"} or {"tokens": [ids]}; "add_special" (true), "parse_special"
   // (true), "max_tokens" (-1 = until eog or the context is full), "ignore_eos" (false); sampling:
@@ -56,6 +58,17 @@ class Session {
   int32_t start(const Json& request);
   StepResult step();
   bool generating() const { return generating_; }
+
+  // External evaluation (a GPU executor outside the core): start() with "external_eval": true
+  // encodes the prompt and sets up sampling but evaluates nothing; the caller evaluates the prompt
+  // tokens (prompt_tokens()) and then each sampled token itself, handing the logits of the last
+  // evaluated position to step_with_logits(). Same results as step() given the same logits.
+  bool external_eval() const { return external_; }
+  const std::vector<int32_t>& prompt_tokens() const { return prompt_tokens_; }
+  StepResult step_with_logits(std::span<const float> logits);
+  // The CPU reference: logits of every position of `tokens` evaluated from an empty cache [T, n_vocab].
+  // Resets the CPU executor's cache (a CPU generation in progress ends); an external one is untouched.
+  std::vector<float> cpu_logits(std::span<const int32_t> tokens);
 
   std::vector<int32_t> tokenize(std::string_view text, bool add_special, bool parse_special) const;
   std::string detokenize(std::span<const int32_t> ids) const;
@@ -71,9 +84,13 @@ class Session {
   std::unique_ptr<Model> model_;
   std::optional<Tokenizer> tokenizer_;
   std::unique_ptr<CpuExecutor> exec_;
+  StepResult step_impl();
   std::unique_ptr<Sampler> sampler_;
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;
+  std::vector<int32_t> prompt_tokens_;
+  bool external_ = false;
+  int64_t external_n_past_ = 0;  // tokens the external executor has evaluated (or is told to)
   bool generating_ = false;
   bool ignore_eos_ = false;
   int64_t max_tokens_ = -1;

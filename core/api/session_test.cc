@@ -123,4 +123,35 @@ TEST(Json, RoundTripsAndRejects) {
 }
 
 }  // namespace
+// External evaluation: the caller evaluates tokens (here a second CPU executor over the same model)
+// and hands logits to step_with_logits; the text is the same as step()'s. The plan lists the graph.
+TEST(Session, ExternalEvalMatchesStep) {
+  Session s;
+  s.load(stories(), Json());
+  EXPECT_EQ(s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57, "external_eval": true})")), 4);
+  ASSERT_TRUE(s.external_eval());
+  EXPECT_THROW(s.step(), Error);
+  CpuExecutor exec(s.model(), 1);
+  std::vector<float> logits = exec.eval(s.prompt_tokens());
+  std::string text;
+  while (s.generating()) {
+    StepResult r = s.step_with_logits(logits);
+    text += r.text;
+    if (!r.done) logits = exec.eval(std::span<const int32_t>(&r.token, 1));
+  }
+  EXPECT_EQ(text, kZooGreedy57);
+  EXPECT_THROW(s.step_with_logits(logits), Error);
+
+  Json plan = s.plan();
+  EXPECT_EQ(plan.find("config")->find("n_layer")->as_number(), 5);
+  EXPECT_EQ(plan.find("config")->find("n_vocab")->as_number(), 512);
+  const Json::Array& nodes = plan.find("nodes")->as_array();
+  ASSERT_FALSE(nodes.empty());
+  EXPECT_EQ(nodes[0].find("op")->as_string(), "embed");
+  const Json* w = nodes[0].find("weight");
+  ASSERT_TRUE(w && w->is_object());
+  EXPECT_EQ(w->find("type")->as_string(), "f32");
+  EXPECT_EQ(w->find("file_offset")->as_number(), plan.find("config")->find("data_offset")->as_number() + w->find("offset")->as_number());
+}
+
 }  // namespace hearth::api

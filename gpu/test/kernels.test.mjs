@@ -167,6 +167,34 @@ test('softcap 30 on logits up to ±100', async () => {
   assertClose(y, Array.from(x, (v) => c * Math.tanh(v / c)), 'softcap');
 });
 
+// ---- embedding row gather, scale ----
+for (const type of ['F32', 'Q8_0', 'Q4_0']) {
+  test(`embed ${type} 7x96 rows 0, 3, 6 (unaligned rows)`, async () => {
+    const nrows = 7, ncols = 96;
+    const wf = randomF32(nrows * ncols, 91);
+    const bytes = type === 'F32' ? wf : type === 'Q8_0' ? quantizeQ8_0(wf) : quantizeQ4_0(wf);
+    const wref = type === 'F32' ? Float64Array.from(wf) : dequantize(type, bytes, nrows * ncols);
+    for (const row of [0, 3, 6]) {
+      const [y] = await runKernel({
+        shader: 'embed', defines: { WG_SIZE: WG, [`TYPE_${type}`]: true },
+        params: packParams([['u32', ncols], ['u32', row], ['u32', 0], ['u32', 0]]),
+        outputs: [ncols * 4], inputs: [bytes], workgroups: elemGrid(ncols),
+      });
+      assertClose(y, wref.subarray(row * ncols, (row + 1) * ncols), `embed ${type} row ${row}`);
+    }
+  });
+}
+
+test('scale 0.125 on 300 values', async () => {
+  const n = 300, x = randomF32(n, 93, 10);
+  const [y] = await runKernel({
+    shader: 'scale', defines: { WG_SIZE: WG },
+    params: packParams([['u32', n], ['f32', 0.125], ['u32', 0], ['u32', 0]]),
+    outputs: [n * 4], inputs: [x], workgroups: elemGrid(n),
+  });
+  assertClose(y, Array.from(x, (v) => v * 0.125), 'scale');
+});
+
 // ---- preprocessor ----
 test('preprocessor: #include once, #define values, #ifdef/#ifndef/#else nesting, host defines win', async () => {
   const { preprocess } = await import('../shader_preprocessor.mjs');

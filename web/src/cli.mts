@@ -89,7 +89,7 @@ async function cmdRun(argv: readonly string[]): Promise<number> {
   const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true);
   args.number('threads', 0, 0, 1024, true); // accepted for parity with native; the wasm CPU path runs one thread
 
-  const engine = await createEngine(backend); // webgpu: not_implemented, before reading the model
+  const engine = await createEngine(backend); // webgpu: no adapter fails here, before reading the model
   let bytes: Uint8Array;
   try {
     bytes = await readFile(modelPath);

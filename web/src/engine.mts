@@ -247,9 +247,9 @@ export class CpuEngine implements Engine {
   }
 }
 
-/** The engine for a backend name. WebGPU is the next step of the project and not built yet. */
+/** The engine for a backend name. webgpu: HearthError 'unsupported' when there is no adapter. */
 export async function createEngine(backend: 'cpu' | 'webgpu' = 'cpu'): Promise<Engine> {
   if (backend === 'cpu') return CpuEngine.create();
-  if (backend === 'webgpu') throw new HearthError('not_implemented', 'the WebGPU backend is not implemented yet; use the cpu backend');
+  if (backend === 'webgpu') return (await import('./gpu/engine.mjs')).WebGpuEngine.create();
   throw new HearthError('invalid_argument', `unknown backend '${String(backend)}' (expected cpu or webgpu)`);
 }

@@ -14,6 +14,9 @@ export interface HearthCoreModule {
   _hearth_session_tokenize(session: number, requestJson: number): number;
   _hearth_session_detokenize(session: number, requestJson: number): number;
   _hearth_session_chat_prompt(session: number, requestJson: number): number;
+  _hearth_session_step_logits(session: number, logits: number, n: number): number;
+  _hearth_session_plan(session: number): number;
+  _hearth_session_cpu_logits(session: number, requestJson: number, out: number, n: number): number;
   UTF8ToString(ptr: number): string;
   stringToUTF8(str: string, ptr: number, maxBytes: number): void;
   lengthBytesUTF8(str: string): number;

@@ -1,0 +1,53 @@
+// Embedding row gather: y[i] = dequant(weights row `row`)[i], i < ncols. `TYPE_F32`, `TYPE_Q8_0`,
+// `TYPE_Q4_0` read straight from the GGML bytes (as array<u32>), as matvec does.
+// One invocation per output element. Shapes: y [ncols]; weights [nrows, ncols] in GGML layout.
+#include "common/math.wgsl"
+
+struct Params {
+  ncols: u32,
+  row: u32,
+  w_offset: u32,  // byte offset of row 0 inside `weights` (multiple of 2; of 4 for F32)
+  _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> weights: array<u32>;
+
+#include "common/bytes.wgsl"
+
+#ifdef TYPE_F32
+fn element(row: u32, i: u32) -> f32 {
+  return bitcast<f32>(weights[params.w_offset / 4u + row * params.ncols + i]);
+}
+#endif
+
+#ifdef TYPE_Q8_0
+fn element(row: u32, i: u32) -> f32 {
+  let off = params.w_offset + (row * (params.ncols / 32u) + i / 32u) * 34u;
+  return load_f16_at(off) * sbyte(load_u32_at(off + 2u + i % 32u), 0u);
+}
+#endif
+
+#ifdef TYPE_Q4_0
+fn element(row: u32, i: u32) -> f32 {
+  let off = params.w_offset + (row * (params.ncols / 32u) + i / 32u) * 18u;
+  let j = i % 32u;
+  let byte = load_u32_at(off + 2u + j % 16u) & 0xffu;
+  var nib = byte & 15u;
+  if (j >= 16u) {
+    nib = byte >> 4u;
+  }
+  return load_f16_at(off) * (f32(nib) - 8.0);
+}
+#endif
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let i = flat_wg(wg, nwg) * WG_SIZE + lid;
+  if (i >= params.ncols) {
+    return;
+  }
+  y[i] = element(params.row, i);
+}
