@@ -21,7 +21,7 @@ const sources = new Map();    // file -> text
 export async function getDevice() {
   if (G.device) return G.device;
   G.instance = create([]);
-  G.adapter = await G.instance.requestAdapter();
+  G.adapter = await G.instance.requestAdapter({ powerPreference: 'high-performance' });
   if (!G.adapter) throw new Error('webgpu: no adapter (on CPU machines set VK_ICD_FILENAMES to SwiftShader)');
   G.device = await G.adapter.requestDevice();
   G.device.addEventListener?.('uncapturederror', (e) => console.error('webgpu error:', e.error?.message));

@@ -96,7 +96,7 @@ async function createContext(): Promise<GpuContext> {
   const state = (G.__hearthWebGpu ??= { instance: null, adapter: null, device: null });
   if (!state.device) {
     state.instance = webgpu.create([]);
-    state.adapter = await state.instance.requestAdapter();
+    state.adapter = await state.instance.requestAdapter({ powerPreference: 'high-performance' });
     if (!state.adapter)
       throw new HearthError('unsupported', 'no WebGPU adapter (on a machine without a GPU set VK_ICD_FILENAMES to SwiftShader\'s ICD)');
     state.device = await state.adapter.requestDevice({
