@@ -27,6 +27,11 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   const std::string a = c.arch_name + ".";
 
   c.n_layer = required(f, a + "block_count");
+  // Each layer has several tensors: a count beyond the file's tensors is corrupt, and must not size
+  // any allocation (found by the fuzzer: block_count 2^30 asked for gigabytes of layer configs).
+  if (uint64_t(c.n_layer) > f.tensors().size())
+    fail(ErrorCode::kMalformedFile, "block_count " + std::to_string(c.n_layer) + " is more than the file's " +
+                                        std::to_string(f.tensors().size()) + " tensors can describe");
   c.n_embd = required(f, a + "embedding_length");
   c.n_ff = required(f, a + "feed_forward_length");
   c.n_head = required(f, a + "attention.head_count");

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/gguf/gguf_writer.h"
 #include "core/model/cpu_executor.h"
 #include "core/tokenizer/tokenizer.h"
 #include "core/tokenizer/utf8_stream.h"
@@ -79,6 +80,28 @@ TEST_F(Stories, RejectsBadTokensAndOverflowKeepingTheCache) {
     EXPECT_NE(std::string(e.what()).find("context is full"), std::string::npos);
   }
   EXPECT_EQ(exec.n_past(), 2);
+}
+
+}  // namespace
+}  // namespace hearth
+
+namespace hearth {
+namespace {
+
+// Found by the fuzzer: a tiny header claiming 2^29 layers must be refused before anything is sized by it.
+TEST(ModelConfig, RejectsLayerCountsTheFileCannotHold) {
+  std::vector<uint8_t> bytes = read_file(std::string(HEARTH_SHARED_DIR) + "/models/stories260K.gguf");
+  GgufFile f = GgufFile::parse(bytes);
+  GgufWriter w;
+  for (const auto& [key, value] : f.metadata()) w.set(key, value);
+  w.set_u32("llama.block_count", 1u << 29);
+  try {
+    ModelConfig::from_gguf(GgufFile::parse(w.to_bytes({})));
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kMalformedFile);
+    EXPECT_NE(std::string(e.what()).find("block_count"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
