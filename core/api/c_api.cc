@@ -97,6 +97,8 @@ const char* hearth_session_start(hearth_session* s, const char* request_json) {
     int32_t n = s->session.start(req);
     Json j{Json::Object{}};
     j.set("prompt_tokens", n);
+    j.set("cached_tokens", s->session.cached_tokens());
+    j.set("prefill_tokens", s->session.prefill_tokens());
     j.set("n_ctx", s->session.model().n_ctx());
     if (s->session.external_eval()) {
       Json::Array ids;

@@ -1,5 +1,6 @@
 #include "core/api/session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -64,6 +65,8 @@ void Session::unload() {
   stream_.reset();
   sampler_.reset();
   exec_.reset();
+  cache_tokens_.clear();
+  cached_tokens_ = prefill_tokens_ = 0;
   tokenizer_.reset();
   model_.reset();
   bytes_.reset();
@@ -109,6 +112,7 @@ int32_t Session::start(const Json& request) {
   const bool ignore_eos = get_bool(request, "ignore_eos", false);
   const bool add_special = get_bool(request, "add_special", true);
   const bool parse_special = get_bool(request, "parse_special", true);
+  const bool cache_prompt = get_bool(request, "cache_prompt", true);
 
   std::vector<int32_t> tokens;
   const Json* prompt = request.find("prompt");
@@ -135,9 +139,24 @@ int32_t Session::start(const Json& request) {
   auto sampler = std::make_unique<Sampler>(sp, m.config().n_vocab);  // validates
   for (int32_t t : tokens) sampler->accept(t);  // penalties see the prompt too, as in hearth run
   const bool external = get_bool(request, "external_eval", false);
-  exec_->reset();
-  if (external) logits_.clear();
-  else logits_ = exec_->eval(tokens);
+  // prefix reuse: keep the longest common prefix of the cache and the prompt, less the last
+  // prompt token (re-evaluated for its logits); an external executor keeps its own cache
+  size_t common = 0;
+  if (!external && cache_prompt) {
+    const size_t n = std::min(cache_tokens_.size(), tokens.size() - 1);
+    while (common < n && cache_tokens_[common] == tokens[common]) ++common;
+  }
+  cached_tokens_ = prefill_tokens_ = 0;
+  exec_->truncate(int32_t(common));
+  cache_tokens_.resize(common);  // eval leaves the cache unchanged when it throws
+  if (external) {
+    logits_.clear();
+  } else {
+    logits_ = exec_->eval(std::span<const int32_t>(tokens).subspan(common));
+    cache_tokens_ = tokens;
+  }
+  cached_tokens_ = int32_t(common);
+  prefill_tokens_ = int32_t(tokens.size() - common);
   external_ = external;
   external_n_past_ = int64_t(tokens.size());
   prompt_tokens_ = tokens;
@@ -192,7 +211,10 @@ StepResult Session::step_impl() {
     return r;
   }
   if (external_) ++external_n_past_;  // the caller evaluates `next` and hands back its logits
-  else logits_ = exec_->eval(std::span<const int32_t>(&next, 1));
+  else {
+    logits_ = exec_->eval(std::span<const int32_t>(&next, 1));
+    cache_tokens_.push_back(next);
+  }
   return r;
 }
 
@@ -200,6 +222,7 @@ std::vector<float> Session::cpu_logits(std::span<const int32_t> tokens) {
   model();
   if (!external_) generating_ = false;
   exec_->reset();
+  cache_tokens_.clear();
   return exec_->eval(tokens, true);
 }
 

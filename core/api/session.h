@@ -54,8 +54,15 @@ class Session {
   // (true), "max_tokens" (-1 = until eog or the context is full), "ignore_eos" (false); sampling:
   // "temperature" (1), "top_k" (0), "top_p" (1), "min_p" (0), "repetition_penalty" (1),
   // "presence_penalty" (0), "frequency_penalty" (0), "penalty_last_n" (64), "seed" (0).
-  // Resets the KV cache, encodes and evaluates the prompt; returns the prompt token count.
+  // Encodes and evaluates the prompt; returns the prompt token count. Prefix reuse: the KV cache
+  // keeps the longest common prefix of the prompt and the tokens it already holds (the previous
+  // prompt and the generated tokens that were evaluated), and only the rest is prefilled; the
+  // last prompt token is always re-evaluated, so its logits exist. "cache_prompt": false (default
+  // true) starts from an empty cache. External evaluation never reuses (its cache is not ours).
   int32_t start(const Json& request);
+  // Of the last start()'s prompt: tokens kept from the cache, and tokens evaluated (prefilled).
+  int32_t cached_tokens() const { return cached_tokens_; }
+  int32_t prefill_tokens() const { return prefill_tokens_; }
   StepResult step();
   bool generating() const { return generating_; }
 
@@ -89,6 +96,9 @@ class Session {
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;
   std::vector<int32_t> prompt_tokens_;
+  std::vector<int32_t> cache_tokens_;  // the tokens in exec_'s KV cache, in order (n_past() of them)
+  int32_t cached_tokens_ = 0;
+  int32_t prefill_tokens_ = 0;
   bool external_ = false;
   int64_t external_n_past_ = 0;  // tokens the external executor has evaluated (or is told to)
   bool generating_ = false;

@@ -56,7 +56,9 @@ TEST(Session, TokenPromptMatchesTextPromptAndRestartResets) {
   EXPECT_EQ(s.start(Json::parse(R"({"tokens": [1, 410, 469, 347], "temperature": 0, "max_tokens": 57})")), 4);
   EXPECT_EQ(generate(s), kZooGreedy57);
   s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})"));
-  EXPECT_EQ(generate(s), kZooGreedy57);  // the second run starts from an empty cache
+  EXPECT_EQ(generate(s), kZooGreedy57);  // the second run reuses the prompt's cached prefix: same text
+  EXPECT_EQ(s.cached_tokens(), 3);
+  EXPECT_EQ(s.prefill_tokens(), 1);  // the last prompt token is re-evaluated for its logits
 }
 
 TEST(Session, SeededSamplingIsReproducibleAndStopsAtEog) {
@@ -120,6 +122,118 @@ TEST(Json, RoundTripsAndRejects) {
   EXPECT_THROW(Json::parse("01x"), Error);
   EXPECT_THROW(Json::parse("\"\x01\""), Error);
   EXPECT_EQ(Json("a\nb\x01").dump(), "\"a\\nb\\u0001\"");
+}
+
+
+// Prefix reuse: a start() keeps the common prefix of the cache (previous prompt + evaluated
+// generated tokens) and the new prompt, prefills the rest, and gives a cold run's tokens.
+Json tokens_request(const std::vector<int32_t>& ids, int max_tokens) {
+  Json::Array a;
+  for (int32_t id : ids) a.emplace_back(id);
+  Json r{Json::Object{}};
+  r.set("tokens", std::move(a));
+  r.set("temperature", 0);
+  r.set("max_tokens", max_tokens);
+  return r;
+}
+
+std::vector<int32_t> generate_ids(Session& s) {
+  std::vector<int32_t> ids;
+  while (s.generating()) {
+    StepResult r = s.step();
+    if (r.finish_reason != "eog") ids.push_back(r.token);
+  }
+  return ids;
+}
+
+std::vector<int32_t> cold(const std::vector<int32_t>& prompt, int max_tokens, int32_t* cached = nullptr) {
+  Session s;
+  s.load(stories(), Json());
+  s.start(tokens_request(prompt, max_tokens));
+  if (cached) *cached = s.cached_tokens();
+  return generate_ids(s);
+}
+
+TEST(SessionPrefixReuse, SecondTurnExtendingTheFirstPrefillsOnlyTheNewTokens) {
+  Session s;
+  s.load(stories(), Json());
+  std::vector<int32_t> p1 = s.tokenize("Zoo", true, true);
+  s.start(tokens_request(p1, 20));
+  EXPECT_EQ(s.cached_tokens(), 0);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(p1.size()));
+  std::vector<int32_t> g1 = generate_ids(s);
+  ASSERT_EQ(g1.size(), 20u);  // finish "length": the last generated token is never evaluated
+  std::vector<int32_t> p2 = p1;
+  p2.insert(p2.end(), g1.begin(), g1.end());
+  for (int32_t t : s.tokenize(" Then the dog said", false, false)) p2.push_back(t);
+  EXPECT_EQ(s.start(tokens_request(p2, 30)), int32_t(p2.size()));
+  const int32_t cached = int32_t(p1.size() + g1.size() - 1);
+  EXPECT_EQ(s.cached_tokens(), cached);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(p2.size()) - cached);
+  std::vector<int32_t> g2 = generate_ids(s);
+  int32_t cold_cached = -1;
+  EXPECT_EQ(g2, cold(p2, 30, &cold_cached));
+  EXPECT_EQ(cold_cached, 0);
+  EXPECT_EQ(s.n_past(), int32_t(p2.size() + g2.size() - 1));
+
+  // the same prompt again: everything but its last token is reused
+  s.start(tokens_request(p2, 30));
+  EXPECT_EQ(s.cached_tokens(), int32_t(p2.size()) - 1);
+  EXPECT_EQ(s.prefill_tokens(), 1);
+  EXPECT_EQ(generate_ids(s), g2);
+  // cache_prompt: false starts from an empty cache
+  Json r = tokens_request(p2, 30);
+  r.set("cache_prompt", false);
+  s.start(r);
+  EXPECT_EQ(s.cached_tokens(), 0);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(p2.size()));
+  EXPECT_EQ(generate_ids(s), g2);
+}
+
+TEST(SessionPrefixReuse, DivergingPromptReusesExactlyTheCommonPrefix) {
+  Session s;
+  s.load(stories(), Json());
+  std::vector<int32_t> a = s.tokenize("Once upon a time there was a little dog named Max", true, true);
+  std::vector<int32_t> tail = s.tokenize(" a big red ball in the park", false, false);
+  ASSERT_GE(a.size(), 8u);
+  std::vector<int32_t> b(a.begin(), a.begin() + 6);
+  ASSERT_NE(tail[0], a[6]);
+  b.insert(b.end(), tail.begin(), tail.end());
+  s.start(tokens_request(a, 15));
+  generate_ids(s);
+  s.start(tokens_request(b, 25));
+  EXPECT_EQ(s.cached_tokens(), 6);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(b.size()) - 6);
+  EXPECT_EQ(generate_ids(s), cold(b, 25));
+  // a prompt that is a strict prefix of the cache: all of it but the last token
+  std::vector<int32_t> c(b.begin(), b.begin() + 9);
+  s.start(tokens_request(c, 25));
+  EXPECT_EQ(s.cached_tokens(), 8);
+  EXPECT_EQ(s.prefill_tokens(), 1);
+  EXPECT_EQ(generate_ids(s), cold(c, 25));
+}
+
+TEST(SessionPrefixReuse, DifferentPromptReusesOnlyTheSharedBos) {
+  Session s;
+  s.load(stories(), Json());
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})"));
+  EXPECT_EQ(generate(s), kZooGreedy57);
+  s.start(Json::parse(R"({"prompt": "Once upon a time", "temperature": 0, "max_tokens": 40})"));
+  EXPECT_EQ(s.cached_tokens(), 1);  // BOS
+  std::vector<int32_t> warm = generate_ids(s);
+  EXPECT_EQ(warm, cold(s.tokenize("Once upon a time", true, true), 40));
+  // no BOS: nothing in common
+  std::vector<int32_t> nobos = s.tokenize("The cat", false, false);
+  s.start(tokens_request(nobos, 10));
+  EXPECT_EQ(s.cached_tokens(), 0);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(nobos.size()));
+  EXPECT_EQ(generate_ids(s), cold(nobos, 10));
+  // external evaluation never reuses the core's cache, and leaves it empty
+  s.start(Json::parse(R"({"prompt": "The cat", "temperature": 0, "external_eval": true})"));
+  EXPECT_EQ(s.cached_tokens(), 0);
+  EXPECT_EQ(s.prefill_tokens(), int32_t(s.tokenize("The cat", true, true).size()));
+  s.start(Json::parse(R"({"prompt": "The cat", "temperature": 0, "max_tokens": 5})"));
+  EXPECT_EQ(s.cached_tokens(), 0);
 }
 
 }  // namespace

@@ -69,6 +69,11 @@ export type FinishReason = 'eog' | 'length';
 
 export interface GenerationStats {
   promptTokens: number;
+  /** Prompt tokens whose KV-cache entries were kept from the previous generation (prefix reuse);
+   * 0 or absent where the engine does not reuse its cache (the WebGPU path). */
+  cachedTokens?: number;
+  /** Prompt tokens evaluated (promptTokens - cachedTokens); absent = all of them. */
+  prefillTokens?: number;
   generatedTokens: number;
   prefillMs: number;
   decodeMs: number;
@@ -176,7 +181,7 @@ export class CpuEngine implements Engine {
     else body['tokens'] = request.prompt;
     const json = JSON.stringify(body); // undefined fields are dropped: the core's defaults apply
     const id = ++this.#generation;
-    const stats: GenerationStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
+    const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
     const tokens: number[] = [];
     const self = this;
 
@@ -184,6 +189,8 @@ export class CpuEngine implements Engine {
       const t0 = now();
       const started = self.#call((r) => self.#core._hearth_session_start(self.#session, r), json);
       stats.promptTokens = started['prompt_tokens'] as number;
+      stats.cachedTokens = (started['cached_tokens'] as number | undefined) ?? 0;
+      stats.prefillTokens = (started['prefill_tokens'] as number | undefined) ?? stats.promptTokens - stats.cachedTokens;
       const t1 = now();
       stats.prefillMs = t1 - t0;
       if (request.maxTokens === 0) {

@@ -193,3 +193,32 @@ test('aborting mid-stream ends it with finish_reason abort', async () => {
   assert.equal(r.choices[0].finish_reason, 'abort');
   assert.equal(r.choices[0].text, '');
 });
+
+test('multi-turn chat: the second turn reuses the KV cache prefix, same content as a cold engine', async () => {
+  const turn1 = { messages: [{ role: 'user', content: 'Zoo' }], chat_template: TEMPLATE, temperature: 0, max_tokens: 30 };
+  const a = await engine.chat.completions.create(turn1);
+  const turn2 = {
+    ...turn1,
+    messages: [...turn1.messages, { role: 'assistant', content: a.choices[0].message.content }, { role: 'user', content: ' Then the dog said' }],
+    max_tokens: 25,
+  };
+  const b = await engine.chat.completions.create(turn2);
+  const u = b.usage;
+  assert.ok(u.prompt_tokens_details.cached_tokens > a.usage.prompt_tokens, JSON.stringify(u));
+  assert.ok(u.prompt_tokens_details.cached_tokens < u.prompt_tokens);
+  assert.equal(u.prefill_tokens, u.prompt_tokens - u.prompt_tokens_details.cached_tokens);
+  assert.equal(u.total_tokens, u.prompt_tokens + u.completion_tokens);
+
+  const fresh = await CpuEngine.create();
+  try {
+    fresh.load(readFileSync(MODEL));
+    const c = await new OpenAIEngine(fresh).chat.completions.create(turn2);
+    assert.equal(c.usage.prompt_tokens_details.cached_tokens, 0);
+    assert.equal(c.usage.prefill_tokens, c.usage.prompt_tokens);
+    assert.equal(c.usage.prompt_tokens, u.prompt_tokens);
+    assert.equal(c.choices[0].message.content, b.choices[0].message.content);
+    assert.equal(c.usage.completion_tokens, u.completion_tokens);
+  } finally {
+    fresh.dispose();
+  }
+});

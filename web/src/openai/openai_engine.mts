@@ -116,7 +116,7 @@ export class OpenAIEngine {
     const gen = this.engine.generate(request);
     const result: Run['result'] = {
       finishReason: 'stop',
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, extra: { time_to_first_token_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0 } },
+      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 }, prefill_tokens: 0, extra: { time_to_first_token_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0 } },
     };
     async function* texts(): AsyncGenerator<string, void, undefined> {
       const stop = new StopMatcher(stops);
@@ -151,11 +151,14 @@ export class OpenAIEngine {
         const s = gen.stats;
         const u = result.usage;
         u.prompt_tokens = s.promptTokens;
+        u.prompt_tokens_details = { cached_tokens: s.cachedTokens ?? 0 };
+        u.prefill_tokens = s.prefillTokens ?? s.promptTokens - u.prompt_tokens_details.cached_tokens;
         u.completion_tokens = gen.tokens.length;
         u.total_tokens = u.prompt_tokens + u.completion_tokens;
         u.extra = {
           time_to_first_token_s: ((firstAt ?? now()) - t0) / 1000,
-          prefill_tokens_per_s: perSecond(s.promptTokens, s.prefillMs),
+          // tokens evaluated per second of prefill (cached ones took no time)
+          prefill_tokens_per_s: perSecond(u.prefill_tokens, s.prefillMs),
           decode_tokens_per_s: perSecond(gen.tokens.length, s.decodeMs),
         };
       }

@@ -55,9 +55,14 @@ export interface RequestOptions {
 export type FinishReason = 'stop' | 'length' | 'abort';
 
 export interface CompletionUsage {
+  /** All prompt tokens, cached or not. */
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** OpenAI's: prompt tokens whose KV cache was reused from the previous request (prefix reuse). */
+  prompt_tokens_details: { cached_tokens: number };
+  /** hearth's: prompt tokens actually evaluated (prompt_tokens - cached_tokens). */
+  prefill_tokens: number;
   extra: { time_to_first_token_s: number; prefill_tokens_per_s: number; decode_tokens_per_s: number };
 }
 
