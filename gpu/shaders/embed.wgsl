@@ -1,5 +1,5 @@
 // Embedding row gather: y[i] = dequant(weights row `row`)[i], i < ncols. `TYPE_F32`, `TYPE_Q8_0`,
-// `TYPE_Q4_0` read straight from the GGML bytes (as array<u32>), as matvec does.
+// `TYPE_Q4_0`, `TYPE_Q6_K`, `TYPE_Q4_K` (common/kquants.wgsl) read straight from the GGML bytes (as array<u32>), as matvec does.
 // One invocation per output element. Shapes: y [ncols]; weights [nrows, ncols] in GGML layout.
 #include "common/math.wgsl"
 
@@ -39,6 +39,20 @@ fn element(row: u32, i: u32) -> f32 {
     nib = byte >> 4u;
   }
   return load_f16_at(off) * (f32(nib) - 8.0);
+}
+#endif
+
+#ifdef TYPE_Q6_K
+#include "common/kquants.wgsl"
+fn element(row: u32, i: u32) -> f32 {
+  return q6k_element(params.w_offset + (row * (params.ncols / 256u) + i / 256u) * 210u, i % 256u);
+}
+#endif
+
+#ifdef TYPE_Q4_K
+#include "common/kquants.wgsl"
+fn element(row: u32, i: u32) -> f32 {
+  return q4k_element(params.w_offset + (row * (params.ncols / 256u) + i / 256u) * 144u, i % 256u);
 }
 #endif
 

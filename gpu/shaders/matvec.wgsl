@@ -1,9 +1,11 @@
 // y = W x for one token (decode). W has `nrows` rows of `ncols` elements, in one of the layouts
 // (define one): TYPE_F32, TYPE_Q8_0 (34-byte blocks: f16 d, 32 x int8), TYPE_Q4_0 (18-byte blocks:
 // f16 d, 16 bytes; element j = low nibble of byte j, element j+16 = high nibble; value d * (q - 8)).
+// TYPE_Q6_K (210-byte blocks of 256), TYPE_Q4_K (144-byte blocks of 256): see common/kquants.wgsl; each
+// invocation takes every WG_SIZE-th 32-element chunk of the row (8 chunks a block).
 // One row per workgroup of WG_SIZE invocations; each invocation takes every WG_SIZE-th element (F32) or
 // block (Q8_0, Q4_0), then a workgroup reduction.
-// Shapes: weights [nrows, ncols] (ncols % 32 == 0 for quantized types), x [ncols], y [nrows].
+// Shapes: weights [nrows, ncols] (ncols % 32 == 0 for Q8_0/Q4_0, % 256 for K-quants), x [ncols], y [nrows].
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
 
@@ -71,6 +73,72 @@ fn row_partial(row: u32, lid: u32) -> f32 {
       }
     }
     acc = acc + d * s;
+  }
+  return acc;
+}
+#endif
+
+#ifdef TYPE_Q6_K
+#include "common/kquants.wgsl"
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 256u;
+  let row_off = params.w_offset + row * nb * 210u;
+  var acc = 0.0;
+  for (var u = lid; u < nb * 8u; u = u + WG_SIZE) {
+    let b = u / 8u;
+    let c = u % 8u;
+    let h = c / 4u;
+    let g = c % 4u;
+    let off = row_off + b * 210u;
+    let ql_off = off + 64u * h + 32u * (g & 1u);
+    let qh_off = off + 128u + 32u * h;
+    let nshift = 4u * (g >> 1u);
+    let hshift = 2u * g;
+    let xb = b * 256u + 32u * c;
+    var s0 = 0.0;
+    var s1 = 0.0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let lw = load_u32_at(ql_off + 4u * k);
+      let hw = load_u32_at(qh_off + 4u * k);
+      var s = 0.0;
+      for (var j = 0u; j < 4u; j = j + 1u) {
+        let q = ((lw >> (8u * j + nshift)) & 15u) | (((hw >> (8u * j + hshift)) & 3u) << 4u);
+        s = s + (f32(q) - 32.0) * x[xb + 4u * k + j];
+      }
+      if (k < 4u) { s0 = s0 + s; } else { s1 = s1 + s; }
+    }
+    let sc_off = off + 192u + 8u * h + 2u * g;
+    acc = acc + load_f16_at(off + 208u) * (load_i8_at(sc_off) * s0 + load_i8_at(sc_off + 1u) * s1);
+  }
+  return acc;
+}
+#endif
+
+#ifdef TYPE_Q4_K
+#include "common/kquants.wgsl"
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 256u;
+  let row_off = params.w_offset + row * nb * 144u;
+  var acc = 0.0;
+  for (var u = lid; u < nb * 8u; u = u + WG_SIZE) {
+    let b = u / 8u;
+    let c = u % 8u;
+    let off = row_off + b * 144u;
+    let q_off = off + 16u + 32u * (c / 2u);
+    let nshift = 4u * (c & 1u);
+    let xb = b * 256u + 32u * c;
+    var sq = 0.0;
+    var sx = 0.0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let w = load_u32_at(q_off + 4u * k);
+      for (var j = 0u; j < 4u; j = j + 1u) {
+        let xv = x[xb + 4u * k + j];
+        sq = sq + f32((w >> (8u * j + nshift)) & 15u) * xv;
+        sx = sx + xv;
+      }
+    }
+    let sm = k4_scale_min(off + 4u, c);
+    acc = acc + load_f16_at(off) * sm.x * sq - load_f16_at(off + 2u) * sm.y * sx;
   }
   return acc;
 }

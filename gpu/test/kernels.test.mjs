@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runKernel, packParams, grid, pipelineKey, pipelineCacheSize, getPipeline } from '../runner.mjs';
-import { quantizeQ8_0, quantizeQ4_0, dequantize } from '../testing/ggml_quant.mjs';
+import { quantizeQ8_0, quantizeQ4_0, dequantize, randomKBlocks } from '../testing/ggml_quant.mjs';
 import * as ref from '../testing/reference.mjs';
 
 const TOL = 1e-4;
@@ -52,7 +52,10 @@ async function checkMatvec(type, nrows, ncols, seed, wg = 64) {
   const x = randomF32(ncols, seed + 1);
   let bytes, wref;
   if (type === 'F32') { bytes = wf; wref = Float64Array.from(wf); }
-  else {
+  else if (type.endsWith('_K')) {
+    bytes = randomKBlocks(type, nrows * ncols / 256, rng(seed + 2));
+    wref = dequantize(type, bytes, nrows * ncols);
+  } else {
     bytes = type === 'Q8_0' ? quantizeQ8_0(wf) : quantizeQ4_0(wf);
     wref = dequantize(type, bytes, nrows * ncols);
   }
@@ -68,6 +71,14 @@ for (const type of ['F32', 'Q8_0', 'Q4_0']) {
   test(`matvec ${type} 64x256`, () => checkMatvec(type, 64, 256, 11));
   // 3 blocks per row: rows start at byte offsets that are not multiples of 4
   test(`matvec ${type} 7x96 (unaligned rows), WG_SIZE 32`, () => checkMatvec(type, 7, 96, 23, 32));
+}
+
+// K-quants (blocks of 256) from random bytes with sane f16 scales: 64x256 (Q6_K rows of 210 bytes, so
+// odd rows start at offsets that are 2 mod 4), 5x768 (3 blocks a row, more chunks than invocations
+// with WG_SIZE 16)
+for (const type of ['Q6_K', 'Q4_K']) {
+  test(`matvec ${type} 64x256`, () => checkMatvec(type, 64, 256, 41));
+  test(`matvec ${type} 5x768, WG_SIZE 16`, () => checkMatvec(type, 5, 768, 43, 16));
 }
 
 // ---- elementwise helper ----
@@ -175,6 +186,22 @@ for (const type of ['F32', 'Q8_0', 'Q4_0']) {
     const bytes = type === 'F32' ? wf : type === 'Q8_0' ? quantizeQ8_0(wf) : quantizeQ4_0(wf);
     const wref = type === 'F32' ? Float64Array.from(wf) : dequantize(type, bytes, nrows * ncols);
     for (const row of [0, 3, 6]) {
+      const [y] = await runKernel({
+        shader: 'embed', defines: { WG_SIZE: WG, [`TYPE_${type}`]: true },
+        params: packParams([['u32', ncols], ['u32', row], ['u32', 0], ['u32', 0]]),
+        outputs: [ncols * 4], inputs: [bytes], workgroups: elemGrid(ncols),
+      });
+      assertClose(y, wref.subarray(row * ncols, (row + 1) * ncols), `embed ${type} row ${row}`);
+    }
+  });
+}
+
+for (const type of ['Q6_K', 'Q4_K']) {
+  test(`embed ${type} 5x512 rows 0, 3, 4`, async () => {
+    const nrows = 5, ncols = 512;
+    const bytes = randomKBlocks(type, nrows * ncols / 256, rng(95));
+    const wref = dequantize(type, bytes, nrows * ncols);
+    for (const row of [0, 3, 4]) {
       const [y] = await runKernel({
         shader: 'embed', defines: { WG_SIZE: WG, [`TYPE_${type}`]: true },
         params: packParams([['u32', ncols], ['u32', row], ['u32', 0], ['u32', 0]]),

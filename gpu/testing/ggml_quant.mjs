@@ -85,10 +85,75 @@ export function quantizeQ4_0(src) {
   return out;
 }
 
-/** Dequantizes GGML bytes back to float64 values. */
+// ---- K-quants (QK_K = 256): random blocks and dequantization, from core/tensor/quant_blocks.h and
+// core/tensor/dequantize.cc (dq_q6_K, dq_q4_K, k4_scale_min) ----
+export const K_BLOCK_BYTES = { Q6_K: 210, Q4_K: 144 };
+
+/** `nblocks` random blocks of `type` (Q6_K / Q4_K): random bytes, with the f16 scale fields (d, and
+ * dmin for Q4_K) replaced by sane random values so the dequantized numbers are of order 1.
+ * `rand` gives uniform numbers in [0, 1). */
+export function randomKBlocks(type, nblocks, rand) {
+  const size = K_BLOCK_BYTES[type];
+  const bytes = new Uint8Array(nblocks * size);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rand() * 256);
+  const dv = new DataView(bytes.buffer);
+  for (let b = 0; b < nblocks; b++) {
+    const o = b * size;
+    if (type === 'Q6_K') dv.setUint16(o + 208, f32ToF16((rand() * 2 - 1) * 1e-3), true);  // |scale*(q-32)| <= 128*32
+    else {
+      dv.setUint16(o, f32ToF16((0.2 + rand()) * 0.05), true);       // d: sc, q up to 63 * 15
+      dv.setUint16(o + 2, f32ToF16((0.2 + rand()) * 0.03), true);   // dmin: m up to 63
+    }
+  }
+  return bytes;
+}
+
+function k4ScaleMin(q, j) {  // q: the 12 scale bytes
+  if (j < 4) return [q[j] & 63, q[j + 4] & 63];
+  return [(q[j + 4] & 0xf) | ((q[j - 4] >> 6) << 4), (q[j + 4] >> 4) | ((q[j] >> 6) << 4)];
+}
+
+function dequantizeK(type, bytes, n, dv, out) {
+  for (let i = 0; i < n / 256; i++) {
+    const y0 = i * 256;
+    if (type === 'Q6_K') {
+      const o = i * 210;
+      const d = f16ToF32(dv.getUint16(o + 208, true));
+      for (let n0 = 0; n0 < 2; n0++) {  // 128-element halves
+        const ql = o + 64 * n0, qh = o + 128 + 32 * n0, sc = o + 192 + 8 * n0, y = y0 + 128 * n0;
+        for (let l = 0; l < 32; l++) {
+          const is = Math.floor(l / 16);
+          const q1 = ((bytes[ql + l] & 0xf) | (((bytes[qh + l] >> 0) & 3) << 4)) - 32;
+          const q2 = ((bytes[ql + l + 32] & 0xf) | (((bytes[qh + l] >> 2) & 3) << 4)) - 32;
+          const q3 = ((bytes[ql + l] >> 4) | (((bytes[qh + l] >> 4) & 3) << 4)) - 32;
+          const q4 = ((bytes[ql + l + 32] >> 4) | (((bytes[qh + l] >> 6) & 3) << 4)) - 32;
+          out[y + l] = d * dv.getInt8(sc + is) * q1;
+          out[y + l + 32] = d * dv.getInt8(sc + is + 2) * q2;
+          out[y + l + 64] = d * dv.getInt8(sc + is + 4) * q3;
+          out[y + l + 96] = d * dv.getInt8(sc + is + 6) * q4;
+        }
+      }
+    } else if (type === 'Q4_K') {
+      const o = i * 144;
+      const d = f16ToF32(dv.getUint16(o, true)), dmin = f16ToF32(dv.getUint16(o + 2, true));
+      const scales = bytes.subarray(o + 4, o + 16);
+      let y = y0;
+      for (let is = 0; is < 8; is += 2) {
+        const q = o + 16 + 16 * is;  // 32 bytes per pair of sub-blocks
+        const [sc1, m1] = k4ScaleMin(scales, is), [sc2, m2] = k4ScaleMin(scales, is + 1);
+        for (let l = 0; l < 32; l++) out[y++] = d * sc1 * (bytes[q + l] & 0xf) - dmin * m1;
+        for (let l = 0; l < 32; l++) out[y++] = d * sc2 * (bytes[q + l] >> 4) - dmin * m2;
+      }
+    } else throw new Error(type);
+  }
+  return out;
+}
+
+/** Dequantizes GGML bytes back to float64 values (Q8_0, Q4_0, Q6_K, Q4_K). */
 export function dequantize(type, bytes, n) {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(n);
+  if (type in K_BLOCK_BYTES) return dequantizeK(type, bytes, n, dv, out);
   for (let b = 0; b < n / 32; b++) {
     if (type === 'Q8_0') {
       const d = f16ToF32(dv.getUint16(b * 34, true));

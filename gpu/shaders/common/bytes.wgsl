@@ -1,6 +1,6 @@
 // Byte-level reads from a weight buffer declared by the including shader as
 //   var<storage, read> weights: array<u32>;
-// GGML blocks (Q8_0: 34 bytes, Q4_0: 18 bytes) are not 4-byte aligned, so block fields are read as
+// GGML blocks (Q8_0: 34 bytes, Q4_0: 18 bytes, Q6_K: 210, Q4_K: 144) are not 4-byte aligned, so block fields are read as
 // u32 words and shifted. f16 values are decoded with unpack2x16float (no shader-f16 needed).
 
 // The 4 bytes at byte offset `off` (any alignment), little-endian.
@@ -19,6 +19,11 @@ fn load_f16_at(off: u32) -> f32 {
   let word = weights[off >> 2u];
   let half = (word >> ((off & 2u) * 8u)) & 0xffffu;
   return unpack2x16float(half).x;
+}
+
+// The byte at byte offset `off` (any alignment).
+fn load_u8_at(off: u32) -> u32 {
+  return (weights[off >> 2u] >> ((off & 3u) * 8u)) & 0xffu;
 }
 
 // Signed byte `j` (0..3) of a word.

@@ -71,7 +71,7 @@ function packParams(fields: Field[]): ArrayBuffer {
   return dv.buffer;
 }
 
-const TYPES: Record<string, string> = { f32: 'TYPE_F32', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0' };
+const TYPES: Record<string, string> = { f32: 'TYPE_F32', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q6_K: 'TYPE_Q6_K', q4_K: 'TYPE_Q4_K' };
 
 /** The process-wide WebGPU device (Node: the `webgpu` package; kept referenced from a global, as
  * shared/device/README.md requires) and the shader source loader. */
