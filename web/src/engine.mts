@@ -2,7 +2,7 @@
 // The C++ side is synchronous and step-driven; this layer owns the async shape: generate() is an
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
-import { loadCore } from './core.mjs';
+import { callJson, loadCore, type Reply } from './core.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
 
 export interface LoadOptions {
@@ -98,7 +98,6 @@ export interface Engine {
   dispose(): void;
 }
 
-type Reply = Record<string, unknown>;
 
 const now = (): number => performance.now();
 
@@ -232,25 +231,8 @@ export class CpuEngine implements Engine {
     if (!this.#session) throw new HearthError('invalid_argument', 'the engine was disposed');
   }
 
-  /** Calls fn with `arg` as a NUL-terminated UTF-8 string in wasm memory; parses the JSON reply. */
   #call(fn: (argPtr: number) => number, arg?: string): Reply {
-    const core = this.#core;
-    let argPtr = 0;
-    if (arg !== undefined) {
-      const n = core.lengthBytesUTF8(arg) + 1;
-      argPtr = core._malloc(n);
-      if (!argPtr) throw new HearthError('out_of_memory', 'could not allocate a request string');
-      core.stringToUTF8(arg, argPtr, n);
-    }
-    let reply: Reply;
-    try {
-      reply = JSON.parse(core.UTF8ToString(fn(argPtr))) as Reply;
-    } finally {
-      if (argPtr) core._free(argPtr);
-    }
-    const error = reply['error'];
-    if (error && typeof error === 'object') throw HearthError.fromReply(error as { type?: unknown; message?: unknown });
-    return reply;
+    return callJson(this.#core, fn, arg);
   }
 }
 

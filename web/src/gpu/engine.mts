@@ -3,12 +3,11 @@
 // forward pass runs on the GPU (GpuExecutor over hearth_session_plan). Logits (n_vocab f32) are read
 // back each step and sampled in the core; sampling on the GPU comes later.
 import { HearthError } from '../errors.mjs';
-import { loadCore } from '../core.mjs';
+import { callJson, loadCore, type Reply } from '../core.mjs';
 import type { Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { GpuExecutor, gpuContext, type Plan } from './executor.mjs';
 
-type Reply = Record<string, unknown>;
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 
 const now = (): number => performance.now();
@@ -196,22 +195,6 @@ export class WebGpuEngine implements Engine {
   }
 
   #call(fn: (argPtr: number) => number, arg?: string): Reply {
-    const core = this.#core;
-    let argPtr = 0;
-    if (arg !== undefined) {
-      const n = core.lengthBytesUTF8(arg) + 1;
-      argPtr = core._malloc(n);
-      if (!argPtr) throw new HearthError('out_of_memory', 'could not allocate a request string');
-      core.stringToUTF8(arg, argPtr, n);
-    }
-    let reply: Reply;
-    try {
-      reply = JSON.parse(core.UTF8ToString(fn(argPtr))) as Reply;
-    } finally {
-      if (argPtr) core._free(argPtr);
-    }
-    const error = reply['error'];
-    if (error && typeof error === 'object') throw HearthError.fromReply(error as { type?: unknown; message?: unknown });
-    return reply;
+    return callJson(this.#core, fn, arg);
   }
 }
