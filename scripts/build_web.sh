@@ -18,5 +18,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 npx --no-install tsc -p tsconfig.json
+node ../gpu/bundle_shaders.mjs dist/gpu/shader_bundle.mjs  # shaders as text, for browsers and Node alike
 cp src/hearth_core.d.mts dist/  # the types of the generated module, for dist/*.d.mts
 echo "build_web: built web/dist (hearth_core.wasm $(stat -c %s dist/hearth_core.wasm) bytes)"

@@ -6,7 +6,8 @@ import { HearthError } from '../errors.mjs';
 import { callJson, loadCore, type Reply } from '../core.mjs';
 import type { Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
-import { GpuExecutor, gpuContext, type Plan } from './executor.mjs';
+import { gpuContext } from './context.mjs';
+import { GpuExecutor, type Plan } from './executor.mjs';
 
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 

@@ -5,9 +5,7 @@
 // encodes the node list (dispatches, and buffer copies for slices and KV appends) and, when asked,
 // reads back the logits. One token per step (decode shape; prompt tokens are fed one at a time).
 import { HearthError } from '../errors.mjs';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Gpu = any; // WebGPU objects (the DOM lib here has no WebGPU types)
+import type { Gpu, GpuContext } from './context.mjs';
 
 export interface PlanWeight {
   name: string;
@@ -72,60 +70,6 @@ function packParams(fields: Field[]): ArrayBuffer {
 }
 
 const TYPES: Record<string, string> = { f32: 'TYPE_F32', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q6_K: 'TYPE_Q6_K', q4_K: 'TYPE_Q4_K' };
-
-/** The process-wide WebGPU device (Node: the `webgpu` package; kept referenced from a global, as
- * shared/device/README.md requires) and the shader source loader. */
-interface GpuContext {
-  device: Gpu;
-  shader: (name: string, defines: Record<string, number | boolean>) => string;
-}
-
-const G = globalThis as unknown as { __hearthWebGpu?: { instance: Gpu; adapter: Gpu; device: Gpu } };
-let contextPromise: Promise<GpuContext> | undefined;
-
-async function createContext(): Promise<GpuContext> {
-  const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-  if (!isNode) throw new HearthError('not_implemented', 'the WebGPU backend runs under Node only for now (shaders are read from disk)');
-  let webgpu: any;
-  try {
-    webgpu = await import('webgpu');
-  } catch (e) {
-    throw new HearthError('unsupported', `the 'webgpu' package is not available: ${(e as Error).message}`);
-  }
-  Object.assign(globalThis, webgpu.globals);
-  const state = (G.__hearthWebGpu ??= { instance: null, adapter: null, device: null });
-  if (!state.device) {
-    state.instance = webgpu.create([]);
-    state.adapter = await state.instance.requestAdapter({ powerPreference: 'high-performance' });
-    if (!state.adapter)
-      throw new HearthError('unsupported', 'no WebGPU adapter (on a machine without a GPU set VK_ICD_FILENAMES to SwiftShader\'s ICD)');
-    state.device = await state.adapter.requestDevice({
-      requiredLimits: { maxStorageBufferBindingSize: state.adapter.limits.maxStorageBufferBindingSize, maxBufferSize: state.adapter.limits.maxBufferSize },
-    });
-    if (!state.device) throw new HearthError('unsupported', 'the WebGPU adapter gave no device');
-  }
-  const { readFileSync } = await import('node:fs');
-  const shaderDir = new URL('../../../gpu/shaders/', import.meta.url);
-  const { preprocess } = (await import(new URL('../../../gpu/shader_preprocessor.mjs', import.meta.url).href)) as {
-    preprocess: (file: string, defines: Record<string, unknown>, load: (path: string) => string) => string;
-  };
-  const sources = new Map<string, string>();
-  const load = (path: string): string => {
-    let s = sources.get(path);
-    if (s === undefined) {
-      s = readFileSync(new URL(path, shaderDir), 'utf8');
-      sources.set(path, s);
-    }
-    return s;
-  };
-  return { device: state.device, shader: (name, defines) => preprocess(`${name}.wgsl`, defines, load) };
-}
-
-export function gpuContext(): Promise<GpuContext> {
-  contextPromise ??= createContext();
-  contextPromise.catch(() => (contextPromise = undefined));
-  return contextPromise;
-}
 
 type Step =
   | { kind: 'dispatch'; pipeline: Gpu; bindGroup: Gpu; workgroups: [number, number, number] }
