@@ -1,131 +1,39 @@
 #!/usr/bin/env node
-// hearth's Node CLI over the wasm engine: `node dist/cli.mjs run --model F --prompt TEXT ...`.
-// Same flags and defaults as the native `hearth run` (temp 0.8, top-k 40, top-p 0.95, min-p 0.05,
-// seed 42, 128 tokens): the continuation goes to stdout as it is produced, stats to stderr.
-import { readFile } from 'node:fs/promises';
-
-import { createEngine } from './engine.mjs';
+// hearth's Node CLI over the wasm engine: `node dist/cli.mjs <command> [flags]`. One file per
+// subcommand under cli/ (each exports its usage and its entry point); errors print as
+// `hearth <command>: error (<type>): <message>`, exit 1 (2 with usage for a bad flag).
 import { HearthError } from './errors.mjs';
+import { RUN_USAGE, cmdRun } from './cli/run.mjs';
 
-const RUN_USAGE =
-  'run --model F --prompt TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [--min-p P] ' +
-  '[--repeat-penalty R] [--presence-penalty P] [--frequency-penalty F] [--ctx-size C] [--ignore-eos] [--backend cpu|webgpu]';
-
-const VALUE_FLAGS = new Set([
-  'model', 'prompt', 'n-predict', 'temp', 'seed', 'top-k', 'top-p', 'min-p', 'repeat-penalty', 'presence-penalty',
-  'frequency-penalty', 'ctx-size', 'threads', 'backend',
-]);
-const BOOL_FLAGS = new Set(['ignore-eos']);
-const ALIASES: Record<string, string> = { n: 'n-predict', m: 'model', p: 'prompt', t: 'threads', c: 'ctx-size' };
-
-class Args {
-  readonly values = new Map<string, string>();
-  readonly flags = new Set<string>();
-
-  constructor(argv: readonly string[]) {
-    for (let k = 0; k < argv.length; ++k) {
-      const a = argv[k]!;
-      if (a.length < 2 || a[0] !== '-') throw new HearthError('invalid_argument', `unexpected argument '${a}'`);
-      let name = a.replace(/^--?/, '');
-      let inline: string | undefined;
-      const eq = name.indexOf('=');
-      if (eq >= 0) {
-        inline = name.slice(eq + 1);
-        name = name.slice(0, eq);
-      }
-      name = ALIASES[name] ?? name;
-      if (BOOL_FLAGS.has(name)) {
-        if (inline !== undefined) throw new HearthError('invalid_argument', `flag --${name} takes no value`);
-        this.flags.add(name);
-      } else if (VALUE_FLAGS.has(name)) {
-        if (inline === undefined) {
-          if (k + 1 >= argv.length) throw new HearthError('invalid_argument', `flag --${name} needs a value`);
-          inline = argv[++k]!;
-        }
-        this.values.set(name, inline);
-      } else {
-        throw new HearthError('invalid_argument', `unknown flag '${a}'`);
-      }
-    }
-  }
-
-  str(name: string): string {
-    const v = this.values.get(name);
-    if (v === undefined) throw new HearthError('invalid_argument', `missing required flag --${name}`);
-    return v;
-  }
-
-  number(name: string, fallback: number, min: number, max: number, integer = false): number {
-    const s = this.values.get(name);
-    if (s === undefined) return fallback;
-    const v = Number(s);
-    if (s.trim() === '' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
-      throw new HearthError('invalid_argument', `--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not '${s}'`);
-    return v;
-  }
+interface Command {
+  usage: string;
+  main: (argv: readonly string[]) => Promise<number>;
 }
 
-async function cmdRun(argv: readonly string[]): Promise<number> {
-  const args = new Args(argv);
-  const backend = args.values.get('backend') ?? 'cpu';
-  if (backend !== 'cpu' && backend !== 'webgpu')
-    throw new HearthError('invalid_argument', `--backend must be cpu or webgpu, not '${backend}'`);
-  const prompt = args.str('prompt');
-  const modelPath = args.str('model');
-  const nPredict = args.number('n-predict', 128, 0, 1 << 20, true);
-  const request = {
-    prompt,
-    maxTokens: nPredict,
-    ignoreEos: args.flags.has('ignore-eos'),
-    temperature: args.number('temp', 0.8, 0, 100),
-    topK: args.number('top-k', 40, 0, 2 ** 30, true),
-    topP: args.number('top-p', 0.95, 0, 1),
-    minP: args.number('min-p', 0.05, 0, 1),
-    repetitionPenalty: args.number('repeat-penalty', 1, 0, 100),
-    presencePenalty: args.number('presence-penalty', 0, -2, 2),
-    frequencyPenalty: args.number('frequency-penalty', 0, -2, 2),
-    seed: args.number('seed', 42, 0, Number.MAX_SAFE_INTEGER, true), // the fixed default keeps runs reproducible
-  };
-  const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true);
-  args.number('threads', 0, 0, 1024, true); // accepted for parity with native; the wasm CPU path runs one thread
+const COMMANDS: Record<string, Command> = {
+  run: { usage: RUN_USAGE, main: cmdRun },
+};
 
-  const engine = await createEngine(backend); // webgpu: no adapter fails here, before reading the model
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(modelPath);
-  } catch (e) {
-    throw new HearthError('io_error', `cannot read '${modelPath}': ${(e as Error).message}`);
-  }
-  engine.load(bytes, { nCtx });
-  const gen = engine.generate(request);
-  for await (const chunk of gen) process.stdout.write(chunk);
-  const s = gen.stats;
-  if (s.finishReason === 'length' && s.generatedTokens < nPredict)
-    process.stderr.write(`\n[context full after ${s.promptTokens + s.generatedTokens} tokens]\n`);
-  const prefillTps = s.promptTokens / (s.prefillMs / 1000);
-  const decodeTps = s.generatedTokens > 1 ? (s.generatedTokens - 1) / (s.decodeMs / 1000) : 0;
-  process.stderr.write(
-    `\n[prompt ${s.promptTokens} tokens, ${prefillTps.toFixed(1)} tok/s | generated ${s.generatedTokens} tokens, ${decodeTps.toFixed(1)} tok/s]\n`,
-  );
-  engine.dispose();
-  return 0;
+function usage(): string {
+  return Object.values(COMMANDS).map((c) => `usage: node cli.mjs ${c.usage}\n`).join('');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const command = argv[0];
-  if (command !== 'run') {
-    process.stderr.write(`usage: node cli.mjs ${RUN_USAGE}\n`);
+  const name = argv[0] ?? '';
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(usage());
     return 2;
   }
   try {
-    return await cmdRun(argv.slice(1));
+    return await command.main(argv.slice(1));
   } catch (e) {
     if (e instanceof HearthError) {
-      process.stderr.write(`hearth run: error (${e.type}): ${e.message}\n`);
-      if (e.type === 'invalid_argument') process.stderr.write(`usage: node cli.mjs ${RUN_USAGE}\n`);
+      process.stderr.write(`hearth ${name}: error (${e.type}): ${e.message}\n`);
+      if (e.type === 'invalid_argument') process.stderr.write(`usage: node cli.mjs ${command.usage}\n`);
       return 1;
     }
-    process.stderr.write(`hearth run: error (internal): ${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(`hearth ${name}: error (internal): ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
   }
 }
