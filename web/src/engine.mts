@@ -90,7 +90,8 @@ export interface Generation extends AsyncIterable<string> {
 /** One interface, whatever runs the model (CPU in wasm now; WebGPU next). */
 export interface Engine {
   readonly backend: 'cpu' | 'webgpu';
-  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo;
+  /** Loads a model from its GGUF bytes (CPU: synchronously; WebGPU: a promise, weights upload to the GPU). */
+  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
   readonly info: ModelInfo | null;
   tokenize(text: string, options?: { addSpecial?: boolean; parseSpecial?: boolean }): number[];
   detokenize(tokens: readonly number[]): string;

@@ -28,7 +28,7 @@ test('webgpu CLI: stories260K greedy continuation of "Zoo"', () => {
 
 test('webgpu logits match the CPU reference at every prompt position (rel. error < 1e-3)', async () => {
   const engine = await createEngine('webgpu');
-  engine.load(new Uint8Array(readFileSync(MODEL)));
+  await engine.load(new Uint8Array(readFileSync(MODEL)));
   const tokens = engine.tokenize('Once upon a time, there was a little dog', { addSpecial: true });
   assert.ok(tokens.length >= 8);
   const gpu = await engine.gpuLogits(tokens);
@@ -61,7 +61,7 @@ for (const type of ['q4_0', 'q4_k_m']) {
         const g = spawnSync(HEARTH, ['gen', '--arch', 'tiny-llama', '--type', type, '-o', file], { encoding: 'utf8' });
         assert.equal(g.status, 0, g.stderr);
         const engine = await createEngine('webgpu');
-        engine.load(new Uint8Array(readFileSync(file)));
+        await engine.load(new Uint8Array(readFileSync(file)));
         const tokens = [1, 5, 17, 42, 7, 99];
         const gpu = await engine.gpuLogits(tokens);
         const cpu = engine.cpuLogits(tokens);

@@ -48,7 +48,7 @@ export async function cmdRun(argv: readonly string[]): Promise<number> {
   } catch (e) {
     throw new HearthError('io_error', `cannot read '${modelPath}': ${(e as Error).message}`);
   }
-  engine.load(bytes, { nCtx });
+  await engine.load(bytes, { nCtx });
   const gen = engine.generate(request);
   for await (const chunk of gen) process.stdout.write(chunk);
   const s = gen.stats;

@@ -8,6 +8,8 @@ import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateReque
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { gpuContext } from './context.mjs';
 import { GpuExecutor, type Plan } from './executor.mjs';
+import { GpuWeights } from './weights.mjs';
+import { bytesSource } from '../byte_source.mjs';
 
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 
@@ -20,6 +22,7 @@ export class WebGpuEngine implements Engine {
   #session: number;
   #info: ModelInfo | null = null;
   #exec: GpuExecutor | null = null;
+  #weights: GpuWeights | null = null;
   #generation = 0;
 
   private constructor(core: HearthCoreModule, ctx: Ctx) {
@@ -44,11 +47,10 @@ export class WebGpuEngine implements Engine {
   }
 
   /** The core parses the file (tokenizer, graph); the GPU buffers are filled from `bytes` directly. */
-  load(bytes: Uint8Array, options: LoadOptions = {}): ModelInfo {
+  async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<ModelInfo> {
     this.#checkAlive();
     this.#info = null;
-    this.#exec?.dispose();
-    this.#exec = null;
+    this.#releaseGpu();
     this.#generation++;
     const core = this.#core;
     const ptr = core._malloc(Math.max(1, bytes.length));
@@ -57,7 +59,9 @@ export class WebGpuEngine implements Engine {
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config) as unknown as ModelInfo;
     const plan = this.#call(() => core._hearth_session_plan(this.#session)) as unknown as Plan;
-    this.#exec = GpuExecutor.create(this.#ctx, plan, bytes);
+    const weights = (this.#weights = await GpuWeights.upload(this.#ctx, plan.nodes.flatMap((n) => (n.weight ? [n.weight] : [])), plan.config.data_offset,
+      bytesSource(bytes)));
+    this.#exec = GpuExecutor.create(this.#ctx, plan, weights);
     this.#info = info;
     return info;
   }
@@ -186,9 +190,15 @@ export class WebGpuEngine implements Engine {
     return { stats, tokens, [Symbol.asyncIterator]: () => iterable };
   }
 
-  dispose(): void {
+  #releaseGpu(): void {
     this.#exec?.dispose();
     this.#exec = null;
+    this.#weights?.dispose();
+    this.#weights = null;
+  }
+
+  dispose(): void {
+    this.#releaseGpu();
     if (!this.#session) return;
     this.#core._hearth_session_destroy(this.#session);
     this.#session = 0;

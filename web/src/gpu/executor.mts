@@ -6,6 +6,7 @@
 // reads back the logits. One token per step (decode shape; prompt tokens are fed one at a time).
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
+import type { GpuWeights } from './weights.mjs';
 
 export interface PlanWeight {
   name: string;
@@ -78,6 +79,7 @@ type Step =
 export class GpuExecutor {
   readonly plan: Plan;
   #ctx: GpuContext;
+  #weights: GpuWeights;
   #device: Gpu;
   #pipelines = new Map<string, Gpu>();
   #buffers: Gpu[] = [];
@@ -89,18 +91,19 @@ export class GpuExecutor {
   #staging: Gpu;
   #nPast = 0;
 
-  private constructor(ctx: GpuContext, plan: Plan) {
+  private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights) {
     this.#ctx = ctx;
+    this.#weights = weights;
     this.#device = ctx.device;
     this.plan = plan;
     this.#pos = this.#buffer(4, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
 
-  /** Builds everything for `plan`; `file` holds the whole GGUF file (weights read at file_offset). */
-  static create(ctx: GpuContext, plan: Plan, file: Uint8Array): GpuExecutor {
-    const ex = new GpuExecutor(ctx, plan);
-    ex.#build(file);
+  /** Builds everything for `plan` over weights already on the GPU (owned by the caller). */
+  static create(ctx: GpuContext, plan: Plan, weights: GpuWeights): GpuExecutor {
+    const ex = new GpuExecutor(ctx, plan, weights);
+    ex.#build();
     return ex;
   }
 
@@ -141,22 +144,14 @@ export class GpuExecutor {
     return uniform;
   }
 
-  #build(file: Uint8Array): void {
+  #build(): void {
     const { plan } = this;
     const { n_ctx, kv_width } = plan.config;
-    const weights = new Map<string, Gpu>();
     const weight = (w: PlanWeight | null): Gpu => {
       if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
-      let b = weights.get(w.name);
-      if (!b) {
-        if (w.file_offset + w.n_bytes > file.length) throw new HearthError('malformed_file', `tensor ${w.name} lies past the end of the file`);
-        b = this.#device.createBuffer({ size: pad4(w.n_bytes), usage: STORAGE, mappedAtCreation: true });
-        new Uint8Array(b.getMappedRange()).set(file.subarray(w.file_offset, w.file_offset + w.n_bytes));
-        b.unmap();
-        this.#buffers.push(b);
-        weights.set(w.name, b);
-      }
-      return b;
+      const parts = this.#weights.get(w.name).parts;
+      if (parts.length !== 1) throw new HearthError('not_implemented', `tensor ${w.name} is split in ${parts.length} buffers; split weights are not wired into the kernels yet`);
+      return parts[0]!.buffer;
     };
     const typeDefine = (w: PlanWeight | null): string => {
       const d = w && TYPES[w.type];
