@@ -4,6 +4,8 @@
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
+// static, not import(): service workers refuse dynamic import
+import { WebGpuEngine } from './gpu/engine.mjs';
 
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
@@ -247,10 +249,10 @@ export type Backend = 'auto' | 'cpu' | 'webgpu';
  */
 export async function createEngine(backend: Backend = 'auto'): Promise<Engine> {
   if (backend === 'cpu') return CpuEngine.create();
-  if (backend === 'webgpu') return (await import('./gpu/engine.mjs')).WebGpuEngine.create();
+  if (backend === 'webgpu') return WebGpuEngine.create();
   if (backend === 'auto') {
     try {
-      return await (await import('./gpu/engine.mjs')).WebGpuEngine.create();
+      return await WebGpuEngine.create();
     } catch (e) {
       if (e instanceof HearthError && e.type === 'unsupported') return CpuEngine.create();
       throw e;
