@@ -10,5 +10,7 @@ export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
-export { CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine } from './worker/index.mjs';
+export {
+  CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
+} from './worker/index.mjs';
 export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
