@@ -11,7 +11,7 @@ try {
 
   const local = await hearth.CpuEngine.create();
   const r = await fetch(MODEL_URL);
-  local.load(new Uint8Array(await r.arrayBuffer()));
+  await local.load(new Uint8Array(await r.arrayBuffer()));
   engines.page = new hearth.OpenAIEngine(local);
 
   window.startWebWorker = async (options) => {
