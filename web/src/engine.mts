@@ -4,12 +4,23 @@
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
+import { readAll, type ByteSource } from './byte_source.mjs';
 // static, not import(): service workers refuse dynamic import
 import { WebGpuEngine } from './gpu/engine.mjs';
 
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
   nCtx?: number;
+  /** Bytes of weights loaded so far, of the total (WebGPU: called as the upload streams). */
+  onProgress?: (loadedBytes: number, totalBytes: number) => void;
+  /** Aborts a WebGPU load between chunks (HearthError 'invalid_argument'). */
+  signal?: AbortSignal;
+  /** WebGPU: also copy the whole file into wasm memory so the CPU reference (cpuLogits) can run;
+   * for tests with small files (wasm memory is limited to 4 GB). */
+  keepCpuWeights?: boolean;
+  /** WebGPU: bytes of the first read of the header (default 1 MiB); it grows until the core has the
+   * whole header. */
+  headerReadBytes?: number;
 }
 
 export interface ModelInfo {
@@ -25,6 +36,8 @@ export interface ModelInfo {
   tokenizer: string;
   bos_id: number;
   eos_id: number;
+  /** Milliseconds load() took (WebGPU: header parse + streaming the weights to the GPU). */
+  load_ms?: number;
 }
 
 /** Sampling as in core/sampling/sampling_params.h; absent fields take the core's defaults
@@ -93,7 +106,7 @@ export interface Generation extends AsyncIterable<string> {
 export interface Engine {
   readonly backend: 'cpu' | 'webgpu';
   /** Loads a model from its GGUF bytes (CPU: synchronously; WebGPU: a promise, weights upload to the GPU). */
-  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
+  load(source: Uint8Array | ByteSource, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
   readonly info: ModelInfo | null;
   tokenize(text: string, options?: { addSpecial?: boolean; parseSpecial?: boolean }): number[];
   detokenize(tokens: readonly number[]): string;
@@ -126,7 +139,13 @@ export class CpuEngine implements Engine {
   }
 
   /** Copies the model into wasm memory (the core keeps it for the model's life). */
-  load(bytes: Uint8Array, options: LoadOptions = {}): ModelInfo {
+  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo;
+  /** A ByteSource is read whole first (the CPU keeps its weights in wasm memory). */
+  load(source: ByteSource, options?: LoadOptions): Promise<ModelInfo>;
+  load(source: Uint8Array | ByteSource, options: LoadOptions = {}): ModelInfo | Promise<ModelInfo> {
+    if (!(source instanceof Uint8Array)) return readAll(source).then((bytes) => this.load(bytes, options));
+    const bytes = source;
+    const t0 = now();
     this.#checkAlive();
     this.#info = null;
     this.#generation++;
@@ -137,7 +156,7 @@ export class CpuEngine implements Engine {
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
     // the core owns ptr from here, on success and on failure
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
-    this.#info = info as unknown as ModelInfo;
+    this.#info = { ...(info as unknown as ModelInfo), load_ms: now() - t0 };
     return this.#info;
   }
 

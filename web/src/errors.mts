@@ -9,6 +9,7 @@ export type HearthErrorType =
   | 'io_error' // reading a file failed (Node CLI)
   | 'internal' // a broken invariant inside hearth
   | 'not_implemented' // a feature of the API that is not built yet (e.g. the WebGPU backend)
+  | 'device_lost' // the GPU device was lost (driver reset, destroy()); load() the model again
   | 'invalid_request_error'; // an OpenAI-style request is invalid (openai/errors.mts: .param names the field)
 
 const KNOWN: ReadonlySet<string> = new Set<HearthErrorType>([

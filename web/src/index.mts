@@ -4,6 +4,8 @@ export type {
   Backend, ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
+export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
+export type { ByteSource } from './byte_source.mjs';
 export type { HearthErrorType } from './errors.mjs';
 export { InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
