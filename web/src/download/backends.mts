@@ -1,0 +1,38 @@
+// Picks the cache backend an openModel call uses: 'auto' is Cache Storage in browsers (the file
+// system under Node), 'opfs' the Origin Private File System, 'none' keeps nothing.
+import { HearthError } from '../errors.mjs';
+import type { CacheBackend, CacheKind } from './cache_backend.mjs';
+import { isNode } from './environment.mjs';
+import { MemoryCache } from './memory_cache.mjs';
+
+export interface BackendOptions {
+  cache?: CacheKind | 'auto';
+  /** fs backend: the directory (default $HEARTH_CACHE_DIR or ~/.cache/hearth). */
+  cacheDir?: string;
+}
+
+export async function getCacheBackend(options: BackendOptions = {}): Promise<CacheBackend> {
+  const kind = options.cache ?? 'auto';
+  switch (kind) {
+    case 'none':
+      return new MemoryCache();
+    case 'fs': {
+      if (!isNode()) throw new HearthError('unsupported', "cache: 'fs' needs Node; use 'cache-storage' or 'opfs' in a browser");
+      const { FsCache, defaultCacheDir } = await import('./fs_cache.mjs');
+      return new FsCache(options.cacheDir ?? (await defaultCacheDir()));
+    }
+    case 'cache-storage':
+    case 'opfs':
+      throw new HearthError('not_implemented', `cache: '${kind}' is not built yet`);
+    case 'auto':
+      return getCacheBackend({ ...options, cache: isNode() ? 'fs' : 'cache-storage' });
+    default:
+      throw new HearthError('invalid_argument', `unknown cache '${String(kind)}' (expected 'auto', 'cache-storage', 'opfs', 'fs' or 'none')`);
+  }
+}
+
+/** A name that identifies one backend's entry for a URL (the download lock). */
+export function lockName(backend: CacheBackend, url: string): string {
+  const dir = (backend as { dir?: string }).dir;
+  return `${backend.kind}${dir ? `:${dir}` : ''}:${url}`;
+}
