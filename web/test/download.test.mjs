@@ -13,7 +13,7 @@ import { after, test } from 'node:test';
 import {
   HearthError, QuotaExceededError, createEngine, deleteModelFromCache, hasModelInCache, listCachedModels, openModel, readAll,
 } from '../dist/index.mjs';
-import { cacheKey } from '../dist/download/fs_cache.mjs';
+import { cacheKey } from '../dist/download/cache_key.mjs';
 import { quotaErrorFor } from '../dist/download/quota.mjs';
 import { startServer } from './download_server.mjs';
 

@@ -9,6 +9,8 @@ export interface BackendOptions {
   cache?: CacheKind | 'auto';
   /** fs backend: the directory (default $HEARTH_CACHE_DIR or ~/.cache/hearth). */
   cacheDir?: string;
+  /** cache-storage backend: bytes per chunk entry (default 32 MiB); a resume restarts at a chunk boundary. */
+  cacheChunkBytes?: number;
 }
 
 export async function getCacheBackend(options: BackendOptions = {}): Promise<CacheBackend> {
@@ -21,11 +23,20 @@ export async function getCacheBackend(options: BackendOptions = {}): Promise<Cac
       const { FsCache, defaultCacheDir } = await import('./fs_cache.mjs');
       return new FsCache(options.cacheDir ?? (await defaultCacheDir()));
     }
-    case 'cache-storage':
-    case 'opfs':
-      throw new HearthError('not_implemented', `cache: '${kind}' is not built yet`);
-    case 'auto':
-      return getCacheBackend({ ...options, cache: isNode() ? 'fs' : 'cache-storage' });
+    case 'cache-storage': {
+      const { CacheStorageCache } = await import('./cache_storage_cache.mjs');
+      return new CacheStorageCache(options.cacheChunkBytes);
+    }
+    case 'opfs': {
+      const { OpfsCache } = await import('./opfs_cache.mjs');
+      return new OpfsCache();
+    }
+    case 'auto': {
+      // Cache Storage needs a secure context; OPFS is the next best; else keep nothing
+      const g = globalThis as { caches?: unknown; navigator?: { storage?: { getDirectory?: unknown } } };
+      const cache = isNode() ? 'fs' : g.caches ? 'cache-storage' : g.navigator?.storage?.getDirectory ? 'opfs' : 'none';
+      return getCacheBackend({ ...options, cache });
+    }
     default:
       throw new HearthError('invalid_argument', `unknown cache '${String(kind)}' (expected 'auto', 'cache-storage', 'opfs', 'fs' or 'none')`);
   }

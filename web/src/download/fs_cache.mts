@@ -11,7 +11,7 @@ import type { ByteSource } from '../byte_source.mjs';
 import { HearthError } from '../errors.mjs';
 import type { CacheBackend, CachedModel, EntryInfo, PartialEntry } from './cache_backend.mjs';
 import { checkSpace, quotaErrorFor } from './quota.mjs';
-import { sha256Hex } from './sha256.mjs';
+import { cacheKey } from './cache_key.mjs';
 
 interface Meta extends EntryInfo {
   complete: boolean;
@@ -25,18 +25,6 @@ export async function defaultCacheDir(): Promise<string> {
   if (process.env.HEARTH_CACHE_DIR) return process.env.HEARTH_CACHE_DIR;
   const { homedir } = await import('node:os');
   return (await pathMod()).join(homedir(), '.cache', 'hearth');
-}
-
-/** The file name stem for a URL: 16 hex digits of its sha256, then its last path segment. */
-export function cacheKey(url: string): string {
-  let base = 'model';
-  try {
-    base = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'model';
-  } catch {
-    // not a URL: the hash alone identifies it
-  }
-  base = base.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  return `${sha256Hex(new TextEncoder().encode(url)).slice(0, 16)}-${base}`;
 }
 
 export class FsCache implements CacheBackend {

@@ -28,6 +28,8 @@ export interface CacheOptions {
   cache?: CacheKind | 'auto';
   /** fs backend: the cache directory (default $HEARTH_CACHE_DIR or ~/.cache/hearth). */
   cacheDir?: string;
+  /** cache-storage: bytes per chunk entry (default 32 MiB); an interrupted download resumes at the last whole chunk. */
+  cacheChunkBytes?: number;
   /** Where model ids are looked up (default: the built-in modelCatalog). */
   catalog?: readonly ModelRecord[];
 }
