@@ -1,7 +1,7 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  Backend, ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
 export type { HearthErrorType } from './errors.mjs';
@@ -17,3 +17,5 @@ export {
   listCachedModels, modelCatalog, openModel, sha256Hex, vramRequiredMB,
 } from './download/index.mjs';
 export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecord, OpenModelOptions } from './download/index.mjs';
+export { CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
