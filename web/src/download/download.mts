@@ -165,9 +165,13 @@ export async function downloadToEntry(url: string, backend: CacheBackend, entry:
 
       const before = entry.size;
       const reader = response.body.getReader();
+      // an abort ends a pending read even where the body does not follow the signal (a custom fetch)
+      const stopReading = () => void reader.cancel().catch(() => {});
+      signal?.addEventListener('abort', stopReading, { once: true });
       try {
         for (;;) {
           const { done, value } = await reader.read();
+          if (signal?.aborted) throw abortedError(label, entry);
           if (done) break;
           await entry.append(value);
           (hasher as Sha256 | null)?.update(value);
@@ -182,6 +186,8 @@ export async function downloadToEntry(url: string, backend: CacheBackend, entry:
         if (failures > retries) break;
         await sleep(retryDelayMs * failures, signal);
         continue;
+      } finally {
+        signal?.removeEventListener('abort', stopReading);
       }
       if (total !== null && entry.size < total) {
         lastError = `the connection closed at byte ${entry.size} of ${total}`;

@@ -1,0 +1,117 @@
+// The browser model caches in headless Chromium: for Cache Storage (small chunks so a resume
+// lands on a chunk boundary) and OPFS, a download over a local server that drops the connection
+// midway is resumed with a Range request; a second open is a cache hit without a request; an
+// abort keeps the partial bytes and the next open resumes from them; a sha256 mismatch removes
+// the entry; has/list/delete; and stories260K read back from the cache gives its greedy text.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+
+import { startServer } from '../test/download_server.mjs';
+import { launchChromium, openPage } from './browsers.mjs';
+import { ZOO_57 } from './stories260k.mjs';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const SHARED = process.env.HEARTH_SHARED_DIR ?? `${REPO}/../shared`;
+const STORIES = readFileSync(`${SHARED}/models/stories260K.gguf`);
+const CHUNK = 256 << 10; // Cache Storage chunk entries of 256 KiB: the 1.5 MB files span several
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+
+const KINDS = ['cache-storage', 'opfs'];
+const files = Object.fromEntries(KINDS.map((k) => [k, { dropped: randomBytes(1_500_000), aborted: randomBytes(1_500_000) }]));
+const routes = {};
+for (const k of KINDS) {
+  routes[`/${k}/dropped.bin`] = { body: files[k].dropped, dropAfter: 600_000 };
+  routes[`/${k}/aborted.bin`] = { body: files[k].aborted, stallAfter: 700_000 };
+  routes[`/${k}/stories260K.gguf`] = { body: STORIES };
+}
+
+let server, browser, page;
+before(async () => {
+  server = await startServer(routes, { staticRoot: REPO });
+  browser = await launchChromium({ webgpu: false });
+  page = await openPage(browser, server.url(''), '/web/browser-test/pages/download.html', 'download');
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const requestsFor = (path) => server.requests.filter((r) => r.path === path).map((r) => r.range);
+
+for (const cache of KINDS) {
+  describe(`chromium ${cache}`, () => {
+    const dropped = `/${cache}/dropped.bin`;
+    const aborted = `/${cache}/aborted.bin`;
+    const stories = `/${cache}/stories260K.gguf`;
+    const open = (path, extra = {}) => page.evaluate((a) => window.openModel_(a), { url: server.url(path), cache, cacheChunkBytes: CHUNK, ...extra });
+
+    test('a dropped connection is resumed with a Range request; the cached bytes equal the original', async () => {
+      // the server drops the connection once the page has read the 600 000 bytes it sent
+      // (Chromium discards bytes still buffered when the connection fails)
+      let readAll;
+      routes[dropped].dropWhen = new Promise((resolve) => (readAll = resolve));
+      const pending = open(dropped, { sha256: sha(files[cache].dropped) });
+      await page.waitForFunction((u) => window.bytesSeen[u] >= 600_000, server.url(dropped));
+      readAll();
+      const r = await pending;
+      assert.equal(r.error, undefined, JSON.stringify(r.error));
+      assert.equal(r.size, files[cache].dropped.length);
+      assert.equal(r.sha256, sha(files[cache].dropped));
+      const ranges = requestsFor(dropped);
+      assert.equal(ranges.length, 2);
+      assert.equal(ranges[0], null);
+      const offset = Number(/^bytes=(\d+)-$/.exec(ranges[1])?.[1]);
+      assert.ok(offset > 0 && offset <= 600_000, `resumed at ${offset}`);
+      const last = r.events.at(-1);
+      assert.deepEqual([last.loaded, last.total, last.progress], [r.size, r.size, 1]);
+    });
+
+    test('a second open is served from the cache without a request; has and list see it', async () => {
+      const r = await open(dropped);
+      assert.equal(r.sha256, sha(files[cache].dropped));
+      assert.equal(requestsFor(dropped).length, 2);
+      assert.equal(await page.evaluate(([u, c]) => window.has_(u, c), [server.url(dropped), cache]), true);
+      const listed = await page.evaluate((c) => window.list_(c), cache);
+      assert.deepEqual(listed.find((e) => e.url === server.url(dropped)), { url: server.url(dropped), size: files[cache].dropped.length, complete: true });
+    });
+
+    test('an abort keeps the partial download and the next open resumes from it', async () => {
+      const body = files[cache].aborted;
+      const first = await open(aborted, { abortAfter: 700_000 });
+      assert.equal(first.error?.type, 'aborted', JSON.stringify(first.error));
+      const partial = (await page.evaluate((c) => window.list_(c), cache)).find((e) => e.url === server.url(aborted));
+      assert.equal(partial.complete, false);
+      // Cache Storage keeps whole chunks only (two of 256 KiB); OPFS keeps every byte written
+      assert.equal(partial.size, cache === 'cache-storage' ? 2 * CHUNK : 700_000);
+      assert.equal(await page.evaluate(([u, c]) => window.has_(u, c), [server.url(aborted), cache]), false);
+      const second = await open(aborted, { sha256: sha(body) });
+      assert.equal(second.error, undefined, JSON.stringify(second.error));
+      assert.equal(second.sha256, sha(body));
+      assert.equal(requestsFor(aborted).at(-1), `bytes=${partial.size}-`);
+    });
+
+    test('a sha256 mismatch is an integrity_error and removes the entry', async () => {
+      const r = await open(stories, { sha256: sha(Buffer.from('something else')) });
+      assert.equal(r.error?.type, 'integrity_error');
+      assert.equal(await page.evaluate(([u, c]) => window.has_(u, c), [server.url(stories), cache]), false);
+      assert.equal((await page.evaluate((c) => window.list_(c), cache)).some((e) => e.url === server.url(stories)), false);
+    });
+
+    test('stories260K read back from the cache gives its greedy text on the CPU engine', async () => {
+      const r = await open(stories, { sha256: sha(STORIES) });
+      assert.equal(r.sha256, sha(STORIES));
+      const n = requestsFor(stories).length;
+      assert.equal(await page.evaluate((a) => window.greedyFromCache(a), { url: server.url(stories), cache }), ZOO_57);
+      assert.equal(requestsFor(stories).length, n, 'read from the cache');
+    });
+
+    test('deleteModelFromCache removes the entries', async () => {
+      for (const path of [dropped, aborted, stories]) await page.evaluate(([u, c]) => window.delete_(u, c), [server.url(path), cache]);
+      assert.deepEqual(await page.evaluate((c) => window.list_(c), cache), []);
+      assert.equal(await page.evaluate(([u, c]) => window.has_(u, c), [server.url(dropped), cache]), false);
+    });
+  });
+}
