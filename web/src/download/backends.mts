@@ -1,9 +1,14 @@
 // Picks the cache backend an openModel call uses: 'auto' is Cache Storage in browsers (the file
-// system under Node), 'opfs' the Origin Private File System, 'none' keeps nothing.
+// system under Node), 'opfs' the Origin Private File System, 'none' keeps nothing. The backends
+// are imported statically: service workers refuse import(), and none of them loads a Node module
+// before it is used under Node.
 import { HearthError } from '../errors.mjs';
 import type { CacheBackend, CacheKind } from './cache_backend.mjs';
+import { CacheStorageCache } from './cache_storage_cache.mjs';
 import { isNode } from './environment.mjs';
+import { FsCache, defaultCacheDir } from './fs_cache.mjs';
 import { MemoryCache } from './memory_cache.mjs';
+import { OpfsCache } from './opfs_cache.mjs';
 
 export interface BackendOptions {
   cache?: CacheKind | 'auto';
@@ -20,17 +25,12 @@ export async function getCacheBackend(options: BackendOptions = {}): Promise<Cac
       return new MemoryCache();
     case 'fs': {
       if (!isNode()) throw new HearthError('unsupported', "cache: 'fs' needs Node; use 'cache-storage' or 'opfs' in a browser");
-      const { FsCache, defaultCacheDir } = await import('./fs_cache.mjs');
       return new FsCache(options.cacheDir ?? (await defaultCacheDir()));
     }
-    case 'cache-storage': {
-      const { CacheStorageCache } = await import('./cache_storage_cache.mjs');
+    case 'cache-storage':
       return new CacheStorageCache(options.cacheChunkBytes);
-    }
-    case 'opfs': {
-      const { OpfsCache } = await import('./opfs_cache.mjs');
+    case 'opfs':
       return new OpfsCache();
-    }
     case 'auto': {
       // Cache Storage needs a secure context; OPFS is the next best; else keep nothing
       const g = globalThis as { caches?: unknown; navigator?: { storage?: { getDirectory?: unknown } } };
