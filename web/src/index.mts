@@ -17,5 +17,7 @@ export {
   listCachedModels, modelCatalog, openModel, sha256Hex, vramRequiredMB,
 } from './download/index.mjs';
 export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecord, OpenModelOptions } from './download/index.mjs';
-export { CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine } from './worker/index.mjs';
+export {
+  CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
+} from './worker/index.mjs';
 export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
