@@ -2,7 +2,8 @@
 // lands on a chunk boundary) and OPFS, a download over a local server that drops the connection
 // midway is resumed with a Range request; a second open is a cache hit without a request; an
 // abort keeps the partial bytes and the next open resumes from them; a sha256 mismatch removes
-// the entry; has/list/delete; and stories260K read back from the cache gives its greedy text.
+// the entry; has/list/delete; stories260K read back from the cache gives its greedy text; and a
+// Service Worker downloads into the Cache Storage the page then reads.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const sha = (b) => createHash('sha256').update(b).digest('hex');
 const KINDS = ['cache-storage', 'opfs'];
 const files = Object.fromEntries(KINDS.map((k) => [k, { dropped: randomBytes(1_500_000), aborted: randomBytes(1_500_000) }]));
 const routes = {};
+routes['/sw/stories260K.gguf'] = { body: STORIES };
 for (const k of KINDS) {
   routes[`/${k}/dropped.bin`] = { body: files[k].dropped, dropAfter: 600_000 };
   routes[`/${k}/aborted.bin`] = { body: files[k].aborted, stallAfter: 700_000 };
@@ -115,3 +117,15 @@ for (const cache of KINDS) {
     });
   });
 }
+
+test('chromium service worker: openModel downloads into Cache Storage there, and the page then opens it from the cache', async () => {
+  const url = server.url('/sw/stories260K.gguf');
+  const r = await page.evaluate((a) => window.openInServiceWorker_(a), { url, cache: 'cache-storage' });
+  assert.equal(r.error, undefined, JSON.stringify(r.error));
+  assert.deepEqual([r.size, r.sha256], [STORIES.length, sha(STORIES)]);
+  assert.equal(requestsFor('/sw/stories260K.gguf').length, 1);
+  const inPage = await page.evaluate((u) => window.openModel_({ url: u, cache: 'cache-storage' }), url);
+  assert.equal(inPage.sha256, sha(STORIES));
+  assert.equal(requestsFor('/sw/stories260K.gguf').length, 1, 'the page found the worker\'s download in the cache');
+  await page.evaluate((u) => window.delete_(u, 'cache-storage'), url);
+});

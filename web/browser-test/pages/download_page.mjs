@@ -67,6 +67,24 @@ try {
     }
   };
 
+  /** openModel inside a Service Worker (download_service_worker.mjs): its {size, sha256} or {error}. */
+  let nextId = 0;
+  window.openInServiceWorker_ = async ({ url, cache }) => {
+    const registration = await navigator.serviceWorker.register(new URL('download_service_worker.mjs', import.meta.url), { type: 'module' });
+    await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    const id = ++nextId;
+    return new Promise((resolve) => {
+      const listen = (event) => {
+        if (event.data?.id !== id) return;
+        navigator.serviceWorker.removeEventListener('message', listen);
+        resolve(event.data);
+      };
+      navigator.serviceWorker.addEventListener('message', listen);
+      worker.postMessage({ id, url, cache });
+    });
+  };
+
   window.pageReady = true;
 } catch (e) {
   window.pageError = `${e?.name}: ${e?.message}`;
