@@ -24,6 +24,8 @@ const KINDS = ['cache-storage', 'opfs'];
 const files = Object.fromEntries(KINDS.map((k) => [k, { dropped: randomBytes(1_500_000), aborted: randomBytes(1_500_000) }]));
 const routes = {};
 routes['/sw/stories260K.gguf'] = { body: STORIES };
+routes['/quota/known.bin'] = { body: randomBytes(3_000_000) };
+routes['/quota/unknown.bin'] = { body: randomBytes(3_000_000), noLength: true };
 for (const k of KINDS) {
   routes[`/${k}/dropped.bin`] = { body: files[k].dropped, dropAfter: 600_000 };
   routes[`/${k}/aborted.bin`] = { body: files[k].aborted, stallAfter: 700_000 };
@@ -41,6 +43,7 @@ after(async () => {
   await server?.close();
 });
 
+const open_ = (args) => page.evaluate((a) => window.openModel_(a), args);
 const requestsFor = (path) => server.requests.filter((r) => r.path === path).map((r) => r.range);
 
 for (const cache of KINDS) {
@@ -128,4 +131,29 @@ test('chromium service worker: openModel downloads into Cache Storage there, and
   assert.equal(inPage.sha256, sha(STORIES));
   assert.equal(requestsFor('/sw/stories260K.gguf').length, 1, 'the page found the worker\'s download in the cache');
   await page.evaluate((u) => window.delete_(u, 'cache-storage'), url);
+});
+
+test('chromium quota: with the origin quota lowered (CDP Storage.overrideQuotaForOrigin) a download that does not fit is quota_exceeded', async () => {
+  const cdp = await page.context().newCDPSession(page);
+  const origin = server.url('');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2_000_000 });
+  try {
+    for (const cache of KINDS) {
+      // the size is known: the error says how much was still needed (Chromium's estimate() does
+      // not reflect the override, so it is the write that fails, not the check before it)
+      const known = await open_({ url: server.url('/quota/known.bin'), cache, cacheChunkBytes: CHUNK });
+      assert.equal(known.error?.type, 'quota_exceeded', `${cache}: ${JSON.stringify(known.error)}`);
+      assert.ok(known.error.needed > 0 && known.error.needed <= 3_000_000, `${cache}: needed ${known.error.needed}`);
+      assert.match(known.error.message, /not enough storage .*needs .*bytes/);
+      // the size is unknown (chunked): the browser's QuotaExceededError while writing is mapped
+      const unknown = await open_({ url: server.url('/quota/unknown.bin'), cache, cacheChunkBytes: CHUNK });
+      assert.equal(unknown.error?.type, 'quota_exceeded', `${cache}: ${JSON.stringify(unknown.error)}`);
+      assert.equal(unknown.error.needed, null);
+      assert.match(unknown.error.message, /not enough storage/);
+      for (const path of ['/quota/known.bin', '/quota/unknown.bin']) await page.evaluate(([u, c]) => window.delete_(u, c), [server.url(path), cache]);
+    }
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin }); // back to the default quota
+    await cdp.detach();
+  }
 });

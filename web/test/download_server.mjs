@@ -12,7 +12,7 @@ const COMMON = { 'Cache-Control': 'no-store' };
 /**
  * routes: { [path]: { body: Buffer, ranges?: boolean (default true), dropAfter?: number,
  *   drops?: number (responses to drop, default 1), dropWhen?: a promise the drop waits for, failWith?: number, failures?: number,
- *   stallAfter?: number (send this many bytes, then hang until the client goes away), etag?: string } }
+ *   noLength?: boolean (chunked, no Content-Length), stallAfter?: number (send this many bytes, then hang until the client goes away), etag?: string } }
  * staticRoot: other paths are files under this directory (the browser tests' pages and web/dist).
  * Returns { url(path), requests: [{ path, range }], onStall: Promise resolved when a stall begins, close() }.
  */
@@ -63,7 +63,7 @@ export async function startServer(routes, { staticRoot } = {}) {
       }
     }
     const slice = body.subarray(start);
-    headers['Content-Length'] = String(slice.length);
+    if (!route.noLength) headers['Content-Length'] = String(slice.length); // else chunked: size unknown
     res.writeHead(status, headers);
     if (route.stallAfter !== undefined && !route.stalledOnce) {
       route.stalledOnce = true;

@@ -12,7 +12,7 @@ try {
   /** Body bytes read per URL by the last openModel_ (the tests time their drops on it). */
   window.bytesSeen = {};
 
-  const errorOf = (e) => ({ error: { name: e?.name, type: e?.type, message: e?.message } });
+  const errorOf = (e) => ({ error: { name: e?.name, type: e?.type, message: e?.message, needed: e?.needed, available: e?.available } });
 
   /** openModel(url, {cache, cacheChunkBytes, sha256}); with abortAfter, aborts once that many body
    * bytes have been read (counted in window.bytesSeen). Returns the source's size, sha256 and constructor, and the progress seen. */
