@@ -66,7 +66,7 @@ export class CacheStorageCache implements CacheBackend {
     try {
       await (await this.cache()).put(metaKey(meta.url), new Response(JSON.stringify(meta), { headers: { 'Content-Type': 'application/json' } }));
     } catch (e) {
-      throw await storageError(e, 'writing metadata', null);
+      throw await storageError(e, 'writing metadata', meta.total === null || meta.complete ? null : meta.total - meta.bytes);
     }
   }
 

@@ -72,14 +72,15 @@ export class OpfsCache implements CacheBackend {
     }
   }
 
-  async writeMeta(key: string, meta: Meta): Promise<void> {
+  /** `stored`: bytes of the data file so far (says how much more a quota error needed). */
+  async writeMeta(key: string, meta: Meta, stored = 0): Promise<void> {
     const handle = await this.#file(`${key}.json`, true);
     try {
       const writable = await handle!.createWritable();
       await writable.write(JSON.stringify(meta));
       await writable.close(); // the swap file replaces the old json atomically
     } catch (e) {
-      throw await storageError(e, `writing ${key}.json`, null);
+      throw await storageError(e, `writing ${key}.json`, meta.total === null || meta.complete ? null : meta.total - stored);
     }
   }
 
@@ -193,7 +194,7 @@ class OpfsPartialEntry implements PartialEntry {
 
   async setInfo(info: EntryInfo): Promise<void> {
     this.#info = { ...info };
-    await this.#cache.writeMeta(this.#key, { ...this.#info, complete: false, file: `${this.#key}.partial` });
+    await this.#cache.writeMeta(this.#key, { ...this.#info, complete: false, file: `${this.#key}.partial` }, this.#size);
   }
 
   async append(bytes: Uint8Array): Promise<void> {
