@@ -50,6 +50,7 @@ test('download: progress is monotonic and ends at the total; a second open is a 
     assert.ok(Buffer.from(await source.read(0, 4)).equals(Buffer.from('GGUF')));
     assert.ok((await bytesOf(source)).equals(STORIES));
     assert.ok(events.length >= 2);
+    for (const e of events) assert.ok(e.etaSeconds === null || e.etaSeconds >= 0, `eta ${e.etaSeconds}`);
     for (let i = 1; i < events.length; i++) {
       assert.ok(events[i].loaded >= events[i - 1].loaded, 'loaded never decreases');
       assert.ok(events[i].progress >= events[i - 1].progress, 'progress never decreases');
@@ -58,6 +59,7 @@ test('download: progress is monotonic and ends at the total; a second open is a 
     assert.equal(last.loaded, STORIES.length);
     assert.equal(last.total, STORIES.length);
     assert.equal(last.progress, 1);
+    assert.equal(last.etaSeconds, 0);
     assert.ok(last.timeElapsed >= 0);
     assert.match(last.text, /stories260K\.gguf/);
     assert.deepEqual(server.requests.map((r) => r.range), [null]);
@@ -107,6 +109,30 @@ test('download: a server without Range support is restarted from byte 0', async 
     assert.match(server.requests[1].range, /^bytes=\d+-$/); // it asked to resume, got a 200
     assert.equal(events.at(-1).loaded, body.length);
     assert.ok(events.some((e) => e.loaded === 0 && e !== events[0]), 'progress reports the restart from 0');
+  } finally {
+    await server.close();
+  }
+});
+
+test('download: a body of unknown length (chunked) and an empty file', async () => {
+  const body = randomBytes(300_000);
+  const server = await startServer({ '/chunked.bin': { body, noLength: true }, '/empty.bin': { body: Buffer.alloc(0) } });
+  try {
+    const cacheDir = freshDir();
+    const events = [];
+    const { source } = await openModel(server.url('/chunked.bin'), { cacheDir, onProgress: (p) => events.push(p) });
+    assert.ok((await bytesOf(source)).equals(body));
+    assert.ok(events.slice(0, -1).every((e) => e.total === 0 && e.progress === 0 && e.etaSeconds === null), 'no total, no fraction, no ETA');
+    assert.deepEqual([events.at(-1).loaded, events.at(-1).total, events.at(-1).progress], [body.length, body.length, 1]);
+    const empty = await openModel(server.url('/empty.bin'), { cacheDir });
+    assert.equal(empty.source.size, 0);
+    await empty.source.close();
+    assert.equal(await hasModelInCache(server.url('/empty.bin'), { cacheDir }), true);
+    // the unknown-length download is complete in the cache with its real size
+    assert.equal((await listCachedModels({ cacheDir })).find((e) => e.url === server.url('/chunked.bin')).size, body.length);
+    assert.equal(server.requests.length, 2);
+    await (await openModel(server.url('/chunked.bin'), { cacheDir })).source.close();
+    assert.equal(server.requests.length, 2);
   } finally {
     await server.close();
   }

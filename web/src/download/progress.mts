@@ -58,7 +58,7 @@ export class ProgressReporter {
   /** The final event (loaded = total, progress = 1). */
   finish(text?: string): void {
     this.total = this.loaded;
-    this.#emitNow(text ?? `Fetched ${this.#label}: ${formatBytes(this.loaded)} in ${formatSeconds(this.#elapsed())}`, 0);
+    this.#emitNow(text ?? `Fetched ${this.#label}: ${formatBytes(this.loaded)} in ${formatSeconds(this.#elapsed())}`, 0, true);
   }
 
   emit(force: boolean): void {
@@ -73,11 +73,11 @@ export class ProgressReporter {
     this.#emitNow(`Fetching ${this.#label}: ${formatBytes(this.loaded)}${of}${pct}, ${formatSeconds(this.#elapsed())} elapsed${left}`, eta);
   }
 
-  #emitNow(text: string, eta: number | null): void {
+  #emitNow(text: string, eta: number | null, done = false): void {
     if (!this.#callback) return;
     this.#lastEmit = now();
     this.#lastLoaded = this.loaded;
-    const progress = this.total > 0 ? Math.min(1, this.loaded / this.total) : 0;
+    const progress = done ? 1 : this.total > 0 ? Math.min(1, this.loaded / this.total) : 0;
     this.#callback({ loaded: this.loaded, total: this.total, progress, timeElapsed: this.#elapsed(), etaSeconds: eta, text });
   }
 
