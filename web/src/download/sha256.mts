@@ -2,7 +2,8 @@
 // one continues from the bytes already cached. WebCrypto's digest() only takes the whole message
 // at once, which a multi-GB model cannot be in memory.
 
-const K = new Uint32Array([
+// Int32Array throughout: every word stays an int32 (a Uint32Array read yields a double above 2^31)
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -16,8 +17,8 @@ const K = new Uint32Array([
 const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 export class Sha256 {
-  readonly #state = new Uint32Array(INITIAL);
-  readonly #w = new Uint32Array(64);
+  readonly #state = new Int32Array(INITIAL);
+  readonly #w = new Int32Array(64);
   readonly #block = new Uint8Array(64); // a partial block waiting for more bytes
   #blockLength = 0;
   #length = 0; // message bytes so far (a double: exact up to 2^53)
@@ -58,7 +59,7 @@ export class Sha256 {
     this.#finished = true;
     const out = new Uint8Array(32);
     const outView = new DataView(out.buffer);
-    for (let j = 0; j < 8; j++) outView.setUint32(j * 4, this.#state[j]!);
+    for (let j = 0; j < 8; j++) outView.setInt32(j * 4, this.#state[j]!);
     return out;
   }
 
