@@ -4,7 +4,9 @@
 // mismatch, a full disk), cache management, and stories260K's known greedy text from a download.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -302,6 +304,40 @@ test('cache management: catalog ids, hasModelInCache, listCachedModels, deleteMo
     assert.equal(server.requests.length, n + 2);
     assert.deepEqual(await listCachedModels({ cacheDir }), []);
   } finally {
+    await server.close();
+  }
+});
+
+test('fs cache: a download held by another live process is waited for; a dead process\'s lock is taken over', async () => {
+  const server = await startServer({ '/stories260K.gguf': { body: STORIES } });
+  const holder = spawn('sleep', ['600']); // a live process that "holds" the lock
+  try {
+    const cacheDir = freshDir();
+    const url = server.url('/stories260K.gguf');
+    const lock = join(cacheDir, `${cacheKey(url)}.lock`);
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(lock, String(holder.pid));
+    // waiting at the lock: an abort ends the wait, and nothing was requested
+    const controller = new AbortController();
+    const events = [];
+    const waiting = openModel(url, {
+      cacheDir, signal: controller.signal,
+      onProgress: (p) => {
+        events.push(p.text);
+        controller.abort();
+      },
+    });
+    await assert.rejects(waiting, (e) => e.type === 'aborted' && e.message.includes('.lock'));
+    assert.deepEqual(events, [`Waiting for process ${holder.pid}, which is fetching stories260K.gguf`]);
+    assert.equal(server.requests.length, 0);
+    // the holder dies: its lock is stale and taken over
+    holder.kill();
+    await once(holder, 'exit');
+    const { source } = await openModel(url, { cacheDir });
+    assert.ok((await bytesOf(source)).equals(STORIES));
+    assert.equal(existsSync(lock), false, 'released after the download');
+  } finally {
+    holder.kill();
     await server.close();
   }
 });

@@ -47,6 +47,9 @@ export interface PartialEntry {
 
 export interface CacheBackend {
   readonly kind: CacheKind;
+  /** Holds `url` against other processes sharing the cache (fs), calling `onWait` with the pid
+   * it waits for; resolves to the release. */
+  acquire?(url: string, signal?: AbortSignal, onWait?: (pid: number) => void): Promise<() => Promise<void>>;
   /** A complete entry, or null. */
   open(url: string): Promise<{ source: ByteSource; info: EntryInfo } | null>;
   /** The entry to write `url` into, holding what an earlier interrupted attempt left. */

@@ -2,6 +2,7 @@
 //   <key>.partial  the bytes of an unfinished download (appended to, resumed from its length)
 //   <key>          the complete file (renamed from .partial once every byte is there)
 //   <key>.json     what is known: url, model id, total size, validators, verified sha256, complete
+//   <key>.lock     the pid of the process downloading it (fs_lock.mts)
 // <key> is a hash of the URL plus its file name, so the directory stays readable. Metadata is
 // written to a temporary file and renamed, so a crash never leaves a half-written json.
 import type { FileHandle } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { HearthError } from '../errors.mjs';
 import type { CacheBackend, CachedModel, EntryInfo, PartialEntry } from './cache_backend.mjs';
 import { checkSpace, quotaErrorFor } from './quota.mjs';
 import { cacheKey } from './cache_key.mjs';
+import { acquireFileLock } from './fs_lock.mjs';
 
 interface Meta extends EntryInfo {
   complete: boolean;
@@ -64,6 +66,17 @@ export class FsCache implements CacheBackend {
   #error(e: unknown, what: string, needed: number | null): HearthError {
     if (e instanceof HearthError) return e;
     return quotaErrorFor(e, this.dir, needed, null) ?? new HearthError('io_error', `model cache: ${what} failed: ${(e as Error).message}`);
+  }
+
+  async acquire(url: string, signal?: AbortSignal, onWait?: (pid: number) => void): Promise<() => Promise<void>> {
+    const { mkdir } = await fsp();
+    const { join } = await pathMod();
+    try {
+      await mkdir(this.dir, { recursive: true });
+    } catch (e) {
+      throw this.#error(e, `creating ${this.dir}`, null);
+    }
+    return acquireFileLock(join(this.dir, `${cacheKey(url)}.lock`), signal, onWait);
   }
 
   async open(url: string): Promise<{ source: ByteSource; info: EntryInfo } | null> {

@@ -75,6 +75,17 @@ export async function openModel(model: ModelArgument, options: OpenModelOptions 
   const name = label(url, record);
   const source = await withLock(lockName(backend, url), async () => {
     if (options.signal?.aborted) throw new HearthError('aborted', `download of ${name} aborted before it started`);
+    const release = await backend.acquire?.(url, options.signal, (pid) =>
+      options.onProgress?.({ loaded: 0, total: 0, progress: 0, timeElapsed: 0, etaSeconds: null, text: `Waiting for process ${pid}, which is fetching ${name}` }));
+    try {
+      return await openOrDownload();
+    } finally {
+      await release?.();
+    }
+  });
+  return { source, record };
+
+  async function openOrDownload(): Promise<ByteSource> {
     const cached = await openCached(backend, url, sha256);
     if (cached) {
       options.onProgress?.({ loaded: cached.size, total: cached.size, progress: 1, timeElapsed: 0, etaSeconds: 0, text: `Loaded ${name} from the cache` });
@@ -90,8 +101,7 @@ export async function openModel(model: ModelArgument, options: OpenModelOptions 
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     });
-  });
-  return { source, record };
+  }
 }
 
 /** A complete cached entry; with a sha256 it must match (checked once, then remembered), else the
@@ -125,7 +135,14 @@ export async function deleteModelFromCache(model: string | ModelRecord, options:
   const url = await urlOf(model, options);
   if (url === null) throw new HearthError('invalid_argument', `'${typeof model === 'string' ? model : model.model_id}' is not a catalog model id or a URL`);
   const backend = await getCacheBackend(options);
-  await withLock(lockName(backend, url), () => backend.delete(url));
+  await withLock(lockName(backend, url), async () => {
+    const release = await backend.acquire?.(url);
+    try {
+      await backend.delete(url);
+    } finally {
+      await release?.();
+    }
+  });
 }
 
 /** What the cache holds: complete models and partial downloads, with their sizes in bytes. */
