@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 
 import { launchChromium, openPage } from './browsers.mjs';
 import { startServer } from './server.mjs';
+import { ZOO_57 } from './stories260k.mjs';
 
 let server, browser, page;
 before(async () => {
@@ -80,4 +81,11 @@ test('web worker: getMessage, runtimeStatsText, unload and reload', async () => 
   await page.evaluate(() => window.call('worker', 'reload', window.MODEL_URL, { backend: 'cpu' }));
   const after = await page.evaluate((p) => window.streamChat('worker', p), PROMPT);
   assert.equal(after.text, s.text);
+});
+
+test('web worker on WebGPU: stories260K greedy continuation of "Zoo" from a worker\'s own GPU device', async () => {
+  await page.evaluate(() => window.startWebWorker({ backend: 'webgpu' }, 'gpuWorker'));
+  const r = await page.evaluate(() => window.complete('gpuWorker', 'Zoo', 57));
+  assert.equal(r.text, ZOO_57);
+  assert.equal(r.finish, 'length');
 });

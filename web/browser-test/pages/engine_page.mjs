@@ -14,7 +14,7 @@ try {
   window.greedy = async ({ backend, prompt, maxTokens }) => {
     const engine = await hearth.createEngine(backend);
     try {
-      engine.load(await modelBytes());
+      await engine.load(await modelBytes()); // WebGpuEngine.load is async (weights stream to the GPU)
       let text = '';
       const gen = engine.generate({ prompt, temperature: 0, maxTokens });
       for await (const chunk of gen) text += chunk;

@@ -11,12 +11,12 @@ try {
 
   const local = await hearth.CpuEngine.create();
   const r = await fetch(MODEL_URL);
-  local.load(new Uint8Array(await r.arrayBuffer()));
+  await local.load(new Uint8Array(await r.arrayBuffer()));
   engines.page = new hearth.OpenAIEngine(local);
 
-  window.startWebWorker = async (options) => {
+  window.startWebWorker = async (options, name = 'worker') => {
     const worker = new Worker(new URL('engine_worker.mjs', import.meta.url), { type: 'module' });
-    engines.worker = await hearth.CreateWebWorkerEngine(worker, MODEL_URL, options);
+    engines[name] = await hearth.CreateWebWorkerEngine(worker, MODEL_URL, options);
   };
 
   window.startServiceWorker = async (options) => {
@@ -62,8 +62,8 @@ try {
     return { text: c.choices[0].message.content, finish: c.choices[0].finish_reason, usage: c.usage, object: c.object };
   };
 
-  window.complete = async (which, prompt) => {
-    const c = await engines[which].completions.create({ prompt, temperature: 0, max_tokens: 30 });
+  window.complete = async (which, prompt, maxTokens = 30) => {
+    const c = await engines[which].completions.create({ prompt, temperature: 0, max_tokens: maxTokens });
     return { text: c.choices[0].text, finish: c.choices[0].finish_reason };
   };
 

@@ -7,6 +7,7 @@
 // (by default: fetch the model URL, createEngine(backend), load, wrap in OpenAIEngine), unload
 // disposes it, interruptGenerate aborts the running requests, getMessage and runtimeStatsText come
 // from the last request this handler served.
+import { fileSource, readAll } from '../byte_source.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
@@ -39,17 +40,10 @@ export interface ServedEngine {
 
 export type EngineFactory = (model: string, options: WorkerEngineOptions) => Promise<ServedEngine>;
 
-/** The default factory: `model` is a URL (relative to the worker's script) of a GGUF file. */
+/** The default factory: `model` is a URL of a GGUF file (relative to the worker's script), or under
+ * Node (worker_threads) a file path. */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
-  const url = new URL(model, globalThis.location?.href);
-  let bytes: Uint8Array;
-  try {
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    bytes = new Uint8Array(await r.arrayBuffer());
-  } catch (e) {
-    throw new HearthError('io_error', `could not fetch the model ${url.href}: ${(e as Error).message}`);
-  }
+  const bytes = await modelBytes(model);
   const engine = await createEngine(options.backend ?? 'auto');
   try {
     await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
@@ -58,8 +52,30 @@ export const fetchEngineFactory: EngineFactory = async (model, options) => {
     throw e;
   }
   if (!('chatPrompt' in engine)) throw new HearthError('internal', `the ${engine.backend} engine cannot render chat prompts`);
-  return new OpenAIEngine(engine as ConstructorParameters<typeof OpenAIEngine>[0], { model: url.pathname.split('/').pop() ?? model });
+  const name = model.split(/[/\\]/).pop() || model;
+  return new OpenAIEngine(engine as ConstructorParameters<typeof OpenAIEngine>[0], { model: name });
 };
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+async function modelBytes(model: string): Promise<Uint8Array> {
+  if (isNode && !/^https?:/.test(model)) {
+    const file = await fileSource(model);
+    try {
+      return await readAll(file);
+    } finally {
+      await file.close?.();
+    }
+  }
+  const url = new URL(model, globalThis.location?.href);
+  try {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  } catch (e) {
+    throw new HearthError('io_error', `could not fetch the model ${url.href}: ${(e as Error).message}`);
+  }
+}
 
 /** Resolves on a new task, after any pending message events (a MessageChannel, unlike setTimeout,
  * is not clamped to 4 ms). */
