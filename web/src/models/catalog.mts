@@ -3,7 +3,8 @@
 // base model, expanded into one record per quantization.
 //
 // Sizes are indicative (rounded from the publishers' file listings, written without network
-// access here): a download trusts the server's Content-Length, never this number. The attention
+// access here; the three written to the byte were checked against a published list of those
+// files): a download trusts the server's Content-Length, never this number. The attention
 // shapes (layers, KV heads, head size) come from each model's config and size the KV cache in
 // vram_required_MB (models/vram.mts has the formula).
 import type { ModelRecord } from './model_record.mjs';
@@ -45,7 +46,7 @@ const GB = 1e9, MB = 1e6;
 
 const BASE_MODELS: BaseModel[] = [
   { name: 'Llama-3.2-1B-Instruct', family: 'llama-3.2', repo: 'bartowski/Llama-3.2-1B-Instruct-GGUF', file: upper('Llama-3.2-1B-Instruct'),
-    context_length: 131072, kv: { n_layer: 16, n_head_kv: 8, head_dim: 64 }, sizes: { Q4_0: 771 * MB, Q4_K_M: 808 * MB, Q8_0: 1.32 * GB } },
+    context_length: 131072, kv: { n_layer: 16, n_head_kv: 8, head_dim: 64 }, sizes: { Q4_0: 771 * MB, Q4_K_M: 807_694_464, Q8_0: 1.32 * GB } },
   { name: 'Llama-3.2-3B-Instruct', family: 'llama-3.2', repo: 'bartowski/Llama-3.2-3B-Instruct-GGUF', file: upper('Llama-3.2-3B-Instruct'),
     context_length: 131072, kv: { n_layer: 28, n_head_kv: 8, head_dim: 128 }, sizes: { Q4_0: 1.92 * GB, Q4_K_M: 2.02 * GB } },
   { name: 'Llama-3.1-8B-Instruct', family: 'llama-3.1', repo: 'bartowski/Meta-Llama-3.1-8B-Instruct-GGUF', file: upper('Meta-Llama-3.1-8B-Instruct'),
@@ -60,7 +61,7 @@ const BASE_MODELS: BaseModel[] = [
   { name: 'Qwen2.5-7B-Instruct', family: 'qwen2.5', repo: 'bartowski/Qwen2.5-7B-Instruct-GGUF', file: upper('Qwen2.5-7B-Instruct'),
     context_length: 32768, kv: { n_layer: 28, n_head_kv: 4, head_dim: 128 }, sizes: { Q4_0: 4.43 * GB, Q4_K_M: 4.68 * GB } },
   { name: 'Qwen3-0.6B', family: 'qwen3', repo: 'unsloth/Qwen3-0.6B-GGUF', file: upper('Qwen3-0.6B'),
-    context_length: 40960, kv: { n_layer: 28, n_head_kv: 8, head_dim: 128 }, sizes: { Q4_0: 382 * MB, Q4_K_M: 397 * MB, Q8_0: 639 * MB } },
+    context_length: 40960, kv: { n_layer: 28, n_head_kv: 8, head_dim: 128 }, sizes: { Q4_0: 382 * MB, Q4_K_M: 396_705_472, Q8_0: 639 * MB } },
   { name: 'Qwen3-1.7B', family: 'qwen3', repo: 'unsloth/Qwen3-1.7B-GGUF', file: upper('Qwen3-1.7B'),
     context_length: 40960, kv: { n_layer: 28, n_head_kv: 8, head_dim: 128 }, sizes: { Q4_0: 1.06 * GB, Q4_K_M: 1.11 * GB, Q8_0: 1.83 * GB } },
   { name: 'Qwen3-4B', family: 'qwen3', repo: 'unsloth/Qwen3-4B-GGUF', file: upper('Qwen3-4B'),
@@ -74,7 +75,7 @@ const BASE_MODELS: BaseModel[] = [
   { name: 'Mistral-7B-Instruct-v0.3', family: 'mistral', repo: 'bartowski/Mistral-7B-Instruct-v0.3-GGUF', file: upper('Mistral-7B-Instruct-v0.3'),
     context_length: 32768, kv: { n_layer: 32, n_head_kv: 8, head_dim: 128 }, sizes: { Q4_0: 4.11 * GB, Q4_K_M: 4.37 * GB } },
   { name: 'SmolLM2-135M-Instruct', family: 'smollm2', repo: 'bartowski/SmolLM2-135M-Instruct-GGUF', file: upper('SmolLM2-135M-Instruct'),
-    context_length: 8192, kv: { n_layer: 30, n_head_kv: 3, head_dim: 64 }, sizes: { Q4_0: 92 * MB, Q4_K_M: 105 * MB, Q8_0: 145 * MB } },
+    context_length: 8192, kv: { n_layer: 30, n_head_kv: 3, head_dim: 64 }, sizes: { Q4_0: 92 * MB, Q4_K_M: 105_454_432, Q8_0: 145 * MB } },
   { name: 'SmolLM2-360M-Instruct', family: 'smollm2', repo: 'bartowski/SmolLM2-360M-Instruct-GGUF', file: upper('SmolLM2-360M-Instruct'),
     context_length: 8192, kv: { n_layer: 32, n_head_kv: 5, head_dim: 64 }, sizes: { Q4_0: 229 * MB, Q4_K_M: 271 * MB, Q8_0: 386 * MB } },
   { name: 'SmolLM2-1.7B-Instruct', family: 'smollm2', repo: 'bartowski/SmolLM2-1.7B-Instruct-GGUF', file: upper('SmolLM2-1.7B-Instruct'),
