@@ -46,8 +46,9 @@ test('download: progress is monotonic and ends at the total; a second open is a 
     const cacheDir = freshDir();
     const url = server.url('/stories260K.gguf');
     const events = [];
-    const { source, record } = await openModel(url, { cacheDir, onProgress: (p) => events.push(p) });
+    const { source, record, id } = await openModel(url, { cacheDir, onProgress: (p) => events.push(p) });
     assert.equal(record, null);
+    assert.equal(id, 'stories260K');
     assert.equal(source.size, STORIES.length);
     assert.ok(Buffer.from(await source.read(0, 4)).equals(Buffer.from('GGUF')));
     assert.ok((await bytesOf(source)).equals(STORIES));
@@ -278,6 +279,7 @@ test('cache management: catalog ids, hasModelInCache, listCachedModels, deleteMo
     assert.equal(await hasModelInCache('stories260K', { cacheDir, catalog }), false);
     const opened = await openModel('stories260K', { cacheDir, catalog });
     assert.equal(opened.record, record);
+    assert.equal(opened.id, 'stories260K');
     await opened.source.close();
     await (await openModel(server.url('/other.bin'), { cacheDir })).source.close();
     assert.equal(await hasModelInCache('stories260K', { cacheDir, catalog }), true);
@@ -342,10 +344,12 @@ test('fs cache: a download held by another live process is waited for; a dead pr
   }
 });
 
-test('local models: a file path, a Uint8Array and a Blob open without the network; sha256 checked', async () => {
-  for (const model of [MODEL, new Uint8Array(STORIES), new Blob([STORIES])]) {
-    const { source, record } = await openModel(model, { sha256: sha(STORIES) });
+test('local models: a file path, a Uint8Array, a Blob and a File open without the network, named after the file; sha256 checked', async () => {
+  const cases = [[MODEL, 'stories260K'], [new Uint8Array(STORIES), 'model'], [new Blob([STORIES]), 'model'], [new File([STORIES], 'tiny.gguf'), 'tiny']];
+  for (const [model, name] of cases) {
+    const { source, record, id } = await openModel(model, { sha256: sha(STORIES) });
     assert.equal(record, null);
+    assert.equal(id, name);
     assert.ok((await bytesOf(source)).equals(STORIES));
     await assert.rejects(openModel(model, { sha256: sha(Buffer.from('x')) }), (e) => e.type === 'integrity_error');
   }

@@ -60,14 +60,35 @@ function label(url: string, record: ModelRecord | null): string {
  * Blob/File, a Uint8Array or (Node) a file path. URLs are served from the cache when complete
  * there, else downloaded into it (resuming what an earlier attempt left).
  */
-export async function openModel(model: ModelArgument, options: OpenModelOptions = {}): Promise<{ source: ByteSource; record: ModelRecord | null }> {
+export interface OpenedModel {
+  source: ByteSource;
+  /** The catalog record (the given one, or the catalog's for its id or URL); null otherwise. */
+  record: ModelRecord | null;
+  /** The name the model goes by: the record's model_id, else the file name without .gguf
+   * ('model' for bytes and unnamed Blobs). */
+  id: string;
+}
+
+/** The id of a model known only by a URL, path or file name: its last segment without .gguf. */
+export function modelIdOf(ref: string): string {
+  let path = ref;
+  try {
+    path = decodeURIComponent(new URL(ref).pathname);
+  } catch {
+    // a path or file name
+  }
+  return (path.split(/[\\/]/).pop() || ref).replace(/\.gguf$/i, '') || 'model';
+}
+
+export async function openModel(model: ModelArgument, options: OpenModelOptions = {}): Promise<OpenedModel> {
   const expected = options.sha256 ?? (typeof model === 'object' && 'model_id' in model ? model.sha256 : undefined);
   if (expected !== undefined && !isSha256Hex(expected)) throw new HearthError('invalid_argument', `sha256 must be 64 hex digits, got '${expected}'`);
   const resolved = await resolveModel(model, options.catalog ?? modelCatalog);
   if (resolved.kind === 'local') {
     const source = await resolved.open();
     if (expected) await verifySource(source, expected).catch(async (e) => { await source.close?.(); throw e; });
-    return { source, record: null };
+    const name = typeof model === 'string' ? model : (model as { name?: unknown }).name;
+    return { source, record: null, id: typeof name === 'string' && name ? modelIdOf(name) : 'model' };
   }
   const { url, record } = resolved;
   const sha256 = expected ?? record?.sha256;
@@ -83,7 +104,7 @@ export async function openModel(model: ModelArgument, options: OpenModelOptions 
       await release?.();
     }
   });
-  return { source, record };
+  return { source, record, id: record?.model_id ?? modelIdOf(url) };
 
   async function openOrDownload(): Promise<ByteSource> {
     const cached = await openCached(backend, url, sha256);
