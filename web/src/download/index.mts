@@ -55,11 +55,6 @@ function label(url: string, record: ModelRecord | null): string {
   }
 }
 
-/**
- * The bytes of `model` as a ByteSource: a catalog model_id, an http(s) URL, a ModelRecord, a
- * Blob/File, a Uint8Array or (Node) a file path. URLs are served from the cache when complete
- * there, else downloaded into it (resuming what an earlier attempt left).
- */
 export interface OpenedModel {
   source: ByteSource;
   /** The catalog record (the given one, or the catalog's for its id or URL); null otherwise. */
@@ -80,6 +75,11 @@ export function modelIdOf(ref: string): string {
   return (path.split(/[\\/]/).pop() || ref).replace(/\.gguf$/i, '') || 'model';
 }
 
+/**
+ * The bytes of `model` as a ByteSource: a catalog model_id, an http(s) URL, a ModelRecord, a
+ * Blob/File, a Uint8Array or (Node) a file path. URLs are served from the cache when complete
+ * there, else downloaded into it (resuming what an earlier attempt left).
+ */
 export async function openModel(model: ModelArgument, options: OpenModelOptions = {}): Promise<OpenedModel> {
   const expected = options.sha256 ?? (typeof model === 'object' && 'model_id' in model ? model.sha256 : undefined);
   if (expected !== undefined && !isSha256Hex(expected)) throw new HearthError('invalid_argument', `sha256 must be 64 hex digits, got '${expected}'`);
