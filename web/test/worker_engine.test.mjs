@@ -123,3 +123,18 @@ test('worker engine: a fresh handler (a restarted service worker) is reloaded by
   await assert.rejects(client.engine.getMessage(), (e) => e instanceof HearthError && e.code === 'model_not_loaded');
   await client.engine.reload(MODEL, { backend: 'cpu' });
 });
+
+test('worker engine: reload reports progress to initProgressCallback in the caller\'s thread', async () => {
+  const reports = [];
+  await client.engine.reload(MODEL, { backend: 'cpu', nCtx: 256, initProgressCallback: (r) => reports.push(r) });
+  assert.ok(reports.length >= 2, `${reports.length} reports`);
+  assert.equal(reports[0].progress, 0);
+  assert.equal(reports.at(-1).progress, 1);
+  assert.match(reports.at(-1).text, /on cpu/);
+  assert.ok(reports.every((r, i) => i === 0 || r.progress >= reports[i - 1].progress && r.timeElapsed >= reports[i - 1].timeElapsed));
+  // a restarted handler is reloaded with the same options, reporting again
+  reports.length = 0;
+  await client.restart();
+  assert.equal((await streamed(client.engine)).text, (await streamed(reference)).text);
+  assert.equal(reports.at(-1)?.progress, 1);
+});

@@ -13,7 +13,7 @@ import type {
 } from '../openai/types.mjs';
 import type { WorkerEngineOptions } from './engine_handler.mjs';
 import {
-  CHANNEL, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method,
+  CHANNEL, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method, type ProgressReport,
 } from './protocol.mjs';
 
 /** How a client reaches its handler. */
@@ -23,6 +23,7 @@ export interface MessagePort_ {
 }
 
 interface Pending {
+  onProgress?: ((report: ProgressReport) => void) | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   /** Set once the handler said a stream started: chunks and the end go here. */
@@ -97,7 +98,13 @@ export class WorkerEngine {
   async reload(model: string, options: WorkerEngineOptions = {}): Promise<void> {
     this.#model = model;
     this.#options = options;
-    await this.#call('reload', [model, options]);
+    await this.#reloadCall();
+  }
+
+  /** The callback stays here; the worker gets the plain-data options and posts progress back. */
+  #reloadCall(): Promise<unknown> {
+    const { initProgressCallback, ...data } = this.#options;
+    return this.#call('reload', [this.#model, data], undefined, initProgressCallback);
   }
 
   async unload(): Promise<void> {
@@ -139,15 +146,15 @@ export class WorkerEngine {
       return await this.#call(method, params, signal);
     } catch (e) {
       if (!isNotLoaded(e) || this.#model === null) throw e;
-      await this.#call('reload', [this.#model, this.#options]);
+      await this.#reloadCall();
       return this.#call(method, params, signal);
     }
   }
 
-  #call(method: Method, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+  #call(method: Method, params: unknown[], signal?: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<unknown> {
     const id = globalThis.crypto.randomUUID();
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject, onProgress });
       this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
       if (signal) {
         const abort = (): void => this.#port.post({ channel: CHANNEL, kind: 'abort', id });
@@ -174,6 +181,9 @@ export class WorkerEngine {
         return;
       case 'chunk':
         p.stream?.push(m.chunk);
+        return;
+      case 'progress':
+        p.onProgress?.(m.report);
         return;
       case 'end':
         this.#pending.delete(m.id);

@@ -12,13 +12,18 @@ import { createEngine, type Backend } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
 import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
-import { CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method } from './protocol.mjs';
+import {
+  CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method, type ProgressReport,
+} from './protocol.mjs';
 
 /** Options a client passes to reload; they cross postMessage, so plain data only. */
 export interface WorkerEngineOptions {
   /** Default 'auto': WebGPU when the worker can get an adapter, else the CPU. */
   backend?: Backend;
   nCtx?: number;
+  /** Called with loading progress; on the client it stays in the page, and the handler gives the
+   * engine a callback that posts each report back. */
+  initProgressCallback?: (report: ProgressReport) => void;
   [key: string]: unknown;
 }
 
@@ -43,7 +48,12 @@ export type EngineFactory = (model: string, options: WorkerEngineOptions) => Pro
 /** The default factory: `model` is a URL of a GGUF file (relative to the worker's script), or under
  * Node (worker_threads) a file path. */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
+  const t0 = performance.now();
+  const report = (progress: number, text: string): void =>
+    options.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
+  report(0, `Fetching ${model}`);
   const bytes = await modelBytes(model);
+  report(0.5, `Loading ${model} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const engine = await createEngine(options.backend ?? 'auto');
   try {
     await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
@@ -51,6 +61,7 @@ export const fetchEngineFactory: EngineFactory = async (model, options) => {
     engine.dispose();
     throw e;
   }
+  report(1, `Finish loading ${model} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   if (!('chatPrompt' in engine)) throw new HearthError('internal', `the ${engine.backend} engine cannot render chat prompts`);
   const name = model.split(/[/\\]/).pop() || model;
   return new OpenAIEngine(engine as ConstructorParameters<typeof OpenAIEngine>[0], { model: name });
@@ -123,7 +134,8 @@ export class EngineHandler {
     const controller = new AbortController();
     this.#running.set(id, controller);
     try {
-      const value = await this.#call(method, params, controller.signal);
+      const progress = (report: ProgressReport): void => reply({ channel: CHANNEL, kind: 'progress', id, report });
+      const value = await this.#call(method, params, controller.signal, progress);
       if (!isAsyncIterable(value)) {
         reply({ channel: CHANNEL, kind: 'result', id, value });
         return;
@@ -147,10 +159,10 @@ export class EngineHandler {
     }
   }
 
-  async #call(method: Method, params: unknown[], signal: AbortSignal): Promise<unknown> {
+  async #call(method: Method, params: unknown[], signal: AbortSignal, progress: (r: ProgressReport) => void): Promise<unknown> {
     switch (method) {
       case 'reload':
-        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions);
+        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions, progress);
       case 'unload':
         return this.#unload();
       case 'interruptGenerate':
@@ -182,11 +194,12 @@ export class EngineHandler {
     return this.engine;
   }
 
-  async #reload(model: string, options: WorkerEngineOptions): Promise<null> {
+  async #reload(model: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<null> {
     if (typeof model !== 'string' || model.length === 0) throw new HearthError('invalid_argument', 'reload needs a model (a URL of a GGUF file)');
-    const key = JSON.stringify([model, options]);
+    const key = JSON.stringify([model, data]);
     if (this.engine && this.#loaded === key) return null; // another client of a shared worker loaded it already
     for (const [, c] of this.#running) c.abort();
+    const options: WorkerEngineOptions = { ...data, initProgressCallback: progress };
     if (this.engine?.reload) {
       this.#loaded = null;
       await this.engine.reload(model, options);

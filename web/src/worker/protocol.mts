@@ -28,8 +28,19 @@ export type ClientMessage =
 export type HandlerMessage =
   | { channel: typeof CHANNEL; kind: 'result'; id: string; value: unknown }
   | { channel: typeof CHANNEL; kind: 'chunk'; id: string; chunk: unknown }
+  | { channel: typeof CHANNEL; kind: 'progress'; id: string; report: ProgressReport }
   | { channel: typeof CHANNEL; kind: 'end'; id: string }
   | { channel: typeof CHANNEL; kind: 'error'; id: string; error: ErrorPayload };
+
+/** A model-loading progress report (WebLLM's InitProgressReport shape), posted during a reload to
+ * the client's initProgressCallback. */
+export interface ProgressReport {
+  /** 0 to 1. */
+  progress: number;
+  /** Seconds since the load began. */
+  timeElapsed: number;
+  text: string;
+}
 
 /** The value of a 'result' for a streaming create(): chunks follow under the same id. */
 export const STREAM_STARTED = { stream: true } as const;
