@@ -89,3 +89,10 @@ test('web worker on WebGPU: stories260K greedy continuation of "Zoo" from a work
   assert.equal(r.text, ZOO_57);
   assert.equal(r.finish, 'length');
 });
+
+test('web worker: a worker that fails to start rejects CreateWebWorkerEngine instead of hanging', async () => {
+  const e = await page.evaluate(() => window.failure(window.startWebWorker({ backend: 'cpu' }, 'broken', 'no_such_worker.mjs')));
+  assert.equal(e?.name, 'HearthError');
+  assert.equal(e.type, 'internal');
+  assert.match(e.message, /worker failed/);
+});

@@ -14,8 +14,8 @@ try {
   await local.load(new Uint8Array(await r.arrayBuffer()));
   engines.page = new hearth.OpenAIEngine(local);
 
-  window.startWebWorker = async (options, name = 'worker') => {
-    const worker = new Worker(new URL('engine_worker.mjs', import.meta.url), { type: 'module' });
+  window.startWebWorker = async (options, name = 'worker', script = 'engine_worker.mjs') => {
+    const worker = new Worker(new URL(script, import.meta.url), { type: 'module' });
     engines[name] = await hearth.CreateWebWorkerEngine(worker, MODEL_URL, options);
   };
 
@@ -80,6 +80,8 @@ try {
     }
   };
 
+  /** The error a call fails with, or null. */
+  window.failure = async (promise) => promise.then(() => null, (e) => ({ name: e.name, type: e.type, message: e.message }));
   window.call = async (which, method, ...args) => engines[which][method](...args);
   window.MODEL_URL = MODEL_URL;
 

@@ -20,6 +20,8 @@ import {
 export interface MessagePort_ {
   post(message: ClientMessage): void;
   listen(listener: (message: unknown) => void): void;
+  /** Calls `listener` if the worker fails as a whole (its script did not load, it crashed). */
+  onFailure?(listener: (error: HearthError) => void): void;
 }
 
 interface Pending {
@@ -90,6 +92,7 @@ export class WorkerEngine {
   constructor(port: MessagePort_) {
     this.#port = port;
     port.listen((m) => this.#receive(m));
+    port.onFailure?.((error) => this.#failAll(error));
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
   }
@@ -155,13 +158,27 @@ export class WorkerEngine {
     const id = globalThis.crypto.randomUUID();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, onProgress });
-      this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
+      try {
+        this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
+      } catch (e) {
+        this.#pending.delete(id);
+        throw e;
+      }
       if (signal) {
         const abort = (): void => this.#port.post({ channel: CHANNEL, kind: 'abort', id });
         if (signal.aborted) abort();
         else signal.addEventListener('abort', abort, { once: true });
       }
     });
+  }
+
+  /** Every call waiting for an answer fails with `error` (none will come). */
+  #failAll(error: HearthError): void {
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      if (p.stream) p.stream.end(error);
+      else p.reject(error);
+    }
   }
 
   #receive(message: unknown): void {
@@ -206,6 +223,11 @@ export async function CreateWebWorkerEngine(worker: Worker, model: string, optio
   const engine = new WorkerEngine({
     post: (m) => worker.postMessage(m),
     listen: (l) => worker.addEventListener('message', (e) => l(e.data)),
+    onFailure: (l) =>
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        l(new HearthError('internal', `the engine's worker failed: ${e.message || 'its script could not be loaded or threw'}`));
+      }),
   });
   await engine.reload(model, options);
   return engine;
