@@ -19,9 +19,10 @@ try {
     engines[name] = await hearth.CreateWebWorkerEngine(worker, MODEL_URL, options);
   };
 
-  window.startServiceWorker = async (options) => {
+  window.startServiceWorker = async (options, heartbeatMs) => {
     await navigator.serviceWorker.register(new URL('engine_service_worker.mjs', import.meta.url), { type: 'module', scope: './' });
-    engines.sw = await hearth.CreateServiceWorkerEngine(MODEL_URL, options);
+    engines.sw?.close();
+    engines.sw = await hearth.CreateServiceWorkerEngine(MODEL_URL, options, heartbeatMs);
   };
 
   /** The service worker's instance id and load count (engine_service_worker.mjs). */
@@ -44,17 +45,28 @@ try {
     const controller = new AbortController();
     const stream = await engines[which].chat.completions.create({ ...chatRequest(content, extra), stream: true }, { signal: controller.signal });
     let text = '', finish = null, chunks = 0, role = null;
+    window.chunksSoFar = 0;
     for await (const chunk of stream) {
       const choice = chunk.choices[0];
       if (!choice) continue;
       role ??= choice.delta.role ?? null;
       if (choice.delta.content) {
         text += choice.delta.content;
-        if (++chunks === abortAfterChunks) controller.abort();
+        window.chunksSoFar = ++chunks;
+        if (chunks === abortAfterChunks) controller.abort();
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
     return { text, finish, chunks, role };
+  };
+
+  /** streamChat's result, or the error its stream failed with and the text received before it. */
+  window.streamChatOrError = async (which, content, extra = {}) => {
+    try {
+      return await window.streamChat(which, content, extra);
+    } catch (e) {
+      return { error: { name: e.name, type: e.type, code: e.code ?? null, message: e.message }, chunks: window.chunksSoFar };
+    }
   };
 
   window.chat = async (which, content, extra = {}) => {

@@ -13,7 +13,7 @@ import type {
 } from '../openai/types.mjs';
 import type { WorkerEngineOptions } from './engine_handler.mjs';
 import {
-  CHANNEL, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method, type ProgressReport,
+  CHANNEL, LOST, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method, type ProgressReport,
 } from './protocol.mjs';
 
 /** How a client reaches its handler. */
@@ -88,13 +88,47 @@ export class WorkerEngine {
   readonly #pending = new Map<string, Pending>();
   #model: string | null = null;
   #options: WorkerEngineOptions = {};
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
 
-  constructor(port: MessagePort_) {
+  /** heartbeatMs > 0: ping the handler that often (see #beat); for service workers. */
+  constructor(port: MessagePort_, heartbeatMs = 0) {
     this.#port = port;
     port.listen((m) => this.#receive(m));
     port.onFailure?.((error) => this.#failAll(error));
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
+    if (heartbeatMs > 0) this.#heartbeat = setInterval(() => void this.#beat(), heartbeatMs);
+  }
+
+  /** Stops the heartbeat (the handler and its model stay). */
+  close(): void {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  /**
+   * A service worker's heartbeat: each ping is an event that keeps an idle worker from being
+   * stopped (with its model), and the reply lists the calls the handler is answering. A call sent
+   * before the ping (messages keep their order) that is neither answered nor listed was lost with a
+   * stopped worker: it fails with LOST instead of waiting forever.
+   */
+  async #beat(): Promise<void> {
+    const asked = [...this.#pending.keys()];
+    let running: string[];
+    try {
+      running = (await this.#call('ping', [])) as string[];
+    } catch {
+      return;
+    }
+    const lost = new HearthError('internal', 'the service worker was stopped before it answered this call');
+    Object.assign(lost, { code: LOST });
+    for (const id of asked) {
+      const p = this.#pending.get(id);
+      if (!p || running.includes(id)) continue;
+      this.#pending.delete(id);
+      if (p.stream) p.stream.end(lost);
+      else p.reject(lost);
+    }
   }
 
   /** Loads `model` (a URL of a GGUF file, resolved by the worker) in the worker. */
@@ -234,8 +268,9 @@ export async function CreateWebWorkerEngine(worker: Worker, model: string, optio
 }
 
 /** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
- * (register it first); resolves once `model` is loaded there. */
-export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+ * (register it first); resolves once `model` is loaded there. heartbeatMs: how often the client
+ * pings the worker (keeps it alive, detects calls lost with a stopped worker); 0 = never. */
+export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) throw new HearthError('unsupported', 'this context has no service workers');
   await sw.ready;
@@ -251,7 +286,7 @@ export async function CreateServiceWorkerEngine(model: string, options: WorkerEn
       sw.addEventListener('message', (e) => l(e.data));
       sw.startMessages(); // addEventListener alone leaves messages queued until the page has loaded
     },
-  });
+  }, heartbeatMs);
   await engine.reload(model, options);
   return engine;
 }

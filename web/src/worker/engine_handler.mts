@@ -171,6 +171,8 @@ export class EngineHandler {
         return null;
       case 'getMessage':
         return this.#engine().getMessage ? await this.#engine().getMessage!() : this.#lastMessage;
+      case 'ping':
+        return [...this.#running.keys()];
       case 'runtimeStatsText':
         return this.#engine().runtimeStatsText ? await this.#engine().runtimeStatsText!() : statsText(this.#lastUsage);
       case 'chat.completions.create':
