@@ -13,4 +13,4 @@ export type {
 export {
   CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
 } from './worker/index.mjs';
-export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';

@@ -17,7 +17,7 @@ import {
 } from './protocol.mjs';
 
 /** How a client reaches its handler. */
-export interface MessagePort_ {
+export interface WorkerChannel {
   post(message: ClientMessage): void;
   listen(listener: (message: unknown) => void): void;
   /** Calls `listener` if the worker fails as a whole (its script did not load, it crashed). */
@@ -84,14 +84,14 @@ const isNotLoaded = (e: unknown): boolean => (e as { code?: unknown })?.code ===
 export class WorkerEngine {
   readonly chat: { completions: { create: WorkerEngine['createChatCompletion'] } };
   readonly completions: { create: WorkerEngine['createCompletion'] };
-  readonly #port: MessagePort_;
+  readonly #port: WorkerChannel;
   readonly #pending = new Map<string, Pending>();
   #model: string | null = null;
   #options: WorkerEngineOptions = {};
   #heartbeat: ReturnType<typeof setInterval> | null = null;
 
   /** heartbeatMs > 0: ping the handler that often (see #beat); for service workers. */
-  constructor(port: MessagePort_, heartbeatMs = 0) {
+  constructor(port: WorkerChannel, heartbeatMs = 0) {
     this.#port = port;
     port.listen((m) => this.#receive(m));
     port.onFailure?.((error) => this.#failAll(error));
