@@ -138,3 +138,13 @@ test('worker engine: reload reports progress to initProgressCallback in the call
   assert.equal((await streamed(client.engine)).text, (await streamed(reference)).text);
   assert.equal(reports.at(-1)?.progress, 1);
 });
+
+test('worker engine: a call made while the model loads waits for it (one load, no not-loaded retry)', async () => {
+  const finished = [];
+  await client.restart();
+  const reload = client.engine.reload(MODEL, { backend: 'cpu', initProgressCallback: (r) => r.progress === 1 && finished.push(r) });
+  const chat = client.engine.chat.completions.create(request());
+  await reload;
+  assert.equal((await chat).choices[0].message.content, (await streamed(reference)).text);
+  assert.equal(finished.length, 1, 'the model was loaded once');
+});

@@ -114,6 +114,9 @@ export class EngineHandler {
   engine: ServedEngine | null = null;
   readonly #factory: EngineFactory;
   #loaded: string | null = null; // model + options of the engine, to skip a reload that changes nothing
+  /** The reload in progress and its key: calls wait for it, and the same reload asked again (two
+   * clients of a restarted service worker) joins it instead of loading twice. */
+  #reloading: { key: string; done: Promise<unknown> } | null = null;
   readonly #running = new Map<string, AbortController>();
   #lastMessage = '';
   #lastUsage: CompletionUsage | null = null;
@@ -170,13 +173,16 @@ export class EngineHandler {
         for (const [, c] of this.#running) c.abort();
         return null;
       case 'getMessage':
+        await this.#settled();
         return this.#engine().getMessage ? await this.#engine().getMessage!() : this.#lastMessage;
       case 'ping':
         return [...this.#running.keys()];
       case 'runtimeStatsText':
+        await this.#settled();
         return this.#engine().runtimeStatsText ? await this.#engine().runtimeStatsText!() : statsText(this.#lastUsage);
       case 'chat.completions.create':
       case 'completions.create': {
+        await this.#settled();
         const engine = this.#engine();
         const result = method === 'chat.completions.create'
           ? await engine.chat.completions.create(params[0], { signal })
@@ -191,6 +197,11 @@ export class EngineHandler {
     }
   }
 
+  /** Resolves once no reload is in progress (whether it succeeded or not). */
+  async #settled(): Promise<void> {
+    while (this.#reloading) await this.#reloading.done.catch(() => undefined);
+  }
+
   #engine(): ServedEngine {
     if (!this.engine) throw notLoaded();
     return this.engine;
@@ -199,7 +210,26 @@ export class EngineHandler {
   async #reload(model: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<null> {
     if (typeof model !== 'string' || model.length === 0) throw new HearthError('invalid_argument', 'reload needs a model (a URL of a GGUF file)');
     const key = JSON.stringify([model, data]);
+    // the check and the claim below run without an await between them: one reload at a time
+    while (this.#reloading) {
+      if (this.#reloading.key === key) {
+        await this.#reloading.done;
+        return null;
+      }
+      await this.#reloading.done.catch(() => undefined);
+    }
     if (this.engine && this.#loaded === key) return null; // another client of a shared worker loaded it already
+    const done = this.#load(model, key, data, progress);
+    this.#reloading = { key, done };
+    try {
+      await done;
+    } finally {
+      if (this.#reloading?.done === done) this.#reloading = null;
+    }
+    return null;
+  }
+
+  async #load(model: string, key: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<void> {
     for (const [, c] of this.#running) c.abort();
     const options: WorkerEngineOptions = { ...data, initProgressCallback: progress };
     if (this.engine?.reload) {
@@ -210,7 +240,6 @@ export class EngineHandler {
       this.engine = await this.#factory(model, options);
     }
     this.#loaded = key;
-    return null;
   }
 
   async #unload(): Promise<null> {
