@@ -57,6 +57,15 @@ test('web worker: aborting the signal mid-stream ends it with finish_reason abor
   assert.equal(again.text, inPage.text);
 });
 
+test('web worker: a non-stream request is aborted mid-generation too', async () => {
+  const long = { max_tokens: 400, ignore_eos: true };
+  const full = await page.evaluate((p) => window.chat('worker', p, { max_tokens: 400, ignore_eos: true }), PROMPT);
+  assert.equal(full.finish, 'length');
+  const cut = await page.evaluate(([p, x]) => window.chatAbortedAfter('worker', p, x, 20), [PROMPT, long]);
+  assert.equal(cut.finish, 'abort');
+  assert.ok(cut.tokens < full.usage.completion_tokens && full.text.startsWith(cut.text));
+});
+
 test('web worker: errors cross as the same classes with type and param', async () => {
   const e = await page.evaluate(() => window.chatError('worker', { temperature: 5 }));
   assert.ok(e, 'the request failed');

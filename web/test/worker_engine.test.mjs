@@ -148,3 +148,16 @@ test('worker engine: a call made while the model loads waits for it (one load, n
   assert.equal((await chat).choices[0].message.content, (await streamed(reference)).text);
   assert.equal(finished.length, 1, 'the model was loaded once');
 });
+
+test('worker engine: a non-stream request is aborted mid-generation too (the CPU engine yields to events)', async () => {
+  const long = request({ max_tokens: 400, ignore_eos: true });
+  const full = await client.engine.chat.completions.create(long);
+  assert.equal(full.choices[0].finish_reason, 'length');
+  const controller = new AbortController();
+  const cut = client.engine.chat.completions.create(long, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 20);
+  const c = await cut;
+  assert.equal(c.choices[0].finish_reason, 'abort');
+  assert.ok(c.usage.completion_tokens < full.usage.completion_tokens);
+  assert.ok(full.choices[0].message.content.startsWith(c.choices[0].message.content));
+});

@@ -74,6 +74,15 @@ try {
     return { text: c.choices[0].message.content, finish: c.choices[0].finish_reason, usage: c.usage, object: c.object };
   };
 
+  /** A non-stream chat completion whose signal is aborted `afterMs` after the request is made. */
+  window.chatAbortedAfter = async (which, content, extra, afterMs) => {
+    const controller = new AbortController();
+    const pending = engines[which].chat.completions.create(chatRequest(content, extra), { signal: controller.signal });
+    setTimeout(() => controller.abort(), afterMs);
+    const c = await pending;
+    return { text: c.choices[0].message.content, finish: c.choices[0].finish_reason, tokens: c.usage.completion_tokens };
+  };
+
   window.complete = async (which, prompt, maxTokens = 30) => {
     const c = await engines[which].completions.create({ prompt, temperature: 0, max_tokens: maxTokens });
     return { text: c.choices[0].text, finish: c.choices[0].finish_reason };

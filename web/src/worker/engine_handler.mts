@@ -9,6 +9,7 @@
 // from the last request this handler served.
 import { fileSource, readAll } from '../byte_source.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
+import { nextTask } from '../next_task.mjs';
 import { HearthError } from '../errors.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
 import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
@@ -86,20 +87,6 @@ async function modelBytes(model: string): Promise<Uint8Array> {
   } catch (e) {
     throw new HearthError('io_error', `could not fetch the model ${url.href}: ${(e as Error).message}`);
   }
-}
-
-/** Resolves on a new task, after any pending message events (a MessageChannel, unlike setTimeout,
- * is not clamped to 4 ms). */
-function nextTask(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((ok) => setTimeout(ok, 0));
-  return new Promise((ok) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      ok();
-    };
-    port2.postMessage(null);
-  });
 }
 
 const notLoaded = (): HearthError =>
