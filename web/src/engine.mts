@@ -3,6 +3,7 @@
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
+import { taskYielder } from './next_task.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
 import { readAll, type ByteSource } from './byte_source.mjs';
 // static, not import(): service workers refuse dynamic import
@@ -218,7 +219,9 @@ export class CpuEngine implements Engine {
         stats.finishReason = 'length';
         return;
       }
+      const yieldTask = taskYielder();
       for (;;) {
+        await yieldTask(); // let events in (an abort message to a worker, input in a page)
         if (self.#generation !== id) throw new HearthError('invalid_argument', 'this generation was superseded by a later generate() or load()');
         const r = self.#call(() => self.#core._hearth_session_step(self.#session));
         const done = r['done'] as boolean;

@@ -22,4 +22,4 @@ export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecor
 export {
   CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
 } from './worker/index.mjs';
-export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';
