@@ -12,8 +12,6 @@ export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
-export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
-export type { ByteSource } from './byte_source.mjs';
 export {
   DEFAULT_CONTEXT, FAMILY_ARCHITECTURE, QuotaExceededError, Sha256, deleteModelFromCache, findModel, hasModelInCache, kvCacheBytes,
   listCachedModels, modelCatalog, modelIdOf, openModel, sha256Hex, vramRequiredMB,
