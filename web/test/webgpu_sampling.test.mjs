@@ -122,3 +122,30 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
   cpu.dispose();
   gpu.dispose();
 });
+
+test('WebGPU KV prefix reuse: a prompt extending the last generation prefills only its new tokens, same tokens as cold', async () => {
+  const engine = await createEngine('webgpu');
+  await engine.load(new Uint8Array(readFileSync(MODEL)));
+  const p1 = engine.tokenize('Once upon a time', { addSpecial: true });
+  const first = await generate(engine, { prompt: p1, temperature: 0, maxTokens: 20 });
+  assert.equal(first.tokens.length, 20);
+  const p2 = [...p1, ...first.tokens.slice(0, 10), ...engine.tokenize(' Lily went')];
+  const warm = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  let warmText = '';
+  for await (const c of warm) warmText += c;
+  assert.equal(warm.stats.cachedTokens, p1.length + 10);
+  assert.equal(warm.stats.prefillTokens, p2.length - p1.length - 10);
+  await engine.gpuLogits([1]); // resets the cache
+  const cold = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  let coldText = '';
+  for await (const c of cold) coldText += c;
+  assert.equal(cold.stats.cachedTokens, 0);
+  assert.deepEqual([...warm.tokens], [...cold.tokens]);
+  assert.equal(warmText, coldText);
+  // the same prompt again keeps all but its last token
+  const again = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  for await (const _ of again);
+  assert.equal(again.stats.cachedTokens, p2.length - 1);
+  assert.deepEqual([...again.tokens], [...cold.tokens]);
+  engine.dispose();
+});
