@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { CpuEngine, HearthError, createEngine } from '../dist/index.mjs';
+import { CpuEngine, HearthError, OpenAIEngine, createEngine } from '../dist/index.mjs';
 import { gpuContext } from '../dist/gpu/context.mjs';
 import { GpuSampler, SAMPLER_CANDIDATES } from '../dist/gpu/sampler.mjs';
 
@@ -148,4 +148,23 @@ test('WebGPU KV prefix reuse: a prompt extending the last generation prefills on
   assert.equal(again.stats.cachedTokens, p2.length - 1);
   assert.deepEqual([...again.tokens], [...cold.tokens]);
   engine.dispose();
+});
+
+test('the OpenAI layer over WebGPU: chat completion with a template and logit_bias equals the CPU engine\'s', async () => {
+  const bytes = new Uint8Array(readFileSync(MODEL));
+  const cpu = await CpuEngine.create();
+  cpu.load(bytes);
+  const gpu = await createEngine('webgpu');
+  await gpu.load(bytes);
+  const req = {
+    messages: [{ role: 'user', content: 'Zoo' }], chat_template: '{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}',
+    temperature: 0, max_tokens: 25, logit_bias: { 261: -100 },
+  };
+  const want = await new OpenAIEngine(cpu, { model: 'stories260K' }).chat.completions.create(req);
+  const got = await new OpenAIEngine(gpu, { model: 'stories260K' }).chat.completions.create(req);
+  assert.ok(want.choices[0].message.content.length > 20);
+  assert.equal(got.choices[0].message.content, want.choices[0].message.content);
+  for (const k of ['prompt_tokens', 'completion_tokens', 'total_tokens']) assert.equal(got.usage[k], want.usage[k], k);
+  cpu.dispose();
+  gpu.dispose();
 });
