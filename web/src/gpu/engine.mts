@@ -83,7 +83,12 @@ export class WebGpuEngine implements Engine {
     const info = options.keepCpuWeights ? await this.#loadWhole(src, options) : await this.#loadHeader(src, options);
     const plan = this.#call(() => this.#core._hearth_session_plan(this.#session)) as unknown as Plan;
     const weights = plan.nodes.flatMap((n) => (n.weight ? [n.weight] : []));
-    checkPlanFits(ctx, plan);
+    try {
+      checkPlanFits(ctx, plan);
+    } catch (e) {
+      this.#call(() => this.#core._hearth_session_unload(this.#session)); // no half-loaded model
+      throw e;
+    }
     const device = ctx.device;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
