@@ -15,6 +15,8 @@ import { GpuSampler, SAMPLER_CANDIDATES, TAIL_ERROR } from './sampler.mjs';
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 
 const now = (): number => performance.now();
+/** The largest header the streaming load reads (llama-3's 128k-token vocabulary takes ~8 MB). */
+const MAX_HEADER_BYTES = 256 << 20;
 
 export class WebGpuEngine implements Engine {
   readonly backend = 'webgpu' as const;
@@ -151,6 +153,9 @@ export class WebGpuEngine implements Engine {
       const need = reply['need_bytes'];
       if (typeof need !== 'number') return reply as unknown as ModelInfo;
       if (need <= n || need > src.size) throw new HearthError('internal', `the core asked for ${need} header bytes of ${src.size} after ${n}`);
+      // a hostile header can claim a string as long as the file: real ones are a few MB (vocabularies)
+      if (need > MAX_HEADER_BYTES)
+        throw new HearthError('malformed_file', `${src.name}: the GGUF header needs more than ${MAX_HEADER_BYTES} bytes (${need} so far)`);
       n = Math.min(src.size, Math.max(need, 2 * n));
     }
   }
