@@ -1,8 +1,9 @@
 // Streaming load on the WebGPU path: the core gets only the file's header (read in growing
 // prefixes), the weights stream from a ByteSource into GPU buffers, each byte read once; progress
-// and load time are reported; the CPU reference needs keepCpuWeights. (Files over 4 GB: the C ABI
-// and plan keep offsets above 2^32 exact, core/api/c_api_test.cc LoadHeaderOfAModelOver4GB; the
-// 8B load itself runs on the lent GPU in the benchmarks.)
+// and load time are reported; the CPU reference needs keepCpuWeights. Files over 4 GB: stories260K
+// as a virtual 4.001 GB file whose tensors lie past 2^32 gives its known text (offsets through the
+// C ABI's JSON, the plan and the byte ranges as JS numbers); core/api/c_api_test.cc checks the same
+// for llama-3.1-8b's header.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +79,84 @@ test('webgpu load: Uint8Array and keepCpuWeights (the CPU reference for tests); 
   const abort = new AbortController();
   abort.abort();
   await assert.rejects(engine.load(bytes, { signal: abort.signal }), (e) => e instanceof HearthError && /aborted/.test(e.message));
+  engine.dispose();
+});
+
+/** File offsets of each tensor info's `offset` field in a GGUF header (v2/v3), and the header's end. */
+function tensorOffsetFields(bytes) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = 8;
+  const u32 = () => ((p += 4), dv.getUint32(p - 4, true));
+  const u64 = () => ((p += 8), Number(dv.getBigUint64(p - 8, true)));
+  const str = () => {
+    const n = u64(); // read before adding: \`p += u64()\` would add to the p of before the read
+    p += n;
+  };
+  const SIZES = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
+  const value = (type) => {
+    if (type === 8) str();
+    else if (type === 9) {
+      const elem = u32();
+      const n = u64();
+      for (let i = 0; i < n; i++) value(elem);
+    } else p += SIZES[type];
+  };
+  const nTensors = u64();
+  const nKv = u64();
+  for (let i = 0; i < nKv; i++) {
+    str();
+    value(u32());
+  }
+  const fields = [];
+  for (let i = 0; i < nTensors; i++) {
+    str();
+    const nDims = u32();
+    p += 8 * nDims + 4;
+    fields.push(p);
+    p += 8;
+  }
+  return fields;
+}
+
+test('webgpu load: a model file over 4 GB (stories260K with its tensors moved past 2^32) gives the known text', async () => {
+  const bytes = new Uint8Array(readFileSync(MODEL));
+  const shift = 2 ** 32; // a multiple of every GGUF alignment
+  const header = bytes.slice();
+  const fields = tensorOffsetFields(header);
+  assert.ok(fields.length > 10);
+  const dv = new DataView(header.buffer);
+  for (const f of fields) dv.setBigUint64(f, dv.getBigUint64(f, true) + BigInt(shift), true);
+  // the virtual file: the patched header (and the original data after it, never read), a gap of
+  // zeros, then at 2^32 + x the original file's byte x: tensor data lands at data_offset + 2^32 + t.offset
+  const reads = [];
+  const virtual = {
+    size: bytes.length + shift,
+    name: 'stories260K-over-4GB.gguf',
+    async read(offset, length) {
+      reads.push([offset, length]);
+      const out = new Uint8Array(length);
+      for (let i = 0; i < length; ) {
+        const at = offset + i;
+        if (at < bytes.length && at < shift) {
+          const n = Math.min(length - i, bytes.length - at);
+          out.set(header.subarray(at, at + n), i);
+          i += n;
+        } else if (at >= shift) {
+          const n = Math.min(length - i, bytes.length + shift - at);
+          out.set(bytes.subarray(at - shift, at - shift + n), i);
+          i += n;
+        } else {
+          i = Math.min(length, shift - offset); // the gap reads as zeros
+        }
+      }
+      return out;
+    },
+  };
+  const engine = await createEngine('webgpu');
+  const info = await engine.load(virtual);
+  assert.equal(info.architecture, 'llama');
+  const weightReads = reads.filter(([o]) => o !== 0);
+  assert.ok(weightReads.length > 0 && weightReads.every(([o]) => o >= shift), 'every weight read lies past 2^32');
+  assert.equal(await greedy(engine), ZOO_30);
   engine.dispose();
 });
