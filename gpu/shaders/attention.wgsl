@@ -3,7 +3,12 @@
 //   keys t in [lo, pos], lo = pos + 1 - window for a sliding window (window > 0), else 0;
 //   out_h = sum_t softmax(score)_t v_t. GQA: query head h reads KV head h / (H / Hkv).
 // One workgroup per query head. Scores go to a scratch buffer [H, n_kv] (any context length fits).
-// Shapes: q, out [H, hd]; k, v [n_kv, Hkv, hd] (position-major cache); pos < n_kv.
+// Shapes: q, out [H, hd]; k, v [n_kv, Hkv, hd] (position-major cache); pos < n_kv; hd % 4 == 0 and
+// hd / 4 <= WG_SIZE (vec4 loads).
+// Work split: scores with one invocation per position (a vec4 dot over hd); the weighted sum of
+// values with the workgroup as G = WG_SIZE / (hd/4) groups of hd/4 invocations, group g taking
+// positions g, g+G, ... (one vec4 of dims each), then a sum over groups in workgroup memory: a long
+// context is walked by G invocations in parallel instead of one.
 // KV_APPEND: the new token's k and v come in as k_new, v_new [Hkv, hd] and pos from step[0]; position
 // pos is read from them (not the cache) and the first query head of each KV head writes them into the
 // cache for later steps, so no copy (which would split the compute pass) is needed. Nothing in this
@@ -25,20 +30,22 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<storage, read_write> scores: array<f32>;
-@group(0) @binding(3) var<storage, read> q: array<f32>;
+@group(0) @binding(3) var<storage, read> q: array<vec4<f32>>;
 #ifdef KV_APPEND
-@group(0) @binding(4) var<storage, read_write> k: array<f32>;
-@group(0) @binding(5) var<storage, read_write> v: array<f32>;
-@group(0) @binding(6) var<storage, read> k_new: array<f32>;
-@group(0) @binding(7) var<storage, read> v_new: array<f32>;
+@group(0) @binding(4) var<storage, read_write> k: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read_write> v: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read> k_new: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read> v_new: array<vec4<f32>>;
 @group(0) @binding(8) var<storage, read> step: array<u32>;
 #else
-@group(0) @binding(4) var<storage, read> k: array<f32>;
-@group(0) @binding(5) var<storage, read> v: array<f32>;
+@group(0) @binding(4) var<storage, read> k: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read> v: array<vec4<f32>>;
 #endif
 
-// Element i of cache position t (i = kh * hd + d).
-fn key_at(t: u32, pos: u32, stride: u32, i: u32) -> f32 {
+var<workgroup> partial_out: array<vec4<f32>, WG_SIZE>;
+
+// vec4 i of cache position t (i = (kh * hd + d) / 4; stride = Hkv * hd / 4).
+fn key_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
 #ifdef KV_APPEND
   if (t == pos) {
     return k_new[i];
@@ -47,7 +54,7 @@ fn key_at(t: u32, pos: u32, stride: u32, i: u32) -> f32 {
   return k[t * stride + i];
 }
 
-fn value_at(t: u32, pos: u32, stride: u32, i: u32) -> f32 {
+fn value_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
 #ifdef KV_APPEND
   if (t == pos) {
     return v_new[i];
@@ -61,15 +68,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(local_invocation_index) lid: u32) {
   let h = flat_wg(wg, nwg);
   let valid = h < params.H;
-  let hd = params.hd;
+  let hd4 = params.hd / 4u;
   let kh = h / (params.H / params.Hkv);
-  let kv_stride = params.Hkv * hd;  // floats per cache position
+  let stride = params.Hkv * hd4;  // vec4s per cache position
+  let kbase = kh * hd4;
+  let qbase = h * hd4;
 #ifdef KV_APPEND
   let pos = step[0];
   if (valid && h % (params.H / params.Hkv) == 0u) {
-    for (var d = lid; d < hd; d = d + WG_SIZE) {
-      k[pos * kv_stride + kh * hd + d] = k_new[kh * hd + d];
-      v[pos * kv_stride + kh * hd + d] = v_new[kh * hd + d];
+    for (var d = lid; d < hd4; d = d + WG_SIZE) {
+      k[pos * stride + kbase + d] = k_new[kbase + d];
+      v[pos * stride + kbase + d] = v_new[kbase + d];
     }
   }
 #else
@@ -85,11 +94,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var m = -3.0e38;
   if (valid) {
     for (var t = lo + lid; t <= pos; t = t + WG_SIZE) {
-      var s = 0.0;
-      for (var d = 0u; d < hd; d = d + 1u) {
-        s = s + q[h * hd + d] * key_at(t, pos, kv_stride, kh * hd + d);
+      var acc = vec4<f32>(0.0);
+      for (var d = 0u; d < hd4; d = d + 1u) {
+        acc = acc + q[qbase + d] * key_at(t, pos, stride, kbase + d);
       }
-      s = s * params.scale;
+      var s = (acc.x + acc.y + acc.z + acc.w) * params.scale;
       if (params.softcap > 0.0) {
         s = softcap(s, params.softcap);
       }
@@ -111,14 +120,28 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let inv = 1.0 / wg_sum(lid, sum);
   storageBarrier();  // the weights written above are read by other invocations below
 
-  // 3. weighted sum of values, one output dim per invocation
-  if (valid) {
-    for (var d = lid; d < hd; d = d + WG_SIZE) {
-      var acc = 0.0;
-      for (var t = lo; t <= pos; t = t + 1u) {
-        acc = acc + scores[srow + t] * value_at(t, pos, kv_stride, kh * hd + d);
-      }
-      out[h * hd + d] = acc * inv;
+  // 3. weighted sum of values: G groups of hd4 invocations over interleaved positions
+  let groups = WG_SIZE / hd4;
+  let g = lid / hd4;
+  let d = lid % hd4;
+  var acc = vec4<f32>(0.0);
+  if (valid && g < groups) {
+    for (var t = lo + g; t <= pos; t = t + groups) {
+      acc = acc + scores[srow + t] * value_at(t, pos, stride, kbase + d);
     }
+  }
+  partial_out[lid] = acc;
+  workgroupBarrier();
+  if (valid && lid < hd4) {
+    var total = vec4<f32>(0.0);
+    for (var i = 0u; i < groups; i = i + 1u) {
+      total = total + partial_out[i * hd4 + lid];
+    }
+    total = total * inv;
+    let o = h * params.hd + 4u * lid;
+    out[o] = total.x;
+    out[o + 1u] = total.y;
+    out[o + 2u] = total.z;
+    out[o + 3u] = total.w;
   }
 }

@@ -256,6 +256,44 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 
 #ifdef TYPE_Q6_K
 #include "common/kquants.wgsl"
+#ifdef Q8_ACT
+// chunk u (32 elements) of a block = x block u: q (0..63) packed 4 a word, dot4I8Packed with the
+// int8 x; the -32 offset through the x sums of each 16-element half (one scale each).
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 256u;
+  let row_off = params.w_offset + row * nb * 210u;
+  var acc = 0.0;
+  for (var u = lid; u < nb * 8u; u = u + TPR) {
+    let b = u / 8u;
+    let c = u % 8u;
+    let h = c / 4u;
+    let g = c % 4u;
+    let off = row_off + b * 210u;
+    let ql_off = off + 64u * h + 32u * (g & 1u);
+    let qh_off = off + 128u + 32u * h;
+    let nshift = 4u * (g >> 1u);
+    let hshift = 2u * g;
+    var s0 = 0;
+    var s1 = 0;
+    var x0 = 0;
+    var x1 = 0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let q = ((load_u32_at(ql_off + 4u * k) >> nshift) & 0x0f0f0f0fu) | (((load_u32_at(qh_off + 4u * k) >> hshift) & 0x03030303u) << 4u);
+      let xw = xq[u * 8u + k];
+      if (k < 4u) {
+        s0 = s0 + dot4I8Packed(q, xw);
+        x0 = x0 + dot4I8Packed(0x01010101u, xw);
+      } else {
+        s1 = s1 + dot4I8Packed(q, xw);
+        x1 = x1 + dot4I8Packed(0x01010101u, xw);
+      }
+    }
+    let sc_off = off + 192u + 8u * h + 2u * g;
+    acc = acc + load_f16_at(off + 208u) * xd[u] * (load_i8_at(sc_off) * f32(s0 - 32 * x0) + load_i8_at(sc_off + 1u) * f32(s1 - 32 * x1));
+  }
+  return acc;
+}
+#else
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 210u;
@@ -289,9 +327,32 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   return acc;
 }
 #endif
+#endif
 
 #ifdef TYPE_Q4_K
 #include "common/kquants.wgsl"
+#ifdef Q8_ACT
+// chunk u (32 elements, one scale/min pair) of a block = x block u.
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 256u;
+  let row_off = params.w_offset + row * nb * 144u;
+  var acc = 0.0;
+  for (var u = lid; u < nb * 8u; u = u + TPR) {
+    let b = u / 8u;
+    let c = u % 8u;
+    let off = row_off + b * 144u;
+    let q_off = off + 16u + 32u * (c / 2u);
+    let nshift = 4u * (c & 1u);
+    var s = 0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      s = s + dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xq[u * 8u + k]);
+    }
+    let sm = k4_scale_min(off + 4u, c);
+    acc = acc + xd[u] * (load_f16_at(off) * sm.x * f32(s) - load_f16_at(off + 2u) * sm.y * f32(xs[u]));
+  }
+  return acc;
+}
+#else
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 144u;
@@ -318,6 +379,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   }
   return acc;
 }
+#endif
 #endif
 
 @compute @workgroup_size(WG_SIZE)

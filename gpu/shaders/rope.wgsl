@@ -13,7 +13,7 @@ struct Params {
   base: f32,
   lin_scale: f32,
   mscale: f32,
-  _pad: u32,
+  nheads2: u32,  // PAIR: heads of the second tensor (k after q: one dispatch for both)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -23,19 +23,51 @@ struct Params {
 #ifdef FREQ_FACTORS
 @group(0) @binding(4) var<storage, read> ff: array<f32>;
 #endif
+#ifdef PAIR
+@group(0) @binding(5) var<storage, read_write> y2: array<f32>;
+@group(0) @binding(6) var<storage, read> x2: array<f32>;
+#endif
+
+fn load_x(second: bool, i: u32) -> f32 {
+#ifdef PAIR
+  if (second) {
+    return x2[i];
+  }
+#endif
+  return x[i];
+}
+
+fn store_y(second: bool, i: u32, value: f32) {
+#ifdef PAIR
+  if (second) {
+    y2[i] = value;
+    return;
+  }
+#endif
+  y[i] = value;
+}
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let idx = flat_wg(wg, nwg) * WG_SIZE + lid;
+  var idx = flat_wg(wg, nwg) * WG_SIZE + lid;
+  var nheads = params.nheads;
+  var second = false;
+#ifdef PAIR
   if (idx >= params.ntok * params.nheads * params.hd) {
+    idx = idx - params.ntok * params.nheads * params.hd;
+    nheads = params.nheads2;
+    second = true;
+  }
+#endif
+  if (idx >= params.ntok * nheads * params.hd) {
     return;
   }
   let d = idx % params.hd;
   let head = idx - d;  // index of the head's element 0
-  let tok = idx / (params.nheads * params.hd);
+  let tok = idx / (nheads * params.hd);
   if (d >= params.n_rot) {
-    y[idx] = x[idx];
+    store_y(second, idx, load_x(second, idx));
     return;
   }
   let half = params.n_rot / 2u;
@@ -57,11 +89,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let sc = sincos_accurate(theta) * params.mscale;
   let s = sc.x;
   let c = sc.y;
-  let a = x[head + ia];
-  let b = x[head + ib];
+  let a = load_x(second, head + ia);
+  let b = load_x(second, head + ib);
   if (first) {
-    y[idx] = a * c - b * s;
+    store_y(second, idx, a * c - b * s);
   } else {
-    y[idx] = a * s + b * c;
+    store_y(second, idx, a * s + b * c);
   }
 }

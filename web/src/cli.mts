@@ -4,6 +4,7 @@
 // `hearth <command>: error (<type>): <message>`, exit 1 (2 with usage for a bad flag).
 import { HearthError } from './errors.mjs';
 import { RUN_USAGE, cmdRun } from './cli/run.mjs';
+import { BENCH_USAGE, cmdBench } from './cli/bench.mjs';
 
 interface Command {
   usage: string;
@@ -12,6 +13,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, main: cmdRun },
+  bench: { usage: BENCH_USAGE, main: cmdBench },
 };
 
 function usage(): string {

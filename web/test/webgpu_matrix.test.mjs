@@ -2,7 +2,7 @@
 // forward pass against the core's CPU reference (engine.cpuLogits), relative error < 1e-3 (all GPU
 // arithmetic is f32) for a prompt and 16 decode steps. Synthetic models come from the native
 // `build/bin/hearth gen`. One engine for the whole matrix (SwiftShader is slow: tiny prompts).
-// Q4_0/Q8_0 matmuls also run with int8 activations (the default fast path, dot4I8Packed): that
+// Q4_0/Q8_0/Q4_K/Q6_K matmuls also run with int8 activations (the default fast path, dot4I8Packed): that
 // rounding of the activations is bounded by INT8_BOUND instead (measured about 1.3e-2 here).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ const TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_k_m', 'q6_k'];
 const PROMPT = [1, 5, 17, 42, 7];
 const DECODE_STEPS = 16;
 const INT8_BOUND = 5e-2;
+const INT8_PATH = new Set(['q8_0', 'q4_0', 'q4_k_m', 'q6_k']); // types whose matmuls have the int8 path
 const skip = existsSync(HEARTH) ? false : 'build/bin/hearth is not built';
 
 let dir;
@@ -101,7 +102,7 @@ for (const preset of PRESETS) {
       const plan = engine.executor.plan;
       const weights = await uploadWeights(bytes, plan);
       try {
-        for (const int8 of type === 'q4_0' || type === 'q8_0' ? [false, true] : [false]) {
+        for (const int8 of INT8_PATH.has(type) ? [false, true] : [false]) {
           const exec = GpuExecutor.create(ctx, plan, weights, { int8Activations: int8 });
           try {
             check(`${preset} ${type}${int8 ? ' int8 activations' : ''}`, await gpuLogits(exec, tokens), cpu, int8 ? INT8_BOUND : 1e-3);

@@ -54,6 +54,8 @@ async function createContext(): Promise<GpuContext> {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+      // int8-activation matvecs keep x (1.25 bytes an element) in workgroup memory: 14336 columns need 19 KB
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
     },
   });
   if (!device) throw new HearthError('unsupported', 'the WebGPU adapter gave no device');

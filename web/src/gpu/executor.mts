@@ -78,7 +78,7 @@ const TYPES: Record<string, string> = {
   f32: 'TYPE_F32', f16: 'TYPE_F16', bf16: 'TYPE_BF16', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q4_K: 'TYPE_Q4_K', q5_K: 'TYPE_Q5_K', q6_K: 'TYPE_Q6_K',
 };
 /** Weight types with an int8-activation (dot4I8Packed) matvec. */
-const INT8_TYPES = new Set(['q4_0', 'q8_0']);
+const INT8_TYPES = new Set(['q4_0', 'q8_0', 'q4_K', 'q6_K']);
 
 /** Options of one evaluation step. */
 export interface EvalOptions {
@@ -90,7 +90,7 @@ export interface EvalOptions {
 }
 
 export interface ExecutorOptions {
-  /** Quantize activations to int8 per block of 32 for Q4_0/Q8_0 matmuls (dot4I8Packed; about 4x
+  /** Quantize activations to int8 per block of 32 for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed; about 4x
    *  the memory rate of the f32 path on the H100, logits differ from the CPU's by ~1e-2 relative).
    *  Default true; false gives f32 arithmetic throughout (the exact oracle comparison). */
   int8Activations?: boolean;
@@ -122,6 +122,8 @@ export class GpuExecutor {
   #step: Gpu;
   #staging: Gpu;
   #nPast = 0;
+  /** The next step's forward pass, encoded ahead (command buffers are used once). */
+  #nextForward: Gpu = null;
   /** Matvec layout: invocations per workgroup and per row (a multiple of the subgroup size with subgroups). */
   #matvecWg: number;
   #tpr: number;
@@ -166,6 +168,10 @@ export class GpuExecutor {
   get nCtx(): number {
     return this.plan.config.n_ctx;
   }
+  /** The weights this executor reads (owned by the caller). */
+  get weights(): GpuWeights {
+    return this.#weights;
+  }
   /** Dispatches one decode step records. */
   get dispatchCount(): number {
     return this.#dispatches.length;
@@ -208,11 +214,12 @@ export class GpuExecutor {
     return p;
   }
 
-  #dispatch(shader: string, defines: Record<string, number | boolean>, params: ArrayBuffer, buffers: Gpu[], workgroups: [number, number, number]): void {
+  #dispatch(shader: string, defines: Record<string, number | boolean>, params: ArrayBuffer, buffers: Array<Gpu | null>, workgroups: [number, number, number]): void {
     const pipeline = this.#pipeline(shader, { WG_SIZE: WG, ...defines });
     const uniform = this.#buffer(params.byteLength, UNIFORM);
     this.#device.queue.writeBuffer(uniform, 0, params);
-    const entries = [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    // null: a binding number the shader does not use in this variant
+    const entries = [uniform, ...buffers].flatMap((buffer, binding) => (buffer === null ? [] : [{ binding, resource: { buffer } }]));
     const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     this.#dispatches.push({ label: shader, pipeline, bindGroup, workgroups });
   }
@@ -281,6 +288,21 @@ export class GpuExecutor {
         return;
       }
     });
+    // rope of q and of k with the same parameters, both read only by one attention: one dispatch,
+    // emitted at the later of the two (the k rope), the earlier skipped
+    const ropePair = new Map<number, number>(); // later rope node index -> earlier
+    for (const n of plan.nodes) {
+      if (n.op !== 'attention') continue;
+      const a = producer[n.in[0]!]!, b = producer[n.in[1]!]!;
+      const ra = plan.nodes[a], rb = plan.nodes[b];
+      if (!ra || !rb || ra.op !== 'rope' || rb.op !== 'rope' || uses[ra.out] !== 1 || uses[rb.out] !== 1) continue;
+      const same = ra.group === rb.group && ra.n_rot === rb.n_rot && ra.rope_base === rb.rope_base && ra.scale === rb.scale &&
+        ra.rope_mscale === rb.rope_mscale && ra.rope_neox === rb.rope_neox && ra.weight?.name === rb.weight?.name;
+      if (!same) continue;
+      const [first, later] = a < b ? [a, b] : [b, a];
+      ropePair.set(later, first);
+      skip.add(first);
+    }
     // output_rows of one token is the identity: the value aliases its input
     const alias = new Map<number, number>();
     for (const n of plan.nodes) if (n.op === 'output_rows') alias.set(n.out, alias.get(n.in[0]!) ?? n.in[0]!);
@@ -309,7 +331,7 @@ export class GpuExecutor {
               [out, p.buffer, this.#step], elemGrid(w));
           break;
         case 'rms_norm':
-          this.#dispatch('rms_norm', {}, packParams([['u32', n.group], ['u32', w / n.group], ['f32', n.eps], ['u32', 0]]),
+          this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', w / n.group], ['f32', n.eps], ['u32', 0]]),
             [out, in0, weight(n.weight)], grid(w / n.group));
           break;
         case 'matmul': {
@@ -326,20 +348,31 @@ export class GpuExecutor {
         case 'rope': {
           const defines: Record<string, boolean> = {};
           if (n.rope_neox) defines['NEOX'] = true;
-          const buffers = [out, in0, this.#step];
+          const pairIndex = ropePair.get(index);
+          const a = pairIndex === undefined ? n : plan.nodes[pairIndex]!; // the first tensor
+          const buffers: Array<Gpu | null> = [V[a.out], V[a.in[0]!], this.#step];
           if (n.weight) {
             defines['FREQ_FACTORS'] = true;
             buffers.push(weight(n.weight));
           }
-          this.#dispatch('rope', defines, packParams([['u32', 1], ['u32', n.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
-            ['f32', n.scale], ['f32', n.rope_mscale], ['u32', 0]]), buffers, elemGrid(w));
+          let total = a.width;
+          if (pairIndex !== undefined) {
+            defines['PAIR'] = true;
+            if (!n.weight) buffers.push(null); // binding 4 (ff) unused
+            buffers.push(out, in0);
+            total += w;
+          }
+          this.#dispatch('rope', defines, packParams([['u32', 1], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
+            ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(total));
           break;
         }
         case 'attention': {
           const [, k, v] = n.in.map((i) => V[i]);
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
-          this.#dispatch('attention', { KV_APPEND: true }, packParams(fields),
+          // hd/4 invocations cover a position's vec4s; the rest of the workgroup walks other positions
+          const wgSize = Math.max(this.#matvecWg, n.group / 4);
+          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: wgSize }, packParams(fields),
             [out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
         }
@@ -377,24 +410,41 @@ export class GpuExecutor {
     this.#checkToken(token);
     const { n_vocab } = this.plan.config;
     const pos = this.#nPast;
-    this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([pos, token, 0, 0]));
-    const enc = this.#device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (const d of this.#dispatches) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+    const device = this.#device;
+    device.queue.writeBuffer(this.#step, 0, new Uint32Array([pos, token, 0, 0]));
+    // the forward pass is the same commands every step (position and token live in #step): it was
+    // encoded while the GPU ran the previous step
+    const forward = this.#nextForward ?? this.#encodeForward();
+    this.#nextForward = null;
+    const buffers = [forward];
+    if (encode || wantLogits) {
+      const enc = device.createCommandEncoder();
+      encode?.(enc);
+      if (wantLogits) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
+      buffers.push(enc.finish());
     }
-    pass.end();
-    encode?.(enc);
-    if (wantLogits) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
-    this.#device.queue.submit([enc.finish()]);
+    device.queue.submit(buffers);
     this.#nPast = pos + 1;
+    this.#nextForward = this.#encodeForward();
     if (!wantLogits) return null;
     await this.#staging.mapAsync(0x1 /* GPUMapMode.READ */);
     const logits = new Float32Array(this.#staging.getMappedRange(0, n_vocab * 4).slice(0));
     this.#staging.unmap();
     return logits;
+  }
+
+  /** One compute pass with every dispatch of a step. */
+  #encodeForward(): Gpu {
+    const enc = this.#device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    let pipeline: Gpu = null;
+    for (const d of this.#dispatches) {
+      if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+    }
+    pass.end();
+    return enc.finish();
   }
 
   /**
@@ -419,39 +469,70 @@ export class GpuExecutor {
   }
 
   /**
-   * Diagnostics: runs one decode step of `token` with each dispatch in its own submission, waiting
-   * for each, and returns the wall time per dispatch label (ms, summed over dispatches of one label).
-   * Includes a submit + read-back round trip per dispatch; compare kernels with each other.
+   * Diagnostics: one decode step of `token` with each dispatch in its own compute pass, timed on the
+   * GPU with timestamp queries where the device has 'timestamp-query' (else by waiting for each
+   * dispatch, which adds a round trip to each); returns the time per dispatch label (ms, summed).
    */
   async profile(token: number): Promise<Array<{ label: string; count: number; ms: number }>> {
     this.#checkToken(token);
-    this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
-    const byLabel = new Map<string, { label: string; count: number; ms: number }>();
-    const fence = async (): Promise<void> => {
-      const enc = this.#device.createCommandEncoder();
-      enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
-      this.#device.queue.submit([enc.finish()]);
-      await this.#staging.mapAsync(0x1);
-      this.#staging.unmap();
-    };
-    await fence();
-    for (const d of this.#dispatches) {
-      const t0 = performance.now();
-      const enc = this.#device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-      pass.end();
-      this.#device.queue.submit([enc.finish()]);
+    const device = this.#device;
+    device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
+    const n = this.#dispatches.length;
+    const times = new Float64Array(n);
+    if (this.#ctx.features.has('timestamp-query')) {
+      const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * n });
+      const resolve = device.createBuffer({ size: 16 * n, usage: 0x200 | 0x4 }); // QUERY_RESOLVE | COPY_SRC
+      const read = device.createBuffer({ size: 16 * n, usage: MAP_READ | COPY_DST });
+      const enc = device.createCommandEncoder();
+      this.#dispatches.forEach((d, i) => {
+        const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        pass.setPipeline(d.pipeline);
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+        pass.end();
+      });
+      enc.resolveQuerySet(querySet, 0, 2 * n, resolve, 0);
+      enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * n);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(0x1);
+      const ts = new BigUint64Array(read.getMappedRange().slice(0));
+      read.unmap();
+      for (let i = 0; i < n; i++) times[i] = Number(ts[2 * i + 1]! - ts[2 * i]!) / 1e6;
+      querySet.destroy();
+      resolve.destroy();
+      read.destroy();
+    } else {
+      const fence = async (): Promise<void> => {
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
+        device.queue.submit([enc.finish()]);
+        await this.#staging.mapAsync(0x1);
+        this.#staging.unmap();
+      };
       await fence();
+      for (let i = 0; i < n; i++) {
+        const d = this.#dispatches[i]!;
+        const t0 = performance.now();
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(d.pipeline);
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await fence();
+        times[i] = performance.now() - t0;
+      }
+    }
+    const byLabel = new Map<string, { label: string; count: number; ms: number }>();
+    this.#dispatches.forEach((d, i) => {
       const e = byLabel.get(d.label) ?? { label: d.label, count: 0, ms: 0 };
       e.count++;
-      e.ms += performance.now() - t0;
+      e.ms += times[i]!;
       byLabel.set(d.label, e);
-    }
+    });
     this.#nPast++;
-    return [...byLabel.values()].sort((a, b) => b.ms - a.ms);
+    return [...byLabel.values()].sort((x, y) => y.ms - x.ms);
   }
 
   dispose(): void {
@@ -459,5 +540,6 @@ export class GpuExecutor {
     this.#buffers = [];
     this.#bufferBytes = 0;
     this.#dispatches = [];
+    this.#nextForward = null;
   }
 }

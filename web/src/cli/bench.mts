@@ -1,0 +1,176 @@
+// `hearth bench` under Node: prefill and decode speed of a model, like the native `hearth bench`
+// (-p prompt tokens, -n decode tokens after them; token ids drawn from a fixed sequence, so any model
+// works, synthetic ones too). WebGPU: the executor is timed directly — prefill is evalBatch of the
+// prompt, each decode step is one forward pass plus a 4-byte read-back (the wait a sampled token
+// costs; sampling itself is not included). CPU: the engine's generate() with greedy sampling.
+// Reports load time, tokens/s, ms/token, peak GPU memory (weights + the executor's buffers) and
+// decode's effective bandwidth (weight bytes a step reads / time per step).
+import { fileSource } from '../byte_source.mjs';
+import { createEngine } from '../engine.mjs';
+import { HearthError } from '../errors.mjs';
+import type { GpuExecutor, Plan } from '../gpu/executor.mjs';
+import { Args } from './args.mjs';
+
+export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--profile] [--json]';
+
+const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend']);
+const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile']);
+
+interface BenchResult {
+  model: string;
+  backend: string;
+  device?: string;
+  load_ms: number;
+  prompt_tokens: number;
+  prefill_tok_s: number;
+  decode_tokens: number;
+  decode_tok_s: number;
+  decode_ms_per_token: number;
+  weight_bytes_per_token?: number;
+  decode_gb_s?: number;
+  peak_gpu_bytes?: number;
+  dispatches_per_token?: number;
+  encode_ms_per_token?: number;
+  profile?: Array<{ label: string; count: number; ms: number }>;
+}
+
+/** Token ids 1.. from an LCG, below n_vocab. */
+function tokenSequence(n: number, nVocab: number, seed: number): number[] {
+  const out: number[] = [];
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out.push(1 + (s % (nVocab - 1)));
+  }
+  return out;
+}
+
+/** Bytes of weights one decode step reads: every matrix once (a tied embedding is the output
+ *  matrix, read whole); a separate embedding table contributes one row only. */
+export function weightBytesPerToken(plan: Plan): number {
+  const read = new Map<string, number>();
+  for (const n of plan.nodes) {
+    const w = n.weight;
+    if (!w) continue;
+    if (n.op === 'embed') {
+      if (!read.has(w.name)) read.set(w.name, w.n_bytes / w.dims.slice(1).reduce((a, b) => a * b, 1));
+    } else {
+      read.set(w.name, w.n_bytes);
+    }
+  }
+  return [...read.values()].reduce((a, b) => a + b, 0);
+}
+
+function uniqueWeightBytes(plan: Plan): number {
+  const seen = new Map<string, number>();
+  for (const n of plan.nodes) if (n.weight) seen.set(n.weight.name, n.weight.n_bytes);
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+
+export async function cmdBench(argv: readonly string[]): Promise<number> {
+  const args = new Args(argv, VALUE_FLAGS, BOOL_FLAGS);
+  const backend = args.values.get('backend') ?? 'webgpu';
+  if (backend !== 'cpu' && backend !== 'webgpu')
+    throw new HearthError('invalid_argument', `--backend must be cpu or webgpu, not '${backend}'`);
+  const modelPath = args.str('model');
+  const nPrompt = args.number('prompt', 512, 1, 1 << 20, true);
+  const nGen = args.number('n-predict', 128, 1, 1 << 20, true);
+  const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true) || nPrompt + nGen + 32; // + room for --profile's step
+
+  const engine = await createEngine(backend);
+  const source = await fileSource(modelPath);
+  const t0 = performance.now();
+  let info;
+  try {
+    info = await engine.load(source, { nCtx });
+  } finally {
+    await source.close?.();
+  }
+  const loadMs = performance.now() - t0;
+  if (nPrompt + nGen > info.n_ctx) throw new HearthError('invalid_argument', `-p + -n (${nPrompt + nGen}) exceed the context (${info.n_ctx}); raise --ctx-size`);
+  const prompt = tokenSequence(nPrompt, info.n_vocab, 7);
+  const decodeTokens = tokenSequence(nGen, info.n_vocab, 99);
+  const result: BenchResult = {
+    model: modelPath, backend, load_ms: loadMs, prompt_tokens: nPrompt, prefill_tok_s: 0, decode_tokens: nGen, decode_tok_s: 0, decode_ms_per_token: 0,
+  };
+
+  if (backend === 'webgpu') {
+    const exec = (engine as unknown as { executor: GpuExecutor | null }).executor;
+    if (!exec) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
+    // the fast path is the default; --f32-activations rebuilds the executor without int8 activations
+    let ex = exec;
+    if (args.flags.has('f32-activations')) {
+      const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
+      const { gpuContext } = await import('../gpu/context.mjs');
+      ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: false });
+    }
+    const ctx = await (await import('../gpu/context.mjs')).gpuContext();
+    const info2 = ctx.adapter?.info;
+    if (info2) result.device = `${info2.vendor} ${info2.device || info2.architecture}`.trim();
+    const small = ctx.device.createBuffer({ size: 4, usage: 0x1 | 0x8 }); // MAP_READ | COPY_DST
+    const readOne = (enc: { copyBufferToBuffer: (...a: unknown[]) => void }): void => enc.copyBufferToBuffer(ex.logitsBuffer, 0, small, 0, 4);
+    const wait = async (): Promise<void> => {
+      await small.mapAsync(0x1);
+      small.unmap();
+    };
+    // warm-up (pipelines are compiled at load; the first submissions still pay driver set-up)
+    ex.reset();
+    for (let i = 0; i < 4; i++) await ex.eval(prompt[i % prompt.length]!, { readLogits: false, encode: readOne }).then(wait);
+    ex.reset();
+    const t1 = performance.now();
+    await ex.evalBatch(prompt, { readLogits: false, encode: readOne });
+    await wait();
+    const prefillMs = performance.now() - t1;
+    const t2 = performance.now();
+    for (const t of decodeTokens) {
+      await ex.eval(t, { readLogits: false, encode: readOne });
+      await wait();
+    }
+    const decodeMs = performance.now() - t2;
+    // CPU side alone: encoding + submitting a step without waiting for it (16 steps, then one wait)
+    const t3 = performance.now();
+    for (let i = 0; i < 16; i++) await ex.eval(decodeTokens[i % nGen]!, { readLogits: false });
+    result.encode_ms_per_token = (performance.now() - t3) / 16;
+    await ex.eval(decodeTokens[0]!, { readLogits: false, encode: readOne });
+    await wait();
+    if (args.flags.has('profile')) result.profile = await ex.profile(decodeTokens[0]!);
+    small.destroy();
+    const plan = ex.plan;
+    const perToken = weightBytesPerToken(plan);
+    result.prefill_tok_s = nPrompt / (prefillMs / 1000);
+    result.decode_tok_s = nGen / (decodeMs / 1000);
+    result.decode_ms_per_token = decodeMs / nGen;
+    result.weight_bytes_per_token = perToken;
+    result.decode_gb_s = perToken / (decodeMs / nGen / 1000) / 1e9;
+    result.peak_gpu_bytes = uniqueWeightBytes(plan) + ex.gpuBytes;
+    result.dispatches_per_token = ex.dispatchCount;
+    if (ex !== exec) ex.dispose();
+  } else {
+    const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
+    for await (const _ of gen) void _;
+    const s = gen.stats;
+    result.prefill_tok_s = s.promptTokens / (s.prefillMs / 1000);
+    result.decode_tokens = s.generatedTokens;
+    result.decode_tok_s = s.generatedTokens / (s.decodeMs / 1000);
+    result.decode_ms_per_token = s.decodeMs / Math.max(1, s.generatedTokens);
+  }
+  engine.dispose();
+
+  if (args.flags.has('json')) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const r = result;
+    const lines = [
+      `model: ${r.model} (${r.backend}${r.device ? `, ${r.device}` : ''})`,
+      `load: ${r.load_ms.toFixed(0)} ms`,
+      `prefill: ${r.prompt_tokens} tokens, ${r.prefill_tok_s.toFixed(1)} tok/s`,
+      `decode: ${r.decode_tokens} tokens, ${r.decode_tok_s.toFixed(1)} tok/s, ${r.decode_ms_per_token.toFixed(3)} ms/token`,
+    ];
+    if (r.decode_gb_s !== undefined)
+      lines.push(`decode bandwidth: ${(r.weight_bytes_per_token! / 1e6).toFixed(0)} MB/token, ${r.decode_gb_s.toFixed(1)} GB/s`,
+        `peak GPU memory: ${(r.peak_gpu_bytes! / 2 ** 20).toFixed(0)} MiB, ${r.dispatches_per_token} dispatches/token`);
+    if (r.profile) for (const p of r.profile) lines.push(`  ${p.ms.toFixed(3).padStart(9)} ms  ${String(p.count).padStart(4)} x  ${p.label}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}
