@@ -4,7 +4,10 @@
 // and logit bias, and seeded top-k/top-p/min-p sampling (the core draws from the GPU's candidates
 // with its own RNG, so the tokens are the same, not just alike).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -195,3 +198,37 @@ test('the OpenAI layer over WebGPU: chat completion with a template and logit_bi
   cpu.dispose();
   gpu.dispose();
 });
+
+// Synthetic tiny models (random weights, f32 so GPU and CPU logits agree to ~1e-6) of three
+// architectures: greedy, seeded top-k and seeded whole-vocabulary draws give the CPU's tokens.
+const HEARTH = fileURLToPath(new URL('../../build/bin/hearth', import.meta.url));
+test('tiny llama/qwen3/gemma2 (f32): WebGPU tokens equal the CPU engine\'s for greedy, top-k and whole-vocabulary draws',
+  { skip: existsSync(HEARTH) ? false : 'build/bin/hearth is not built' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-sampling-'));
+    try {
+      for (const arch of ['tiny-llama', 'tiny-qwen3', 'tiny-gemma2']) {
+        const file = join(dir, `${arch}.gguf`);
+        const g = spawnSync(HEARTH, ['gen', '--arch', arch, '--type', 'f32', '-o', file], { encoding: 'utf8' });
+        assert.equal(g.status, 0, g.stderr);
+        const bytes = new Uint8Array(readFileSync(file));
+        const cpu = await CpuEngine.create();
+        cpu.load(bytes);
+        const gpu = await createEngine('webgpu');
+        await gpu.load(bytes);
+        for (const request of [
+          { prompt: 'The quick brown fox', temperature: 0, maxTokens: 24, ignoreEos: true },
+          { prompt: 'Once upon', temperature: 0.9, topK: 30, seed: 3, maxTokens: 24, ignoreEos: true },
+          { prompt: 'Once upon', temperature: 1, seed: 4, maxTokens: 24, ignoreEos: true },
+        ]) {
+          const want = await generate(cpu, request);
+          const got = await generate(gpu, request);
+          assert.equal(want.tokens.length, 24);
+          assert.deepEqual(got.tokens, want.tokens, `${arch} ${JSON.stringify(request)}`);
+        }
+        cpu.dispose();
+        gpu.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
