@@ -75,6 +75,12 @@ test('webgpu load: Uint8Array and keepCpuWeights (the CPU reference for tests); 
   await assert.rejects(engine.load(cutHeader, { headerReadBytes: 1024 }), (e) => e instanceof HearthError && e.type === 'malformed_file');
   await engine.load(bytesSource(bytes));
   assert.equal(await greedy(engine), ZOO_30);
+  // two loads at once: the later one wins, the earlier one fails typed and leaves nothing behind
+  const first = engine.load(bytesSource(bytes, 'first'));
+  const second = engine.load(bytesSource(bytes, 'second'));
+  await assert.rejects(first, (e) => e instanceof HearthError && /first was superseded/.test(e.message));
+  await second;
+  assert.equal(await greedy(engine), ZOO_30);
   // an aborted load
   const abort = new AbortController();
   abort.abort();

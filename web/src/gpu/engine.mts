@@ -27,6 +27,7 @@ export class WebGpuEngine implements Engine {
   #sampler: GpuSampler | null = null;
   /** Steps whose draw the GPU's candidates did not decide (all logits read back); for tests and tuning. */
   #fullReads = 0;
+  #loads = 0;
   get fullLogitReads(): number {
     return this.#fullReads;
   }
@@ -70,19 +71,24 @@ export class WebGpuEngine implements Engine {
   async load(source: Uint8Array | ByteSource, options: LoadOptions = {}): Promise<ModelInfo> {
     this.#checkAlive();
     const t0 = now();
+    const loadId = ++this.#loads; // a later load() supersedes this one at its next await
     this.#info = null;
     this.#releaseGpu();
     this.#generation++;
     if (this.#lost || !this.#ctx) {
       // the old device is gone (or was never had): a new one for this model
       this.#ctx = null;
-      this.#ctx = await gpuContext();
-      this.#lost = null;
-      this.#watchDevice(this.#ctx);
+      const ctx = await gpuContext();
+      if (!this.#ctx) {
+        this.#ctx = ctx;
+        this.#lost = null;
+        this.#watchDevice(ctx);
+      }
+      this.#checkLoad(loadId, source instanceof Uint8Array ? bytesSource(source) : source);
     }
     const ctx = this.#ctx;
     const src = source instanceof Uint8Array ? bytesSource(source) : source;
-    const info = options.keepCpuWeights ? await this.#loadWhole(src, options) : await this.#loadHeader(src, options);
+    const info = options.keepCpuWeights ? await this.#loadWhole(src, options, loadId) : await this.#loadHeader(src, options, loadId);
     const plan = this.#call(() => this.#core._hearth_session_plan(this.#session)) as unknown as Plan;
     const weights = plan.nodes.flatMap((n) => (n.weight ? [n.weight] : []));
     try {
@@ -96,6 +102,7 @@ export class WebGpuEngine implements Engine {
     device.pushErrorScope('validation');
     let exec: GpuExecutor | null = null;
     let gpuWeights: GpuWeights | null = null;
+    let sampler: GpuSampler | null = null;
     let failure: unknown = null;
     try {
       const upload: UploadOptions = {};
@@ -103,7 +110,7 @@ export class WebGpuEngine implements Engine {
       if (options.signal) upload.signal = options.signal;
       gpuWeights = await GpuWeights.upload(ctx, weights, plan.config.data_offset, src, upload);
       exec = GpuExecutor.create(ctx, plan, gpuWeights);
-      this.#sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
+      sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
     } catch (e) {
       failure = e;
     }
@@ -112,11 +119,12 @@ export class WebGpuEngine implements Engine {
     // a shader or pipeline the device refused would otherwise only log and compute garbage
     if (invalid && !failure && !oom)
       failure = new HearthError('unsupported', `the GPU refused a pipeline or buffer for ${src.name}: ${String(invalid.message ?? invalid)}`);
+    if (!failure && loadId !== this.#loads) failure = new HearthError('invalid_argument', `loading ${src.name} was superseded by a later load()`);
     if (oom || failure || this.#lost) {
       exec?.dispose();
       gpuWeights?.dispose();
-      this.#sampler?.dispose();
-      this.#sampler = null;
+      sampler?.dispose();
+      if (loadId !== this.#loads) throw failure; // the later load owns the session now
       this.#call(() => this.#core._hearth_session_unload(this.#session));
       if (this.#lost) throw this.#lostError();
       if (oom) {
@@ -128,6 +136,7 @@ export class WebGpuEngine implements Engine {
     }
     this.#weights = gpuWeights;
     this.#exec = exec;
+    this.#sampler = sampler;
     this.#gpuTokens = [];
     this.#info = { ...info, load_ms: now() - t0 };
     return this.#info;
@@ -135,12 +144,13 @@ export class WebGpuEngine implements Engine {
 
   /** Header only: read a prefix, grow it while the core asks for more (the vocabulary lives in the
    * header's metadata, so a header can be several MB). */
-  async #loadHeader(src: ByteSource, options: LoadOptions): Promise<ModelInfo> {
+  async #loadHeader(src: ByteSource, options: LoadOptions, loadId: number): Promise<ModelInfo> {
     const core = this.#core;
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, file_size: src.size });
     let n = Math.min(src.size, Math.max(16, options.headerReadBytes ?? 1 << 20));
     for (;;) {
       const header = await src.read(0, n);
+      this.#checkLoad(loadId, src);
       const ptr = core._malloc(Math.max(1, n));
       if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${n} bytes of wasm memory for the model header`);
       let reply: Reply;
@@ -161,15 +171,21 @@ export class WebGpuEngine implements Engine {
   }
 
   /** The whole file into wasm memory too (the CPU reference needs the weights there). */
-  async #loadWhole(src: ByteSource, options: LoadOptions): Promise<ModelInfo> {
+  async #loadWhole(src: ByteSource, options: LoadOptions, loadId: number): Promise<ModelInfo> {
     const core = this.#core;
     const bytes = await readAll(src);
+    this.#checkLoad(loadId, src);
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
     core.HEAPU8.set(bytes, ptr);
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
     // the core owns ptr from here, on success and on failure
     return this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config) as unknown as ModelInfo;
+  }
+
+  /** The session belongs to the latest load(): an earlier one stops at its next await. */
+  #checkLoad(loadId: number, src: ByteSource): void {
+    if (loadId !== this.#loads) throw new HearthError('invalid_argument', `loading ${src.name} was superseded by a later load()`);
   }
 
   /** A lost device (driver reset, destroy(), out of memory in the driver) fails every later call
@@ -380,7 +396,10 @@ export class WebGpuEngine implements Engine {
       try {
         yield* run();
       } catch (e) {
-        if (self.#lost && !(e instanceof HearthError && e.type === 'device_lost')) throw self.#lostError();
+        if (e instanceof HearthError) throw e;
+        // a raw GPU error: the device went away, or a load() replaced the buffers under this step
+        if (self.#lost) throw self.#lostError();
+        if (self.#generation !== id) throw new HearthError('invalid_argument', 'this generation was superseded by a later generate() or load()');
         throw e;
       }
     }
