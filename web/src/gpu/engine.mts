@@ -326,11 +326,12 @@ export class WebGpuEngine implements Engine {
       stats.cachedTokens = common;
       stats.prefillTokens = prompt.length - common;
       let logits: Float32Array | null = null;
-      for (let i = common; i < prompt.length; i++) {
-        logits = await exec.eval(prompt[i]!, step(i === prompt.length - 1));
-        self.#gpuTokens.push(prompt[i]!);
-        superseded();
-      }
+      // the executor's prompt entry point (batched prefill lands behind it); the sampler joins the
+      // last token's submission. A failure midway leaves nPast != #gpuTokens.length: no reuse next time.
+      const rest = prompt.slice(common);
+      logits = (await exec.evalBatch(rest, step(true)))[0] ?? null;
+      self.#gpuTokens.push(...rest);
+      superseded();
       const t1 = now();
       stats.prefillMs = t1 - t0;
       const V = self.#info!.n_vocab;
