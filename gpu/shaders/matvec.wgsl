@@ -35,7 +35,11 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
+#ifdef Q8_ACT
+@group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;  // only read by quantize_x
+#else
 @group(0) @binding(3) var<storage, read> x: array<f32>;
+#endif
 #ifdef ADD_RES
 @group(0) @binding(4) var<storage, read> res: array<f32>;
 #endif
@@ -45,6 +49,10 @@ var<workgroup> red_scratch: array<f32, WG_SIZE>;
 // Sum of v over the TPR invocations of each row; valid in the row's lane 0. Uniform control flow.
 #ifdef SUBGROUPS
 fn row_sum(lid: u32, v: f32, sg_lane: u32, sg_size: u32) -> f32 {
+#ifdef SG_ROW
+  // a row is exactly one subgroup: no workgroup memory, no barrier
+  return subgroupAdd(v);
+#else
   let s = subgroupAdd(v);
   if (sg_lane == 0u) {
     red_scratch[lid / sg_size] = s;
@@ -57,6 +65,7 @@ fn row_sum(lid: u32, v: f32, sg_lane: u32, sg_size: u32) -> f32 {
     t = t + red_scratch[first + i];
   }
   return t;
+#endif
 }
 #else
 fn row_sum(lid: u32, v: f32) -> f32 {
@@ -78,13 +87,18 @@ var<workgroup> xq: array<u32, MAX_COLS / 4>;   // int8 x, 4 a word
 var<workgroup> xd: array<f32, MAX_COLS / 32>;  // scale per block of 32
 var<workgroup> xs: array<i32, MAX_COLS / 32>;  // sum of the block's int8 values
 
+// One invocation per block of 32: its 8 vec4 loads are independent (issued together, one memory
+// latency rather than 32 in a row), then scale, round, pack.
 fn quantize_x(lid: u32) {
   let nb = params.ncols / 32u;
   for (var b = lid; b < nb; b = b + WG_SIZE) {
-    var amax = 0.0;
-    for (var i = 0u; i < 32u; i = i + 1u) {
-      amax = max(amax, abs(x[b * 32u + i]));
+    var v: array<vec4<f32>, 8>;
+    var m = vec4<f32>(0.0);
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      v[k] = x[b * 8u + k];
+      m = max(m, abs(v[k]));
     }
+    let amax = max(max(m.x, m.y), max(m.z, m.w));
     let d = amax / 127.0;
     var id = 0.0;
     if (d > 0.0) {
@@ -92,8 +106,7 @@ fn quantize_x(lid: u32) {
     }
     var sum = 0;
     for (var k = 0u; k < 8u; k = k + 1u) {
-      let i = b * 32u + 4u * k;
-      let q = vec4<i32>(round(vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]) * id));
+      let q = vec4<i32>(round(v[k] * id));
       sum = sum + q.x + q.y + q.z + q.w;
       xq[b * 8u + k] = pack4xI8(q);
     }

@@ -31,6 +31,7 @@ interface BenchResult {
   peak_gpu_bytes?: number;
   dispatches_per_token?: number;
   encode_ms_per_token?: number;
+  matvec_layout?: string;
   profile?: Array<{ label: string; count: number; ms: number }>;
 }
 
@@ -144,6 +145,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     result.decode_gb_s = perToken / (decodeMs / nGen / 1000) / 1e9;
     result.peak_gpu_bytes = uniqueWeightBytes(plan) + ex.gpuBytes;
     result.dispatches_per_token = ex.dispatchCount;
+    result.matvec_layout = ex.matvecLayout;
     if (ex !== exec) ex.dispose();
   } else {
     const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });

@@ -127,6 +127,8 @@ export class GpuExecutor {
   /** Matvec layout: invocations per workgroup and per row (a multiple of the subgroup size with subgroups). */
   #matvecWg: number;
   #tpr: number;
+  /** Every subgroup has exactly #tpr invocations: a row's sum is one subgroupAdd. */
+  #rowIsSubgroup = false;
   #subgroups: boolean;
 
   private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions) {
@@ -142,10 +144,13 @@ export class GpuExecutor {
     // barrier costs a fiber switch per invocation): one invocation per row, 64 rows a workgroup.
     const info = ctx.adapter?.info ?? {};
     const cpu = info.isFallbackAdapter === true || /swiftshader/i.test(`${info.architecture} ${info.description}`);
-    const wide = this.#subgroups && sgMax >= 32 && sgMax <= 128;
+    // unknown subgroup sizes (adapters that do not report them): 64 invocations a row, any subgroup
+    // size up to 64 dividing it
+    const wide = this.#subgroups && !cpu && (sgMax === 0 || (sgMax >= 8 && sgMax <= 128));
     this.#matvecWg = wide ? 256 : 64;
-    this.#tpr = wide ? sgMax : cpu ? 1 : 64;
+    this.#tpr = wide ? (sgMax >= 32 ? sgMax : 64) : cpu ? 1 : 64;
     if (!wide) this.#subgroups = false;
+    this.#rowIsSubgroup = this.#subgroups && Number(info.subgroupMinSize ?? 0) === this.#tpr && sgMax === this.#tpr;
     this.#step = this.#buffer(16, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
@@ -171,6 +176,10 @@ export class GpuExecutor {
   /** The weights this executor reads (owned by the caller). */
   get weights(): GpuWeights {
     return this.#weights;
+  }
+  /** How matvecs are laid out (for benchmarks' records). */
+  get matvecLayout(): string {
+    return `${this.#matvecWg} invocations, ${this.#tpr} a row${this.#subgroups ? ', subgroups' : ''}${this.#rowIsSubgroup ? ' (row = subgroup)' : ''}`;
   }
   /** Dispatches one decode step records. */
   get dispatchCount(): number {
@@ -233,6 +242,7 @@ export class GpuExecutor {
     const rows = this.#matvecWg / tpr;
     const defines: Record<string, number | boolean> = { [type]: true, ROWS: rows, WG_SIZE: this.#matvecWg };
     if (this.#subgroups) defines['SUBGROUPS'] = true;
+    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
     if (res) defines['ADD_RES'] = true;
     // int8 activations: x in workgroup memory as int8 + a scale and a sum per block (1.25 bytes an element)
     const wgBytes = ncols + (ncols / 32) * 8 + this.#matvecWg * 4;
