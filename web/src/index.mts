@@ -5,8 +5,12 @@ export type {
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
 export type { HearthErrorType } from './errors.mjs';
-export { InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
+export { CreateEngine, HearthEngine, InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
+export type {
+  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, ModelRef, RuntimeStats,
+} from './openai/index.mjs';
+export type { StepLogprobs, TokenLogprob } from './engine.mjs';

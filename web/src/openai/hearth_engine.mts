@@ -1,0 +1,98 @@
+// The engine a web developer creates, in WebLLM's shape: `await CreateEngine(model, options)`,
+// then engine.chat.completions.create(...) / completions.create(...), reload(model), unload(),
+// interruptGenerate(), getMessage(), runtimeStatsText(), getRuntimeStats(). The same in a page,
+// a worker and Node; the backend (CPU in wasm, WebGPU) is picked by createEngine.
+import { readAll } from '../byte_source.mjs';
+import { createEngine, type Engine } from '../engine.mjs';
+
+import { openModel, type ModelRef } from './open_model_local.mjs';
+import { OpenAIEngine, type ChatEngine } from './openai_engine.mjs';
+import type { ContextOverflow } from './types.mjs';
+
+/** WebLLM's InitProgressReport. */
+export interface InitProgressReport {
+  /** 0 to 1. */
+  progress: number;
+  /** Seconds since the load began. */
+  timeElapsed: number;
+  text: string;
+}
+
+export interface EngineOptions {
+  /** 'auto' (WebGPU when an adapter can be had, else the CPU), 'webgpu' or 'cpu'; default 'auto'. */
+  backend?: 'auto' | 'webgpu' | 'cpu';
+  initProgressCallback?: (report: InitProgressReport) => void;
+  /** The model catalog and cache settings, passed on to the model resolver. */
+  appConfig?: unknown;
+  cache?: unknown;
+  /** Context size; 0 or absent = min(trained context, 4096). */
+  nCtx?: number;
+  /** A chat prompt that does not fit: 'error' (default) or 'drop_oldest' (a request may override). */
+  contextOverflow?: ContextOverflow;
+}
+
+export class HearthEngine extends OpenAIEngine {
+  #options: EngineOptions;
+  #modelId: string | null = null;
+
+  constructor(options: EngineOptions = {}) {
+    super(null, options.contextOverflow ? { contextOverflow: options.contextOverflow } : {});
+    this.#options = options;
+  }
+
+  /** The loaded model's id (null when none is). */
+  get modelId(): string | null {
+    return this.#modelId;
+  }
+
+  /** Loads `model` (a catalog id, URL, path, Blob/File or bytes), replacing the one loaded;
+   * options given here override the engine's. On failure no model is loaded. */
+  async reload(model: ModelRef, options: EngineOptions = {}): Promise<void> {
+    const opts = (this.#options = { ...this.#options, ...options });
+    this.unload();
+    const t0 = performance.now();
+    const report = (progress: number, text: string): void =>
+      opts.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
+    report(0, 'Opening the model');
+    const { source, record } = await openModel(model, { appConfig: opts.appConfig, cache: opts.cache });
+    let bytes: Uint8Array;
+    try {
+      bytes = await readAll(source);
+    } finally {
+      await source.close?.();
+    }
+    report(0.5, `Loading ${record.id} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
+    // 'auto' is resolved by createEngine (WebGPU when an adapter can be had, else the CPU)
+    const engine: Engine = await createEngine((opts.backend ?? 'auto') as Parameters<typeof createEngine>[0]);
+    try {
+      await engine.load(bytes, { nCtx: opts.nCtx ?? 0 });
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
+    this.setEngine(engine as ChatEngine, { model: record.id, ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}) });
+    this.#modelId = record.id;
+    report(1, `Finish loading ${record.id} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  }
+
+  /** Frees the model; requests fail until the next reload(). */
+  unload(): void {
+    let current: ChatEngine | null = null;
+    try {
+      current = this.engine;
+    } catch {
+      // none loaded
+    }
+    this.setEngine(null);
+    this.#modelId = null;
+    current?.dispose();
+  }
+}
+
+/** WebLLM's CreateMLCEngine, for hearth: an engine with `model` loaded. */
+export async function CreateEngine(model: ModelRef, options: EngineOptions = {}): Promise<HearthEngine> {
+  const engine = new HearthEngine(options);
+  await engine.reload(model);
+  return engine;
+}
+
