@@ -81,6 +81,17 @@ test('interruptGenerate ends a stream with finish_reason abort; the engine goes 
   assert.equal(next.choices[0].finish_reason, 'length');
 });
 
+test('an abort from a timer reaches a non-stream request: steps let the event loop in', async () => {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 0);
+  const r = await engine.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 2000, ignore_eos: true }, { signal: controller.signal });
+  assert.equal(r.choices[0].finish_reason, 'abort');
+  assert.ok(r.usage.completion_tokens < 2000, String(r.usage.completion_tokens));
+  setTimeout(() => engine.interruptGenerate(), 0);
+  const i = await engine.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 2000, ignore_eos: true });
+  assert.equal(i.choices[0].finish_reason, 'abort');
+});
+
 test('n choices: choice i is the n = 1 generation seeded seed + i; streamed by index', async () => {
   const req = { messages: ZOO, chat_template: TEMPLATE, temperature: 1, seed: 5, max_tokens: 15 };
   const r = await engine.chat.completions.create({ ...req, n: 3 });
