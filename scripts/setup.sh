@@ -11,6 +11,8 @@ APT_PACKAGES=(
   python3                                    # CLI tests
   python3-jinja2                             # chat-template reference renders
   emscripten googletest nodejs               # wasm unit tests (scripts/wasm_test.sh)
+  chromium firefox-esr mesa-vulkan-drivers   # browser tests (scripts/browser_test.sh): headless
+                                             # browsers; WebGPU on SwiftShader / lavapipe
 )
 
 missing=()

@@ -4,6 +4,8 @@
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
+// static, not import(): service workers refuse dynamic import
+import { WebGpuEngine } from './gpu/engine.mjs';
 
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
@@ -291,9 +293,24 @@ export class CpuEngine implements Engine {
   }
 }
 
-/** The engine for a backend name. webgpu: HearthError 'unsupported' when there is no adapter. */
-export async function createEngine(backend: 'cpu' | 'webgpu' = 'cpu'): Promise<Engine> {
+/** Which engine runs the model: 'auto' is WebGPU when an adapter can be had, else the CPU. */
+export type Backend = 'auto' | 'cpu' | 'webgpu';
+
+/**
+ * The engine for a backend. webgpu: HearthError 'unsupported' when there is no WebGPU or no adapter.
+ * auto (the default): the same attempt, falling back to the CPU on exactly that error, so a browser
+ * or machine without WebGPU still runs the model; other failures (a device error) still throw.
+ */
+export async function createEngine(backend: Backend = 'auto'): Promise<Engine> {
   if (backend === 'cpu') return CpuEngine.create();
-  if (backend === 'webgpu') return (await import('./gpu/engine.mjs')).WebGpuEngine.create();
-  throw new HearthError('invalid_argument', `unknown backend '${String(backend)}' (expected cpu or webgpu)`);
+  if (backend === 'webgpu') return WebGpuEngine.create();
+  if (backend === 'auto') {
+    try {
+      return await WebGpuEngine.create();
+    } catch (e) {
+      if (e instanceof HearthError && e.type === 'unsupported') return CpuEngine.create();
+      throw e;
+    }
+  }
+  throw new HearthError('invalid_argument', `unknown backend '${String(backend)}' (expected auto, cpu or webgpu)`);
 }

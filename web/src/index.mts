@@ -1,7 +1,7 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  Backend, ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
 export type { HearthErrorType } from './errors.mjs';
@@ -14,3 +14,7 @@ export type {
   ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, ModelRef, RuntimeStats,
 } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';
+export {
+  CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
+} from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';

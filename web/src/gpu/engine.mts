@@ -4,7 +4,7 @@
 // back each step and sampled in the core; sampling on the GPU comes later.
 import { HearthError } from '../errors.mjs';
 import { callJson, loadCore, type Reply } from '../core.mjs';
-import type { Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
+import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { gpuContext } from './context.mjs';
 import { GpuExecutor, type Plan } from './executor.mjs';
@@ -77,6 +77,14 @@ export class WebGpuEngine implements Engine {
     return this.#call((r) => this.#core._hearth_session_detokenize(this.#session, r), JSON.stringify({ tokens }))['text'] as string;
   }
 
+  /** Renders a chat prompt (the core's chat templates, as CpuEngine.chatPrompt), so the OpenAI
+   * engine runs over WebGPU too. */
+  chatPrompt(request: ChatPromptRequest): ChatPrompt {
+    this.#checkAlive();
+    const reply = this.#call((r) => this.#core._hearth_session_chat_prompt(this.#session, r), JSON.stringify(request));
+    return { prompt: reply['prompt'] as string, addSpecial: reply['add_special'] as boolean, template: reply['template'] as ChatPrompt['template'] };
+  }
+
   /** Logits of every position of `tokens`, evaluated on the GPU from an empty cache. */
   async gpuLogits(tokens: readonly number[]): Promise<Float32Array[]> {
     const exec = this.#requireExec();
@@ -119,6 +127,8 @@ export class WebGpuEngine implements Engine {
       seed: request.seed,
       max_tokens: request.maxTokens,
       ignore_eos: request.ignoreEos,
+      add_special: request.addSpecial,
+      logit_bias: request.logitBias,
       external_eval: true,
     };
     if (typeof request.prompt === 'string') body['prompt'] = request.prompt;

@@ -62,8 +62,8 @@ export class HearthEngine extends OpenAIEngine {
       await source.close?.();
     }
     report(0.5, `Loading ${record.id} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
-    // 'auto' is resolved by createEngine (WebGPU when an adapter can be had, else the CPU)
-    const engine: Engine = await createEngine((opts.backend ?? 'auto') as Parameters<typeof createEngine>[0]);
+    // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides)
+    const engine: Engine = await createEngine(opts.backend ?? 'auto');
     try {
       await engine.load(bytes, { nCtx: opts.nCtx ?? 0 });
     } catch (e) {

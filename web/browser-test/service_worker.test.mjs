@@ -1,0 +1,63 @@
+// CreateServiceWorkerEngine in headless Chromium: stories260K served from a Service Worker
+// (ServiceWorkerEngineHandler) gives the page engine's text, aborts mid-stream, and keeps working
+// after Chromium stops the service worker (CDP ServiceWorker.stopAllWorkers): the restarted worker
+// has lost its engine, answers 'model_not_loaded', and the client reloads and retries.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchChromium, openPage } from './browsers.mjs';
+import { startServer } from './server.mjs';
+
+let server, browser, page;
+before(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  page = await openPage(browser, server.origin, '/web/browser-test/pages/worker.html', 'service-worker');
+  await page.evaluate(() => window.startServiceWorker({ backend: 'cpu' }));
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const PROMPT = 'Once upon a time, there was a little';
+
+test('service worker: a streamed chat completion equals the page engine\'s', async () => {
+  const inWorker = await page.evaluate((p) => window.streamChat('sw', p), PROMPT);
+  const inPage = await page.evaluate((p) => window.streamChat('page', p), PROMPT);
+  assert.ok(inWorker.chunks > 5, `only ${inWorker.chunks} content chunks`);
+  assert.equal(inWorker.text, inPage.text);
+  assert.equal(inWorker.finish, inPage.finish);
+});
+
+test('service worker: aborting the signal mid-stream ends it with finish_reason abort', async () => {
+  const full = await page.evaluate((p) => window.streamChat('sw', p, { max_tokens: 200, ignore_eos: true }), PROMPT);
+  const cut = await page.evaluate((p) => window.streamChat('sw', p, { max_tokens: 200, ignore_eos: true }, 3), PROMPT);
+  assert.equal(full.finish, 'length');
+  assert.equal(cut.finish, 'abort');
+  assert.ok(cut.text.length < full.text.length && full.text.startsWith(cut.text));
+});
+
+test('service worker: requests still work after the worker is stopped and restarted', async () => {
+  const before_ = await page.evaluate(() => window.probeServiceWorker());
+  assert.equal(before_.loads, 1);
+  const expected = await page.evaluate((p) => window.streamChat('page', p), PROMPT);
+
+  const cdp = await page.context().newCDPSession(page);
+  const stopped = new Promise((ok) => cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    if (versions.some((v) => v.runningStatus === 'stopped')) ok();
+  }));
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+
+  const text = await page.evaluate((p) => window.streamChat('sw', p), PROMPT);
+  assert.equal(text.text, expected.text);
+  // a new instance of the worker, which loaded the model again
+  const after_ = await page.evaluate(() => window.probeServiceWorker());
+  assert.notEqual(after_.instance, before_.instance);
+  assert.equal(after_.loads, 1);
+  // and non-stream requests too
+  const c = await page.evaluate((p) => window.chat('sw', p), PROMPT);
+  assert.equal(c.text, expected.text);
+});

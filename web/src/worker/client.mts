@@ -1,0 +1,225 @@
+// The page side of a worker engine: the OpenAI-style engine API (chat.completions.create,
+// completions.create, reload, unload, interruptGenerate, getMessage, runtimeStatsText) proxied to a
+// handler in a Web Worker or a Service Worker over postMessage (protocol.mts).
+//
+// A streaming create() resolves to an async iterable of the chunks the worker posts; leaving the
+// loop early or aborting `signal` sends an abort, and the worker's engine ends the generation
+// (finish_reason 'abort'). Errors are rethrown as the handler's classes. When the handler answers
+// NOT_LOADED (a restarted service worker lost its engine), the client reloads the last model with
+// the last options and retries the call once.
+import { HearthError } from '../errors.mjs';
+import type {
+  ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionChunk, CompletionRequest, RequestOptions,
+} from '../openai/types.mjs';
+import type { WorkerEngineOptions } from './engine_handler.mjs';
+import {
+  CHANNEL, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method,
+} from './protocol.mjs';
+
+/** How a client reaches its handler. */
+export interface MessagePort_ {
+  post(message: ClientMessage): void;
+  listen(listener: (message: unknown) => void): void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  /** Set once the handler said a stream started: chunks and the end go here. */
+  stream?: ChunkQueue;
+}
+
+/** Chunks posted by the worker, read by one async iterator. */
+class ChunkQueue implements AsyncIterable<unknown> {
+  #items: unknown[] = [];
+  #done = false;
+  #error: unknown = null;
+  #wake: (() => void) | null = null;
+  readonly #onReturn: () => void;
+
+  constructor(onReturn: () => void) {
+    this.#onReturn = onReturn;
+  }
+
+  push(item: unknown): void {
+    this.#items.push(item);
+    this.#notify();
+  }
+  end(error: unknown = null): void {
+    this.#done = true;
+    this.#error = error;
+    this.#notify();
+  }
+  #notify(): void {
+    this.#wake?.();
+    this.#wake = null;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<unknown, void, undefined> {
+    let finished = false;
+    try {
+      for (;;) {
+        if (this.#items.length > 0) {
+          yield this.#items.shift();
+          continue;
+        }
+        if (this.#done) {
+          finished = true;
+          if (this.#error) throw this.#error;
+          return;
+        }
+        await new Promise<void>((wake) => (this.#wake = wake));
+      }
+    } finally {
+      if (!finished) this.#onReturn(); // the consumer left early: stop the worker's generation
+    }
+  }
+}
+
+const isNotLoaded = (e: unknown): boolean => (e as { code?: unknown })?.code === NOT_LOADED;
+
+export class WorkerEngine {
+  readonly chat: { completions: { create: WorkerEngine['createChatCompletion'] } };
+  readonly completions: { create: WorkerEngine['createCompletion'] };
+  readonly #port: MessagePort_;
+  readonly #pending = new Map<string, Pending>();
+  #model: string | null = null;
+  #options: WorkerEngineOptions = {};
+
+  constructor(port: MessagePort_) {
+    this.#port = port;
+    port.listen((m) => this.#receive(m));
+    this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
+    this.completions = { create: this.createCompletion.bind(this) };
+  }
+
+  /** Loads `model` (a URL of a GGUF file, resolved by the worker) in the worker. */
+  async reload(model: string, options: WorkerEngineOptions = {}): Promise<void> {
+    this.#model = model;
+    this.#options = options;
+    await this.#call('reload', [model, options]);
+  }
+
+  async unload(): Promise<void> {
+    this.#model = null;
+    await this.#call('unload', []);
+  }
+
+  /** Ends every generation running in the worker (finish_reason 'abort'). */
+  async interruptGenerate(): Promise<void> {
+    await this.#call('interruptGenerate', []);
+  }
+
+  /** The text of the last message the worker generated. */
+  async getMessage(): Promise<string> {
+    return (await this.#retrying('getMessage', [])) as string;
+  }
+
+  async runtimeStatsText(): Promise<string> {
+    return (await this.#retrying('runtimeStatsText', [])) as string;
+  }
+
+  createChatCompletion(request: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
+  createChatCompletion(request: ChatCompletionRequest & { stream?: false | null }, options?: RequestOptions): Promise<ChatCompletion>;
+  createChatCompletion(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  createChatCompletion(request: ChatCompletionRequest, options: RequestOptions = {}): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
+    return this.#retrying('chat.completions.create', [request], options.signal) as Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  }
+
+  createCompletion(request: CompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<CompletionChunk>>;
+  createCompletion(request: CompletionRequest & { stream?: false | null }, options?: RequestOptions): Promise<Completion>;
+  createCompletion(request: CompletionRequest, options?: RequestOptions): Promise<Completion | AsyncIterable<CompletionChunk>>;
+  createCompletion(request: CompletionRequest, options: RequestOptions = {}): Promise<Completion | AsyncIterable<CompletionChunk>> {
+    return this.#retrying('completions.create', [request], options.signal) as Promise<Completion | AsyncIterable<CompletionChunk>>;
+  }
+
+  /** A call; after NOT_LOADED, one reload of the last model and one retry. */
+  async #retrying(method: Method, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+    try {
+      return await this.#call(method, params, signal);
+    } catch (e) {
+      if (!isNotLoaded(e) || this.#model === null) throw e;
+      await this.#call('reload', [this.#model, this.#options]);
+      return this.#call(method, params, signal);
+    }
+  }
+
+  #call(method: Method, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+    const id = globalThis.crypto.randomUUID();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
+      if (signal) {
+        const abort = (): void => this.#port.post({ channel: CHANNEL, kind: 'abort', id });
+        if (signal.aborted) abort();
+        else signal.addEventListener('abort', abort, { once: true });
+      }
+    });
+  }
+
+  #receive(message: unknown): void {
+    if (!isHandlerMessage(message)) return;
+    const m = message as HandlerMessage;
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    switch (m.kind) {
+      case 'result':
+        if ((m.value as { stream?: unknown } | null)?.stream === true) {
+          p.stream = new ChunkQueue(() => this.#port.post({ channel: CHANNEL, kind: 'abort', id: m.id }));
+          p.resolve(p.stream);
+        } else {
+          this.#pending.delete(m.id);
+          p.resolve(m.value);
+        }
+        return;
+      case 'chunk':
+        p.stream?.push(m.chunk);
+        return;
+      case 'end':
+        this.#pending.delete(m.id);
+        p.stream?.end();
+        return;
+      case 'error': {
+        this.#pending.delete(m.id);
+        const error: HearthError = errorFromPayload(m.error);
+        if (p.stream) p.stream.end(error);
+        else p.reject(error);
+        return;
+      }
+    }
+  }
+}
+
+/** A dedicated Web Worker whose module runs `new WebWorkerEngineHandler()`; resolves once `model`
+ * is loaded there. */
+export async function CreateWebWorkerEngine(worker: Worker, model: string, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+  const engine = new WorkerEngine({
+    post: (m) => worker.postMessage(m),
+    listen: (l) => worker.addEventListener('message', (e) => l(e.data)),
+  });
+  await engine.reload(model, options);
+  return engine;
+}
+
+/** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
+ * (register it first); resolves once `model` is loaded there. */
+export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+  const sw = globalThis.navigator?.serviceWorker;
+  if (!sw) throw new HearthError('unsupported', 'this context has no service workers');
+  await sw.ready;
+  if (!sw.controller) await new Promise<void>((ok) => sw.addEventListener('controllerchange', () => ok(), { once: true }));
+  const engine = new WorkerEngine({
+    // the controller as of each call: a restarted or updated service worker is reached all the same
+    post: (m) => {
+      const controller = sw.controller;
+      if (!controller) throw new HearthError('unsupported', 'no service worker controls this page (register one running ServiceWorkerEngineHandler)');
+      controller.postMessage(m);
+    },
+    listen: (l) => {
+      sw.addEventListener('message', (e) => l(e.data));
+      sw.startMessages(); // addEventListener alone leaves messages queued until the page has loaded
+    },
+  });
+  await engine.reload(model, options);
+  return engine;
+}

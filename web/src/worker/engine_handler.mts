@@ -1,0 +1,227 @@
+// The worker side of a worker engine, whatever the worker: holds one OpenAI-style engine and answers
+// the client's calls (protocol.mts) with it. WebWorkerEngineHandler and ServiceWorkerEngineHandler
+// only add their transport.
+//
+// The engine is called generically: a method it has (reload, unload, interruptGenerate, getMessage,
+// runtimeStatsText) is used; one it lacks is done here — reload makes a new engine with the factory
+// (by default: fetch the model URL, createEngine(backend), load, wrap in OpenAIEngine), unload
+// disposes it, interruptGenerate aborts the running requests, getMessage and runtimeStatsText come
+// from the last request this handler served.
+import { fileSource, readAll } from '../byte_source.mjs';
+import { createEngine, type Backend } from '../engine.mjs';
+import { HearthError } from '../errors.mjs';
+import { OpenAIEngine } from '../openai/openai_engine.mjs';
+import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
+import { CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method } from './protocol.mjs';
+
+/** Options a client passes to reload; they cross postMessage, so plain data only. */
+export interface WorkerEngineOptions {
+  /** Default 'auto': WebGPU when the worker can get an adapter, else the CPU. */
+  backend?: Backend;
+  nCtx?: number;
+  [key: string]: unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- requests are validated by the engine
+type Create = (request: any, options?: RequestOptions) => Promise<unknown>;
+
+/** What the handler needs of an engine; the optional methods have fallbacks here. */
+export interface ServedEngine {
+  chat: { completions: { create: Create } };
+  completions: { create: Create };
+  reload?(model: string, options?: WorkerEngineOptions): Promise<void> | void;
+  unload?(): Promise<void> | void;
+  interruptGenerate?(): void;
+  getMessage?(): Promise<string> | string;
+  runtimeStatsText?(): Promise<string> | string;
+  /** OpenAIEngine's underlying Engine, disposed by the fallback unload. */
+  engine?: { dispose(): void };
+}
+
+export type EngineFactory = (model: string, options: WorkerEngineOptions) => Promise<ServedEngine>;
+
+/** The default factory: `model` is a URL of a GGUF file (relative to the worker's script), or under
+ * Node (worker_threads) a file path. */
+export const fetchEngineFactory: EngineFactory = async (model, options) => {
+  const bytes = await modelBytes(model);
+  const engine = await createEngine(options.backend ?? 'auto');
+  try {
+    await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
+  } catch (e) {
+    engine.dispose();
+    throw e;
+  }
+  if (!('chatPrompt' in engine)) throw new HearthError('internal', `the ${engine.backend} engine cannot render chat prompts`);
+  const name = model.split(/[/\\]/).pop() || model;
+  return new OpenAIEngine(engine as ConstructorParameters<typeof OpenAIEngine>[0], { model: name });
+};
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+async function modelBytes(model: string): Promise<Uint8Array> {
+  if (isNode && !/^https?:/.test(model)) {
+    const file = await fileSource(model);
+    try {
+      return await readAll(file);
+    } finally {
+      await file.close?.();
+    }
+  }
+  const url = new URL(model, globalThis.location?.href);
+  try {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  } catch (e) {
+    throw new HearthError('io_error', `could not fetch the model ${url.href}: ${(e as Error).message}`);
+  }
+}
+
+/** Resolves on a new task, after any pending message events (a MessageChannel, unlike setTimeout,
+ * is not clamped to 4 ms). */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((ok) => setTimeout(ok, 0));
+  return new Promise((ok) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      ok();
+    };
+    port2.postMessage(null);
+  });
+}
+
+const notLoaded = (): HearthError =>
+  Object.assign(new HearthError('invalid_argument', 'no model is loaded in the worker (call reload first)'), { code: NOT_LOADED });
+
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+
+type Reply = (message: HandlerMessage) => void;
+
+export class EngineHandler {
+  engine: ServedEngine | null = null;
+  readonly #factory: EngineFactory;
+  #loaded: string | null = null; // model + options of the engine, to skip a reload that changes nothing
+  readonly #running = new Map<string, AbortController>();
+  #lastMessage = '';
+  #lastUsage: CompletionUsage | null = null;
+
+  constructor(factory: EngineFactory = fetchEngineFactory) {
+    this.#factory = factory;
+  }
+
+  /** Handles one message from a client (others are ignored); replies go through `reply`. Resolves
+   * when the call is fully answered (a service worker keeps itself alive until then). */
+  async handle(message: unknown, reply: Reply): Promise<void> {
+    if (!isClientMessage(message)) return;
+    if (message.kind === 'abort') {
+      this.#running.get(message.id)?.abort();
+      return;
+    }
+    const { id, method, params } = message;
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    try {
+      const value = await this.#call(method, params, controller.signal);
+      if (!isAsyncIterable(value)) {
+        reply({ channel: CHANNEL, kind: 'result', id, value });
+        return;
+      }
+      reply({ channel: CHANNEL, kind: 'result', id, value: STREAM_STARTED });
+      let content = '';
+      for await (const chunk of value) {
+        content += chunkText(chunk);
+        const usage = (chunk as { usage?: CompletionUsage }).usage;
+        if (usage) this.#lastUsage = usage;
+        reply({ channel: CHANNEL, kind: 'chunk', id, chunk });
+        // the CPU engine steps without ever waiting on a task: let an abort message in between chunks
+        await nextTask();
+      }
+      this.#lastMessage = content;
+      reply({ channel: CHANNEL, kind: 'end', id });
+    } catch (e) {
+      reply({ channel: CHANNEL, kind: 'error', id, error: errorPayload(e) });
+    } finally {
+      this.#running.delete(id);
+    }
+  }
+
+  async #call(method: Method, params: unknown[], signal: AbortSignal): Promise<unknown> {
+    switch (method) {
+      case 'reload':
+        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions);
+      case 'unload':
+        return this.#unload();
+      case 'interruptGenerate':
+        this.engine?.interruptGenerate?.();
+        for (const [, c] of this.#running) c.abort();
+        return null;
+      case 'getMessage':
+        return this.#engine().getMessage ? await this.#engine().getMessage!() : this.#lastMessage;
+      case 'runtimeStatsText':
+        return this.#engine().runtimeStatsText ? await this.#engine().runtimeStatsText!() : statsText(this.#lastUsage);
+      case 'chat.completions.create':
+      case 'completions.create': {
+        const engine = this.#engine();
+        const result = method === 'chat.completions.create'
+          ? await engine.chat.completions.create(params[0], { signal })
+          : await engine.completions.create(params[0], { signal });
+        if (isAsyncIterable(result)) return result;
+        this.#lastMessage = resultText(result);
+        this.#lastUsage = (result as { usage?: CompletionUsage }).usage ?? null;
+        return result;
+      }
+      default:
+        throw new HearthError('invalid_argument', `unknown engine method '${String(method)}'`);
+    }
+  }
+
+  #engine(): ServedEngine {
+    if (!this.engine) throw notLoaded();
+    return this.engine;
+  }
+
+  async #reload(model: string, options: WorkerEngineOptions): Promise<null> {
+    if (typeof model !== 'string' || model.length === 0) throw new HearthError('invalid_argument', 'reload needs a model (a URL of a GGUF file)');
+    const key = JSON.stringify([model, options]);
+    if (this.engine && this.#loaded === key) return null; // another client of a shared worker loaded it already
+    for (const [, c] of this.#running) c.abort();
+    if (this.engine?.reload) {
+      this.#loaded = null;
+      await this.engine.reload(model, options);
+    } else {
+      await this.#unload();
+      this.engine = await this.#factory(model, options);
+    }
+    this.#loaded = key;
+    return null;
+  }
+
+  async #unload(): Promise<null> {
+    for (const [, c] of this.#running) c.abort();
+    const engine = this.engine;
+    this.engine = null;
+    this.#loaded = null;
+    if (engine?.unload) await engine.unload();
+    else engine?.engine?.dispose();
+    return null;
+  }
+}
+
+function chunkText(chunk: unknown): string {
+  const choice = (chunk as { choices?: Array<{ delta?: { content?: string }; text?: string }> }).choices?.[0];
+  return choice?.delta?.content ?? choice?.text ?? '';
+}
+
+function resultText(result: unknown): string {
+  const choice = (result as { choices?: Array<{ message?: { content?: string }; text?: string }> }).choices?.[0];
+  return choice?.message?.content ?? choice?.text ?? '';
+}
+
+/** WebLLM's runtimeStatsText shape, from the last request's usage. */
+function statsText(usage: CompletionUsage | null): string {
+  if (!usage) return 'no request served yet';
+  const x = usage.extra;
+  return `prefill: ${x.prefill_tokens_per_s.toFixed(4)} tokens/sec, decoding: ${x.decode_tokens_per_s.toFixed(4)} tokens/sec`;
+}
