@@ -69,7 +69,7 @@ TEST(Session, StepsReportLogprobsWhenAsked) {
   s.load(stories(), Json());
   s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 8, "top_logprobs": 3})"));
   std::vector<StepResult> steps;
-  EXPECT_EQ(generate(s, &steps), std::string(kZooGreedy57).substr(0, std::string(" was a little girl named").size()));
+  EXPECT_EQ(generate(s, &steps), " was a little girl named Lily");  // greedy, as kZooGreedy57
   ASSERT_EQ(steps.size(), 8u);
   for (const StepResult& r : steps) {
     ASSERT_TRUE(r.has_logprobs);
