@@ -167,27 +167,49 @@ test('completions logprobs: the legacy shape, matching chat logprobs for the sam
   assert.deepEqual(chunks.flatMap((c) => c.choices[0].logprobs?.token_logprobs ?? []), lp.token_logprobs);
 });
 
-test('max_completion_tokens, top_k, min_p, repetition_penalty reach the sampler, stream and non-stream alike', async () => {
+test('max_completion_tokens, top_k, top_p, min_p and the penalties reach the sampler, stream and non-stream alike', async () => {
   const base = { messages: ZOO, chat_template: TEMPLATE };
   const five = await engine.chat.completions.create({ ...base, temperature: 0, max_tokens: 50, max_completion_tokens: 5 });
   assert.equal(five.usage.completion_tokens, 5);
   assert.equal(five.choices[0].finish_reason, 'length');
   const greedy = await engine.chat.completions.create({ ...base, temperature: 0, max_tokens: 60 });
-  // top_k 1 and min_p 1 leave only the most likely token: greedy, whatever the temperature
-  for (const extra of [{ top_k: 1 }, { min_p: 1 }]) {
+  // top_k 1, min_p 1 and a tiny top_p leave only the most likely token: greedy, whatever the temperature
+  for (const extra of [{ top_k: 1 }, { min_p: 1 }, { top_p: 1e-6 }]) {
     const r = await engine.chat.completions.create({ ...base, temperature: 1.5, seed: 3, max_tokens: 60, ...extra });
     assert.equal(r.choices[0].message.content, greedy.choices[0].message.content, JSON.stringify(extra));
   }
   const sampled = await engine.chat.completions.create({ ...base, temperature: 1.5, seed: 3, max_tokens: 60 });
   assert.notEqual(sampled.choices[0].message.content, greedy.choices[0].message.content);
   // greedy repeats itself ("play" ...); a repetition penalty changes the text
-  const penalised = await engine.chat.completions.create({ ...base, temperature: 0, max_tokens: 60, repetition_penalty: 1.8 });
-  assert.notEqual(penalised.choices[0].message.content, greedy.choices[0].message.content);
-  for (const req of [{ ...base, temperature: 0, max_tokens: 60, repetition_penalty: 1.8 }, { ...base, temperature: 1.5, seed: 3, max_tokens: 60, top_k: 5, min_p: 0.1 }]) {
+  for (const penalty of [{ repetition_penalty: 1.8 }, { frequency_penalty: 2 }, { presence_penalty: 2 }]) {
+    const penalised = await engine.chat.completions.create({ ...base, temperature: 0, max_tokens: 60, ...penalty });
+    assert.notEqual(penalised.choices[0].message.content, greedy.choices[0].message.content, JSON.stringify(penalty));
+    // a penalty of 0 (1 for repetition) changes nothing
+    const neutral = Object.fromEntries(Object.keys(penalty).map((k) => [k, k === 'repetition_penalty' ? 1 : 0]));
+    const same = await engine.chat.completions.create({ ...base, temperature: 0, max_tokens: 60, ...neutral });
+    assert.equal(same.choices[0].message.content, greedy.choices[0].message.content);
+  }
+  for (const req of [
+    { ...base, temperature: 0, max_tokens: 60, repetition_penalty: 1.8, frequency_penalty: 0.5, presence_penalty: 0.5 },
+    { ...base, temperature: 1.5, seed: 3, max_tokens: 60, top_k: 5, top_p: 0.9, min_p: 0.1 },
+  ]) {
     const whole = await engine.chat.completions.create(req);
     const chunks = await drain(await engine.chat.completions.create({ ...req, stream: true }));
     assert.equal(chunks.map((c) => c.choices[0].delta.content ?? '').join(''), whole.choices[0].message.content);
   }
+});
+
+test('tool and developer roles and text parts render through the template', async () => {
+  const messages = [
+    { role: 'developer', content: 'Once' },
+    { role: 'user', content: [{ type: 'text', text: ' upon' }, { type: 'text', text: ' a' }] },
+    { role: 'assistant', content: null, tool_calls: [] },
+    { role: 'tool', tool_call_id: 'call_1', content: ' time' },
+  ];
+  const r = await engine.chat.completions.create({ messages, chat_template: '{{ bos_token }}{% for m in messages %}{% if m.content is string %}{{ m.content }}{% elif m.content %}{% for p in m.content %}{{ p.text }}{% endfor %}{% endif %}{% endfor %}', temperature: 0, max_tokens: 10 });
+  const c = await engine.completions.create({ prompt: 'Once upon a time', temperature: 0, max_tokens: 10 });
+  assert.equal(r.choices[0].message.content, c.choices[0].text);
+  assert.equal(r.usage.prompt_tokens, c.usage.prompt_tokens);
 });
 
 test('finish_reason stop on the end-of-generation token, stream and non-stream', async () => {
