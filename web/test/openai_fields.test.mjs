@@ -5,6 +5,7 @@
 // context_length_exceeded error, and the drop_oldest policy).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -66,6 +67,32 @@ test('reload from bytes, unload, and reload again; requests fail while unloaded'
   assert.equal(engine.modelId, 'stories260K');
   const again = await engine.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 10 });
   assert.equal(again.choices[0].text, before.choices[0].text);
+});
+
+test('a model from an http URL, with progress; a failed fetch is an io_error', async () => {
+  const bytes = readFileSync(MODEL);
+  const server = createServer((req, res) => {
+    if (req.url !== '/models/stories260K.gguf') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `http://127.0.0.1:${server.address().port}/models`;
+    const seen = [];
+    const e = await CreateEngine(`${base}/stories260K.gguf`, { backend: 'cpu', initProgressCallback: (r) => seen.push(r.progress) });
+    assert.equal(e.modelId, 'stories260K');
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.equal(seen.at(-1), 1);
+    const r = await e.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 6 });
+    assert.equal(r.model, 'stories260K');
+    const fromFile = await engine.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 6 });
+    assert.equal(r.choices[0].text, fromFile.choices[0].text);
+    assert.ok(r.choices[0].text.startsWith(' was a little'));
+    e.unload();
+    await assert.rejects(CreateEngine(`${base}/missing.gguf`, { backend: 'cpu' }), (err) => err instanceof HearthError && err.type === 'io_error' && /404/.test(err.message));
+  } finally {
+    server.close();
+  }
 });
 
 test('interruptGenerate ends a stream with finish_reason abort; the engine goes on', async () => {

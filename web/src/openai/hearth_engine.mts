@@ -22,9 +22,14 @@ export interface EngineOptions {
   /** 'auto' (WebGPU when an adapter can be had, else the CPU), 'webgpu' or 'cpu'; default 'auto'. */
   backend?: 'auto' | 'webgpu' | 'cpu';
   initProgressCallback?: (report: InitProgressReport) => void;
-  /** The model catalog and cache settings, passed on to the model resolver. */
-  appConfig?: unknown;
+  /** WebLLM's appConfig: its model_list is the catalog model ids are looked up in. */
+  appConfig?: { model_list?: readonly unknown[] };
+  /** The catalog model ids are looked up in (default: the built-in one); wins over appConfig. */
+  catalog?: readonly unknown[];
+  /** Where downloads are cached ('auto', Cache Storage, OPFS, a directory under Node: the resolver's). */
   cache?: unknown;
+  /** Aborts the download. */
+  signal?: AbortSignal;
   /** Context size; 0 or absent = min(trained context, 4096). */
   nCtx?: number;
   /** A chat prompt that does not fit: 'error' (default) or 'drop_oldest' (a request may override). */
@@ -54,14 +59,21 @@ export class HearthEngine extends OpenAIEngine {
     const report = (progress: number, text: string): void =>
       opts.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
     report(0, 'Opening the model');
-    const { source, record } = await openModel(model, { appConfig: opts.appConfig, cache: opts.cache });
+    const catalog = opts.catalog ?? opts.appConfig?.model_list;
+    const { source, id } = await openModel(model as never, {
+      ...(catalog ? { catalog: catalog as never } : {}),
+      ...(opts.cache !== undefined ? { cache: opts.cache as never } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      // the download is the first 90% of the load
+      onProgress: (p: { progress: number; text: string }) => report(0.9 * p.progress, p.text),
+    });
     let bytes: Uint8Array;
     try {
       bytes = await readAll(source);
     } finally {
       await source.close?.();
     }
-    report(0.5, `Loading ${record.id} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
+    report(0.9, `Loading ${id} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
     // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides)
     const engine: Engine = await createEngine(opts.backend ?? 'auto');
     try {
@@ -70,9 +82,9 @@ export class HearthEngine extends OpenAIEngine {
       engine.dispose();
       throw e;
     }
-    this.setEngine(engine as ChatEngine, { model: record.id, ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}) });
-    this.#modelId = record.id;
-    report(1, `Finish loading ${record.id} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    this.setEngine(engine as ChatEngine, { model: id, ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}) });
+    this.#modelId = id;
+    report(1, `Finish loading ${id} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   }
 
   /** Frees the model; requests fail until the next reload(). */
