@@ -3,6 +3,7 @@
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
+import { stepLogprobs } from './step_logprobs.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
 // static, not import(): service workers refuse dynamic import
 import { WebGpuEngine } from './gpu/engine.mjs';
@@ -108,12 +109,6 @@ export interface Generation extends AsyncIterable<string> {
   readonly logprobs?: readonly StepLogprobs[];
 }
 
-/** The logprobs of a step reply, when the request asked for them. */
-export function stepLogprobs(reply: Reply): StepLogprobs | null {
-  if (typeof reply['logprob'] !== 'number') return null;
-  const top = (reply['top_logprobs'] as TokenLogprob[] | undefined) ?? [];
-  return { token: reply['token'] as number, logprob: reply['logprob'], bytes: reply['bytes'] as number[], top };
-}
 
 /** One interface, whatever runs the model (CPU in wasm now; WebGPU next). */
 export interface Engine {

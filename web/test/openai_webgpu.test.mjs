@@ -1,6 +1,6 @@
 // The OpenAI-compatible engine on the WebGPU backend under Node (SwiftShader where there is no GPU,
 // see scripts/web_test.sh): CreateEngine({backend: 'webgpu'}) gives the CPU engine's greedy text,
-// streamed or not, with n choices and a stop string; the Node CLI's logits on the GPU match the CPU.
+// streamed or not, with n choices, logprobs and a stop string; the Node CLI's logits on the GPU match the CPU.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,12 @@ test('chat on WebGPU: the CPU greedy text, stream = non-stream, n choices, stop 
     for (const choice of chunk.choices) streamed[choice.index] += choice.delta.content ?? '';
   }
   assert.deepEqual(streamed, [c.choices[0].message.content, c.choices[0].message.content]);
+  // logprobs: the GPU's logits sampled in the core give the CPU's tokens, log-probabilities close
+  const lg = await gpu.chat.completions.create({ ...req, max_tokens: 8, logprobs: true, top_logprobs: 2 });
+  const lc = await cpu.chat.completions.create({ ...req, max_tokens: 8, logprobs: true, top_logprobs: 2 });
+  const tokens = (x) => x.choices[0].logprobs.content.map((c) => [c.token, c.top_logprobs.map((t) => t.token)]);
+  assert.deepEqual(tokens(lg), tokens(lc));
+  lg.choices[0].logprobs.content.forEach((c, i) => assert.ok(Math.abs(c.logprob - lc.choices[0].logprobs.content[i].logprob) < 1e-3, `token ${i}`));
   const cut = await gpu.completions.create({ prompt: 'Zoo', temperature: 0, max_tokens: 40, stop: ' Lily' });
   assert.equal(cut.choices[0].text, ' was a little girl named');
   assert.equal(cut.choices[0].finish_reason, 'stop');

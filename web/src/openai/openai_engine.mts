@@ -226,12 +226,10 @@ export class OpenAIEngine {
         total_tokens: u.prompt_tokens + completion,
         extra: { ...u.extra, decode_tokens_per_s: perSecond(completion, decodeMs) },
       };
+      const { time_to_first_token_s, prefill_tokens_per_s, decode_tokens_per_s } = total.extra;
       this.#stats = {
         prompt_tokens: total.prompt_tokens, cached_tokens: total.prompt_tokens_details.cached_tokens, prefill_tokens: total.prefill_tokens,
-        completion_tokens: completion, ...{
-          time_to_first_token_s: total.extra.time_to_first_token_s, prefill_tokens_per_s: total.extra.prefill_tokens_per_s,
-          decode_tokens_per_s: total.extra.decode_tokens_per_s,
-        },
+        completion_tokens: completion, time_to_first_token_s, prefill_tokens_per_s, decode_tokens_per_s,
       };
       return total;
     };
