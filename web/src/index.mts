@@ -4,6 +4,8 @@ export type {
   Backend, ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { HearthError } from './errors.mjs';
+export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
+export type { ByteSource } from './byte_source.mjs';
 export type { HearthErrorType } from './errors.mjs';
 export { CreateEngine, HearthEngine, InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
@@ -15,6 +17,11 @@ export type {
 } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';
 export {
+  DEFAULT_CONTEXT, FAMILY_ARCHITECTURE, QuotaExceededError, Sha256, deleteModelFromCache, findModel, hasModelInCache, kvCacheBytes,
+  listCachedModels, modelCatalog, modelIdOf, openModel, sha256Hex, vramRequiredMB,
+} from './download/index.mjs';
+export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecord, OpenModelOptions, OpenedModel } from './download/index.mjs';
+export {
   CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
 } from './worker/index.mjs';
-export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';
