@@ -275,7 +275,8 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
 }
 
 bool Session::candidates_suffice(size_t n) const {
-  if (!sampler_) return false;
+  // log-probabilities are normalised over the whole vocabulary: candidates would overstate them
+  if (!sampler_ || logprobs_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }

@@ -93,7 +93,9 @@ TEST(Session, StepsReportLogprobsWhenAsked) {
   EXPECT_TRUE(only.has_logprobs);
   EXPECT_TRUE(only.top_logprobs.empty());
   EXPECT_FLOAT_EQ(only.logprob, steps[0].logprob);
+  EXPECT_FALSE(s.candidates_suffice(128));  // logprobs need every logit
   s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 2})"));
+  EXPECT_TRUE(s.candidates_suffice(128));
   EXPECT_FALSE(s.step().has_logprobs);
   EXPECT_THROW(s.start(Json::parse(R"({"prompt": "Zoo", "top_logprobs": 21})")), Error);
 }
