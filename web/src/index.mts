@@ -13,7 +13,7 @@ export type {
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
 export type {
-  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, ModelRef, RuntimeStats,
+  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, RuntimeStats,
 } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';
 export {

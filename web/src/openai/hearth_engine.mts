@@ -2,10 +2,10 @@
 // then engine.chat.completions.create(...) / completions.create(...), reload(model), unload(),
 // interruptGenerate(), getMessage(), runtimeStatsText(), getRuntimeStats(). The same in a page,
 // a worker and Node; the backend (CPU in wasm, WebGPU) is picked by createEngine.
-import { readAll } from '../byte_source.mjs';
 import { createEngine, type Engine } from '../engine.mjs';
 
-import { openModel, type ModelRef } from './open_model_local.mjs';
+import { openModel, type CacheKind, type ModelRecord } from '../download/index.mjs';
+import type { ModelArgument } from '../download/resolve_model.mjs';
 import { OpenAIEngine, type ChatEngine } from './openai_engine.mjs';
 import type { ContextOverflow } from './types.mjs';
 
@@ -23,11 +23,14 @@ export interface EngineOptions {
   backend?: 'auto' | 'webgpu' | 'cpu';
   initProgressCallback?: (report: InitProgressReport) => void;
   /** WebLLM's appConfig: its model_list is the catalog model ids are looked up in. */
-  appConfig?: { model_list?: readonly unknown[] };
+  appConfig?: { model_list?: readonly ModelRecord[] };
   /** The catalog model ids are looked up in (default: the built-in one); wins over appConfig. */
-  catalog?: readonly unknown[];
-  /** Where downloads are cached ('auto', Cache Storage, OPFS, a directory under Node: the resolver's). */
-  cache?: unknown;
+  catalog?: readonly ModelRecord[];
+  /** Where downloads are cached: 'auto' (default: Cache Storage in browsers, 'fs' under Node),
+   * 'cache-storage', 'opfs', 'fs' or 'none'. */
+  cache?: CacheKind | 'auto';
+  /** fs cache: its directory (default $HEARTH_CACHE_DIR or ~/.cache/hearth). */
+  cacheDir?: string;
   /** Aborts the download. */
   signal?: AbortSignal;
   /** Context size; 0 or absent = min(trained context, 4096). */
@@ -50,9 +53,10 @@ export class HearthEngine extends OpenAIEngine {
     return this.#modelId;
   }
 
-  /** Loads `model` (a catalog id, URL, path, Blob/File or bytes), replacing the one loaded;
-   * options given here override the engine's. On failure no model is loaded. */
-  async reload(model: ModelRef, options: EngineOptions = {}): Promise<void> {
+  /** Loads `model` (a catalog id or record, URL, path, Blob/File or bytes: download/'s openModel),
+   * replacing the one loaded; options given here override the engine's. On failure no model is
+   * loaded. */
+  async reload(model: ModelArgument, options: EngineOptions = {}): Promise<void> {
     const opts = (this.#options = { ...this.#options, ...options });
     this.unload();
     const t0 = performance.now();
@@ -60,27 +64,26 @@ export class HearthEngine extends OpenAIEngine {
       opts.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
     report(0, 'Opening the model');
     const catalog = opts.catalog ?? opts.appConfig?.model_list;
-    const { source, id } = await openModel(model as never, {
-      ...(catalog ? { catalog: catalog as never } : {}),
-      ...(opts.cache !== undefined ? { cache: opts.cache as never } : {}),
+    const { source, id } = await openModel(model, {
+      ...(catalog ? { catalog } : {}),
+      ...(opts.cache !== undefined ? { cache: opts.cache } : {}),
+      ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       // the download is the first 90% of the load
-      onProgress: (p: { progress: number; text: string }) => report(0.9 * p.progress, p.text),
+      onProgress: (p) => report(0.9 * p.progress, p.text),
     });
-    let bytes: Uint8Array;
+    let engine: Engine | null = null;
     try {
-      bytes = await readAll(source);
+      report(0.9, `Loading ${id} (${(source.size / (1 << 20)).toFixed(1)} MiB)`);
+      // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides); the source
+      // streams into GPU buffers, or is read whole into wasm memory for the CPU
+      engine = await createEngine(opts.backend ?? 'auto');
+      await engine.load(source, { nCtx: opts.nCtx ?? 0 });
+    } catch (e) {
+      engine?.dispose();
+      throw e;
     } finally {
       await source.close?.();
-    }
-    report(0.9, `Loading ${id} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
-    // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides)
-    const engine: Engine = await createEngine(opts.backend ?? 'auto');
-    try {
-      await engine.load(bytes, { nCtx: opts.nCtx ?? 0 });
-    } catch (e) {
-      engine.dispose();
-      throw e;
     }
     this.setEngine(engine as ChatEngine, { model: id, ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}) });
     this.#modelId = id;
@@ -102,7 +105,7 @@ export class HearthEngine extends OpenAIEngine {
 }
 
 /** WebLLM's CreateMLCEngine, for hearth: an engine with `model` loaded. */
-export async function CreateEngine(model: ModelRef, options: EngineOptions = {}): Promise<HearthEngine> {
+export async function CreateEngine(model: ModelArgument, options: EngineOptions = {}): Promise<HearthEngine> {
   const engine = new HearthEngine(options);
   await engine.reload(model);
   return engine;

@@ -4,7 +4,6 @@ export { OpenAIEngine } from './openai_engine.mjs';
 export type { ChatEngine, OpenAIEngineOptions, RuntimeStats } from './openai_engine.mjs';
 export { CreateEngine, HearthEngine } from './hearth_engine.mjs';
 export type { EngineOptions, InitProgressReport } from './hearth_engine.mjs';
-export type { ModelRef } from './open_model_local.mjs';
 export { InvalidRequestError } from './errors.mjs';
 export { StopMatcher } from './stop.mjs';
 export type {
