@@ -20,7 +20,6 @@
 import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, StepLogprobs } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { checkFits, fitChat, promptTokenCount } from './context_fit.mjs';
-import { yieldToEventLoop } from './event_loop.mjs';
 import { chatLogprobs, completionLogprobs } from './logprobs.mjs';
 import { StopMatcher } from './stop.mjs';
 import type {
@@ -294,7 +293,6 @@ export class OpenAIEngine {
       };
       try {
         for (;;) {
-          await yieldToEventLoop(); // lets an abort (a signal, a disconnect, interruptGenerate) in
           if (aborted()) {
             result.finishReason = 'abort';
             queue('');
