@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-import { CpuEngine, HearthError, createEngine } from '../dist/index.mjs';
+import { CpuEngine, HearthError, OpenAIEngine, createEngine } from '../dist/index.mjs';
 import { gpuContext } from '../dist/gpu/context.mjs';
 import { GpuSampler, SAMPLER_CANDIDATES } from '../dist/gpu/sampler.mjs';
 
@@ -119,6 +119,52 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
   const biased = await generate(gpu, REQUESTS[2]);
   assert.notDeepEqual(biased.tokens.slice(0, 30), plain.tokens.slice(0, 30));
   assert.ok(!biased.tokens.includes(261));
+  cpu.dispose();
+  gpu.dispose();
+});
+
+test('WebGPU KV prefix reuse: a prompt extending the last generation prefills only its new tokens, same tokens as cold', async () => {
+  const engine = await createEngine('webgpu');
+  await engine.load(new Uint8Array(readFileSync(MODEL)));
+  const p1 = engine.tokenize('Once upon a time', { addSpecial: true });
+  const first = await generate(engine, { prompt: p1, temperature: 0, maxTokens: 20 });
+  assert.equal(first.tokens.length, 20);
+  const p2 = [...p1, ...first.tokens.slice(0, 10), ...engine.tokenize(' Lily went')];
+  const warm = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  let warmText = '';
+  for await (const c of warm) warmText += c;
+  assert.equal(warm.stats.cachedTokens, p1.length + 10);
+  assert.equal(warm.stats.prefillTokens, p2.length - p1.length - 10);
+  await engine.gpuLogits([1]); // resets the cache
+  const cold = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  let coldText = '';
+  for await (const c of cold) coldText += c;
+  assert.equal(cold.stats.cachedTokens, 0);
+  assert.deepEqual([...warm.tokens], [...cold.tokens]);
+  assert.equal(warmText, coldText);
+  // the same prompt again keeps all but its last token
+  const again = engine.generate({ prompt: p2, temperature: 0, maxTokens: 15 });
+  for await (const _ of again);
+  assert.equal(again.stats.cachedTokens, p2.length - 1);
+  assert.deepEqual([...again.tokens], [...cold.tokens]);
+  engine.dispose();
+});
+
+test('the OpenAI layer over WebGPU: chat completion with a template and logit_bias equals the CPU engine\'s', async () => {
+  const bytes = new Uint8Array(readFileSync(MODEL));
+  const cpu = await CpuEngine.create();
+  cpu.load(bytes);
+  const gpu = await createEngine('webgpu');
+  await gpu.load(bytes);
+  const req = {
+    messages: [{ role: 'user', content: 'Zoo' }], chat_template: '{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}',
+    temperature: 0, max_tokens: 25, logit_bias: { 261: -100 },
+  };
+  const want = await new OpenAIEngine(cpu, { model: 'stories260K' }).chat.completions.create(req);
+  const got = await new OpenAIEngine(gpu, { model: 'stories260K' }).chat.completions.create(req);
+  assert.ok(want.choices[0].message.content.length > 20);
+  assert.equal(got.choices[0].message.content, want.choices[0].message.content);
+  for (const k of ['prompt_tokens', 'completion_tokens', 'total_tokens']) assert.equal(got.usage[k], want.usage[k], k);
   cpu.dispose();
   gpu.dispose();
 });

@@ -82,6 +82,7 @@ export class WebGpuEngine implements Engine {
     checkPlanFits(ctx, plan);
     const device = ctx.device;
     device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
     let exec: GpuExecutor | null = null;
     let gpuWeights: GpuWeights | null = null;
     let failure: unknown = null;
@@ -95,7 +96,11 @@ export class WebGpuEngine implements Engine {
     } catch (e) {
       failure = e;
     }
+    const invalid = await device.popErrorScope().catch(() => null);
     const oom = await device.popErrorScope().catch(() => null);
+    // a shader or pipeline the device refused would otherwise only log and compute garbage
+    if (invalid && !failure && !oom)
+      failure = new HearthError('unsupported', `the GPU refused a pipeline or buffer for ${src.name}: ${String(invalid.message ?? invalid)}`);
     if (oom || failure || this.#lost) {
       exec?.dispose();
       gpuWeights?.dispose();
@@ -190,6 +195,7 @@ export class WebGpuEngine implements Engine {
     const exec = this.#requireExec();
     this.#generation++;
     exec.reset();
+    this.#gpuTokens = []; // the cache no longer holds a generation's tokens
     const out: Float32Array[] = [];
     for (const t of tokens) out.push((await exec.eval(t, true))!);
     return out;
@@ -276,10 +282,20 @@ export class WebGpuEngine implements Engine {
       adjust();
       const step = (last: boolean): EvalOptions =>
         sampler ? (last ? { readLogits: false, encode: (enc) => sampler.encode(enc) } : { readLogits: false }) : { readLogits: last };
-      exec.reset();
-      self.#gpuTokens = [];
+      // KV prefix reuse: keep the cached positions that hold the prompt's first tokens (never the
+      // last one: its logits are needed); #gpuTokens is only trusted while it matches the cache
+      let common = 0;
+      const cached = self.#gpuTokens;
+      if (cached.length === exec.nPast) {
+        const n = Math.min(cached.length, prompt.length - 1);
+        while (common < n && cached[common] === prompt[common]) common++;
+      }
+      exec.truncate(Math.min(common, exec.nPast));
+      self.#gpuTokens = cached.slice(0, common);
+      stats.cachedTokens = common;
+      stats.prefillTokens = prompt.length - common;
       let logits: Float32Array | null = null;
-      for (let i = 0; i < prompt.length; i++) {
+      for (let i = common; i < prompt.length; i++) {
         logits = await exec.eval(prompt[i]!, step(i === prompt.length - 1));
         self.#gpuTokens.push(prompt[i]!);
         superseded();
@@ -329,7 +345,15 @@ export class WebGpuEngine implements Engine {
         core._free(ptr);
       }
     }
-    const iterable = run();
+    async function* guarded(): AsyncGenerator<string, void, undefined> {
+      try {
+        yield* run();
+      } catch (e) {
+        if (self.#lost && !(e instanceof HearthError && e.type === 'device_lost')) throw self.#lostError();
+        throw e;
+      }
+    }
+    const iterable = guarded();
     return { stats, tokens, logprobs, [Symbol.asyncIterator]: () => iterable };
   }
 

@@ -177,6 +177,11 @@ export class GpuExecutor {
   reset(): void {
     this.#nPast = 0;
   }
+  /** Keeps the first n cached positions (KV prefix reuse): the next eval writes position n. */
+  truncate(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.#nPast) throw new HearthError('invalid_argument', `cannot keep ${n} of ${this.#nPast} cached positions`);
+    this.#nPast = n;
+  }
 
   /** The GPU buffer holding the logits (n_vocab f32) of the last evaluated position. */
   get logitsBuffer(): Gpu {
