@@ -118,6 +118,7 @@ const char* hearth_session_start(hearth_session* s, const char* request_json) {
     if (s->session.external_eval()) {
       const int64_t n_candidates = hearth::api::get_integer(req, "n_candidates", 0, 0, INT32_MAX);
       j.set("candidates_suffice", n_candidates > 0 && s->session.candidates_suffice(size_t(n_candidates)));
+      j.set("needs_tail", s->session.needs_tail());
       Json::Array ids;
       for (int32_t id : s->session.prompt_tokens()) ids.emplace_back(id);
       j.set("tokens", std::move(ids));
@@ -171,6 +172,19 @@ const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids
   return guarded(s, [&] {
     if ((!ids || !logits) && n) hearth::fail(ErrorCode::kInvalidArgument, "null candidates");
     return step_json(s->session.step_with_candidates(std::span<const int32_t>(ids, n), std::span<const float>(logits, n)));
+  });
+}
+
+const char* hearth_session_step_candidates_bounded(hearth_session* s, const int32_t* ids, const float* logits, size_t n,
+                                                   double tail_weight, double tail_error) {
+  return guarded(s, [&] {
+    if ((!ids || !logits) && n) hearth::fail(ErrorCode::kInvalidArgument, "null candidates");
+    std::optional<hearth::api::StepResult> r = s->session.step_with_candidates_bounded(
+        std::span<const int32_t>(ids, n), std::span<const float>(logits, n), tail_weight, tail_error);
+    if (r) return step_json(*r);
+    Json j{Json::Object{}};
+    j.set("undecided", true);
+    return j;
   });
 }
 

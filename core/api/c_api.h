@@ -49,6 +49,12 @@ const char* hearth_session_step_logits(hearth_session* s, const float* logits, s
 // 1 <= top_k <= n/2; "candidates_suffice" in start's reply (for external_eval, with "n_candidates"
 // in the request) says whether it applies.
 const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids, const float* logits, size_t n);
+// Full-vocabulary draws (top_k 0, temperature > 0): the same plus the GPU's sum of the other tokens'
+// weights exp((l - max) / temperature) within relative error tail_error. Replies as step does, or
+// {"undecided": true} when those bounds do not decide the token (nothing consumed: hand over all
+// logits with step_logits). "needs_tail" in start's reply says a generation is of this kind.
+const char* hearth_session_step_candidates_bounded(hearth_session* s, const int32_t* ids, const float* logits, size_t n,
+                                                   double tail_weight, double tail_error);
 // The model's forward pass as JSON for an external executor: {"config": {"n_layer", "kv_width",
 // "n_ctx", "n_vocab", "data_offset"}, "widths": [...], "logits": id, "nodes": [{"op", "name", "out",
 // "in": [...], "width", params..., "weight": null | {"name", "type", "dims", "offset" (in the data

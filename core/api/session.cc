@@ -281,6 +281,31 @@ bool Session::candidates_suffice(size_t n) const {
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }
 
+bool Session::needs_tail() const {
+  if (!sampler_) return false;
+  const SamplingParams& p = sampler_->params();
+  return p.temperature > 0.0f && (p.top_k == 0 || p.top_k >= model().config().n_vocab);
+}
+
+std::optional<StepResult> Session::step_with_candidates_bounded(std::span<const int32_t> ids, std::span<const float> logits,
+                                                                double tail_weight, double tail_error) {
+  if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
+  if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
+  if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
+  if (!(tail_weight >= 0.0) || !(tail_error >= 0.0 && tail_error < 1.0))
+    fail(ErrorCode::kInvalidArgument, "candidates: the tail weight must be >= 0 and its error in [0, 1)");
+  const int32_t V = model().config().n_vocab;
+  std::vector<float> dense(size_t(V), -std::numeric_limits<float>::infinity());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || ids[i] >= V) fail(ErrorCode::kInvalidArgument, "candidate token " + std::to_string(ids[i]) + " is outside the vocabulary");
+    dense[size_t(ids[i])] = logits[i];
+  }
+  const std::optional<int32_t> token = sampler_->sample_bounded(dense, tail_weight, tail_error);
+  if (!token) return std::nullopt;
+  return finish_step(*token);
+}
+
 StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits) {
   if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
@@ -299,9 +324,10 @@ StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span
   return step_impl();
 }
 
-StepResult Session::step_impl() {
+StepResult Session::step_impl() { return finish_step(sampler_->sample(logits_)); }
+
+StepResult Session::finish_step(int32_t next) {
   StepResult r;
-  int32_t next = sampler_->sample(logits_);
   r.token = next;
   if (logprobs_) {
     r.has_logprobs = true;

@@ -100,6 +100,13 @@ class Session {
   // n whatever the last bits of the GPU's adjustment: the request must be greedy (temperature 0)
   // or have 1 <= top_k <= n / 2 (kInvalidArgument otherwise: hand over all logits instead).
   StepResult step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits);
+  // top_k 0 (or >= n_vocab) with temperature > 0: as above plus the GPU's estimate of the other
+  // tokens' total weight (Sampler::sample_bounded, relative error tail_error). nullopt when the
+  // bounds do not decide: nothing is consumed, hand over all logits (step_with_logits) instead.
+  std::optional<StepResult> step_with_candidates_bounded(std::span<const int32_t> ids, std::span<const float> logits,
+                                                         double tail_weight, double tail_error);
+  // Whether this generation draws from the whole vocabulary (needs the bounded form).
+  bool needs_tail() const;
   // Whether step_with_candidates() can serve this generation with n candidates.
   bool candidates_suffice(size_t n) const;
   // The CPU reference: logits of every position of `tokens` evaluated from an empty cache [T, n_vocab].
@@ -121,6 +128,7 @@ class Session {
   std::optional<Tokenizer> tokenizer_;
   std::unique_ptr<CpuExecutor> exec_;
   StepResult step_impl();
+  StepResult finish_step(int32_t token);  // after sampling: eog, text, limits, (CPU) the next eval
   std::unique_ptr<Sampler> sampler_;
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;

@@ -10,20 +10,21 @@ import { test } from 'node:test';
 
 import { CpuEngine, HearthError, OpenAIEngine, createEngine } from '../dist/index.mjs';
 import { gpuContext } from '../dist/gpu/context.mjs';
-import { GpuSampler, SAMPLER_CANDIDATES } from '../dist/gpu/sampler.mjs';
+import { GpuSampler, SAMPLER_CANDIDATES, TAIL_ERROR } from '../dist/gpu/sampler.mjs';
 
 const MODEL = process.env.HEARTH_SHARED_DIR
   ? `${process.env.HEARTH_SHARED_DIR}/models/stories260K.gguf`
   : fileURLToPath(new URL('../../../shared/models/stories260K.gguf', import.meta.url));
 
 /** Runs the sampler's kernels on `logits` (with adjustments) and returns the candidates. */
-async function gpuCandidates(logits, adjustments) {
+async function gpuCandidates(logits, adjustments, temperature = null) {
   const ctx = await gpuContext();
   const buffer = ctx.device.createBuffer({ size: logits.byteLength, usage: 0x80 | 0x8 | 0x4 });
   ctx.device.queue.writeBuffer(buffer, 0, logits);
   const sampler = GpuSampler.create(ctx, buffer, logits.length);
   try {
     if (adjustments) sampler.setAdjustments(adjustments);
+    sampler.setTail(temperature);
     const enc = ctx.device.createCommandEncoder();
     sampler.encode(enc);
     ctx.device.queue.submit([enc.finish()]);
@@ -60,6 +61,21 @@ for (const n of [300, 1024, 5000, 70000]) {
     for (let i = 0; i < want.length; i++) assert.equal(c.logits[i], logits[want[i]]);
   });
 }
+
+test('GPU sampler: the tail weight (tokens after the 128th, exp((l - max) / T)) is within TAIL_ERROR of float64', async () => {
+  for (const [n, temperature] of [[5000, 1], [70000, 0.7], [600, 2.5]]) {
+    const rand = lcg(n + 1);
+    const logits = new Float32Array(n).map(() => (rand() - 0.5) * 12);
+    for (let i = 3; i < n; i += 11) logits[i] = -Infinity;
+    const c = await gpuCandidates(logits, null, temperature);
+    const order = ranked(logits);
+    const max = logits[order[0]];
+    let want = 0;
+    for (const t of order.slice(SAMPLER_CANDIDATES)) want += Math.exp((logits[t] - max) / temperature);
+    assert.ok(want > 0);
+    assert.ok(Math.abs(c.tail - want) / want < TAIL_ERROR / 10, `n ${n}: tail ${c.tail}, float64 ${want}`);
+  }
+});
 
 test('GPU sampler: penalties and bias choose the candidates, raw logits come back; NaN is a typed error', async () => {
   const n = 3000;
@@ -99,6 +115,11 @@ const REQUESTS = [
     logitBias: { 261: -100, 400: 3.5 } },
   { name: 'seeded top-k/top-p/min-p', prompt: 'Lily', temperature: 0.9, topK: 40, topP: 0.9, minP: 0.05, seed: 1234, maxTokens: 40 },
   { name: 'seeded top-k with penalties', prompt: 'The cat', temperature: 1.2, topK: 20, seed: 99, maxTokens: 40, repetitionPenalty: 1.2 },
+  // top_k 0: candidates + the GPU's tail weight decide most draws, the rest read all logits back
+  { name: 'seeded, whole vocabulary', prompt: 'Zoo', temperature: 1, seed: 5, maxTokens: 40 },
+  { name: 'seeded, whole vocabulary, top-p', prompt: 'Lily', temperature: 0.8, topP: 0.9, seed: 6, maxTokens: 40 },
+  { name: 'seeded, whole vocabulary, min-p and bias', prompt: 'The cat', temperature: 1.5, minP: 0.02, seed: 7, maxTokens: 40,
+    logitBias: { 261: 2 } },
 ];
 
 test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', async () => {
@@ -107,13 +128,19 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
   cpu.load(bytes);
   const gpu = await createEngine('webgpu');
   await gpu.load(bytes);
+  let wholeSteps = 0;
   for (const { name, ...request } of REQUESTS) {
     const want = await generate(cpu, request);
     const got = await generate(gpu, request);
+    if (!request.topK && request.temperature > 0) wholeSteps += got.tokens.length;
     assert.ok(want.tokens.length > 5, name);
     assert.deepEqual(got.tokens, want.tokens, name);
     assert.equal(got.text, want.text, name);
   }
+  // whole-vocabulary draws: most steps decided from the 128 candidates
+  assert.ok(wholeSteps > 60);
+  assert.ok(gpu.fullLogitReads < wholeSteps / 2, `${gpu.fullLogitReads} of ${wholeSteps} steps read all logits`);
+  console.log(`whole-vocabulary draws: ${gpu.fullLogitReads} of ${wholeSteps} steps read all logits back`);
   // the biased run differs from plain greedy (the bias is applied, not ignored)
   const plain = await generate(gpu, REQUESTS[0]);
   const biased = await generate(gpu, REQUESTS[2]);

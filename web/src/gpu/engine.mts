@@ -11,7 +11,7 @@ import { gpuContext } from './context.mjs';
 import { GpuExecutor, type EvalOptions, type Plan } from './executor.mjs';
 import { GpuWeights, type UploadOptions } from './weights.mjs';
 import { bytesSource, readAll, type ByteSource } from '../byte_source.mjs';
-import { GpuSampler, SAMPLER_CANDIDATES } from './sampler.mjs';
+import { GpuSampler, SAMPLER_CANDIDATES, TAIL_ERROR } from './sampler.mjs';
 
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 
@@ -24,6 +24,11 @@ export class WebGpuEngine implements Engine {
   /** Why the device was lost; set by device.lost, cleared by the next load(). */
   #lost: string | null = null;
   #sampler: GpuSampler | null = null;
+  /** Steps whose draw the GPU's candidates did not decide (all logits read back); for tests and tuning. */
+  #fullReads = 0;
+  get fullLogitReads(): number {
+    return this.#fullReads;
+  }
   /** The tokens in the executor's KV cache, in order (for prefix reuse). */
   #gpuTokens: number[] = [];
   #session: number;
@@ -222,8 +227,9 @@ export class WebGpuEngine implements Engine {
   /**
    * Starts a generation. Sampling runs on the GPU (./sampler.mts) when the request allows it exactly
    * (greedy, or 1 <= topK <= 64): a step reads back 128 candidates, and the core draws from them with
-   * its own sampler and RNG, so tokens equal the CPU path's. Otherwise (topK 0 with temperature > 0)
-   * all logits are read back and sampled in the core.
+   * its own sampler and RNG, so tokens equal the CPU path's. topK 0 with a temperature also reads the
+   * other tokens' total weight and reads all logits back only on the steps that leaves undecided;
+   * 64 < topK < n_vocab reads all logits back.
    */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
@@ -271,7 +277,10 @@ export class WebGpuEngine implements Engine {
         stats.finishReason = 'length';
         return;
       }
-      const sampler = started['candidates_suffice'] === true ? self.#sampler : null;
+      // candidates decide greedy and small top-k exactly; whole-vocabulary draws also need the tail
+      const bounded = started['needs_tail'] === true;
+      const sampler = started['candidates_suffice'] === true || bounded ? self.#sampler : null;
+      sampler?.setTail(bounded ? request.temperature ?? 1 : null);
       // penalties look at the last penalty_last_n accepted tokens: the prompt's and the generated
       const window = new PenaltyWindow(request.penaltyLastN ?? 64);
       for (const t of prompt) window.push(t);
@@ -315,7 +324,25 @@ export class WebGpuEngine implements Engine {
             superseded();
             new Int32Array(core.HEAPU8.buffer, ptr, c.ids.length).set(c.ids);
             new Float32Array(core.HEAPU8.buffer, ptr + n * 4, c.ids.length).set(c.logits);
-            r = self.#call(() => core._hearth_session_step_candidates(self.#session, ptr, ptr + n * 4, c.ids.length));
+            if (bounded) {
+              r = self.#call(() => core._hearth_session_step_candidates_bounded(self.#session, ptr, ptr + n * 4, c.ids.length, c.tail ?? 0, TAIL_ERROR));
+              if (r['undecided'] === true) {
+                // the tail's bounds leave the token open: all logits, sampled by the core as on the CPU
+                const all = await sampler.readLogits();
+                superseded();
+                const lp = core._malloc(V * 4);
+                if (!lp) throw new HearthError('out_of_memory', 'could not allocate the logits');
+                try {
+                  new Float32Array(core.HEAPU8.buffer, lp, V).set(all);
+                  r = self.#call(() => core._hearth_session_step_logits(self.#session, lp, V));
+                } finally {
+                  core._free(lp);
+                }
+                self.#fullReads++;
+              }
+            } else {
+              r = self.#call(() => core._hearth_session_step_candidates(self.#session, ptr, ptr + n * 4, c.ids.length));
+            }
           } else {
             new Float32Array(core.HEAPU8.buffer, ptr, V).set(logits!);
             r = self.#call(() => core._hearth_session_step_logits(self.#session, ptr, V));

@@ -10,8 +10,10 @@
 // statistically alike. The core re-applies stages 1-2 exactly to the raw logits (WGSL's division is
 // not correctly rounded; the GPU's adjusted values only choose the candidates). This decides the
 // sample exactly when the request is greedy or 1 <= top_k <= K/2 (margin for the GPU's rounding at
-// the K-th place); other requests (top_k 0 with temperature > 0: every token's weight counts) read
-// back all logits as before.
+// the K-th place). Draws over the whole vocabulary (top_k 0, temperature > 0) also need the other
+// tokens' weight: sample_tail.wgsl sums it per chunk, and the core decides from the candidates when
+// that sum's error bound (TAIL_ERROR) cannot change the token (Sampler::sample_bounded), else the
+// step reads all logits back (readLogits) and the core samples them: still the CPU's tokens.
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
 
@@ -39,7 +41,12 @@ export interface Candidates {
   ids: Int32Array;
   /** Raw logits (before penalties and bias) of ids. */
   logits: Float32Array;
+  /** With setTail(): the other tokens' sum of exp((l - max) / temperature), in f32 per chunk. */
+  tail: number | null;
 }
+
+/** Relative error bound the core is given for `tail` (f32 exps and sums err by far less). */
+export const TAIL_ERROR = 1e-2;
 
 interface Pass {
   pipeline: Gpu;
@@ -59,6 +66,8 @@ export class GpuSampler {
   #out: Gpu;
   #staging: Gpu;
   #adjust: { pipeline: Gpu; uniform: Gpu; entries: Gpu | null; capacity: number; bindGroup: Gpu | null; n: number };
+  #tail: { pipeline: Gpu; uniform: Gpu; partial: Gpu; bindGroups: Gpu[]; groups: number; on: boolean };
+  #logitsStaging: Gpu | null = null;
 
   private constructor(ctx: GpuContext, logits: Gpu, nVocab: number) {
     this.#device = ctx.device;
@@ -100,7 +109,14 @@ export class GpuSampler {
     this.#out = this.#buffer((K + 1) * 8, STORAGE);
     const gather = pipeline('sample_gather');
     this.#gather = { pipeline: gather, bindGroup: bind(gather, [uniform([K]), this.#out, pingPong[src], logits, this.#invalid]) };
-    this.#staging = this.#buffer((K + 1) * 8, MAP_READ | COPY_DST);
+    const tail = pipeline('sample_tail');
+    const tailUniform = this.#buffer(16, UNIFORM);
+    const partial = this.#buffer(firstGroups * 4, STORAGE);
+    this.#tail = {
+      pipeline: tail, uniform: tailUniform, partial, groups: firstGroups, on: false,
+      bindGroups: [bind(tail, [tailUniform, partial, logits, pingPong[src]]), bind(tail, [tailUniform, partial, this.#adjusted, pingPong[src]])],
+    };
+    this.#staging = this.#buffer((K + 1) * 8 + firstGroups * 4, MAP_READ | COPY_DST);
     this.#adjust = { pipeline: pipeline('sample_adjust'), uniform: this.#buffer(16, UNIFORM), entries: null, capacity: 0, bindGroup: null, n: 0 };
   }
 
@@ -152,6 +168,31 @@ export class GpuSampler {
     q.writeBuffer(adj.uniform, 0, params.buffer);
   }
 
+  /** Draws over the whole vocabulary (top_k 0) need the other tokens' weight at this temperature;
+   * null turns that pass off. */
+  setTail(temperature: number | null): void {
+    this.#tail.on = temperature !== null && temperature > 0;
+    if (!this.#tail.on) return;
+    const params = new DataView(new ArrayBuffer(16));
+    params.setUint32(0, this.#nVocab, true);
+    params.setUint32(4, SAMPLER_CANDIDATES, true);
+    params.setFloat32(8, 1 / temperature!, true);
+    this.#device.queue.writeBuffer(this.#tail.uniform, 0, params.buffer);
+  }
+
+  /** All logits of the last evaluated position (a draw the candidates did not decide). */
+  async readLogits(): Promise<Float32Array> {
+    const bytes = this.#nVocab * 4;
+    this.#logitsStaging ??= this.#buffer(bytes, MAP_READ | COPY_DST);
+    const enc = this.#device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.#logits, 0, this.#logitsStaging, 0, bytes);
+    this.#device.queue.submit([enc.finish()]);
+    await this.#logitsStaging.mapAsync(MAP_READ);
+    const out = new Float32Array(this.#logitsStaging.getMappedRange(0, bytes).slice(0));
+    this.#logitsStaging.unmap();
+    return out;
+  }
+
   /** Encodes the sampler's passes after the forward pass (EvalOptions.encode of the executor). */
   encode(encoder: Gpu): void {
     const adjusting = this.#adjust.n > 0;
@@ -167,19 +208,32 @@ export class GpuSampler {
       pass.setBindGroup(0, i === 0 && adjusting ? p.bindGroups[1] : p.bindGroups[0]);
       pass.dispatchWorkgroups(p.groups);
     });
+    if (this.#tail.on) {
+      pass.setPipeline(this.#tail.pipeline);
+      pass.setBindGroup(0, this.#tail.bindGroups[adjusting ? 1 : 0]);
+      pass.dispatchWorkgroups(this.#tail.groups);
+    }
     pass.setPipeline(this.#gather.pipeline);
     pass.setBindGroup(0, this.#gather.bindGroup);
     pass.dispatchWorkgroups(1);
     pass.end();
     encoder.copyBufferToBuffer(this.#out, 0, this.#staging, 0, (SAMPLER_CANDIDATES + 1) * 8);
+    if (this.#tail.on) encoder.copyBufferToBuffer(this.#tail.partial, 0, this.#staging, (SAMPLER_CANDIDATES + 1) * 8, this.#tail.groups * 4);
   }
 
   /** The candidates of the step last encoded, best first (padding dropped when n_vocab < K). */
   async read(): Promise<Candidates> {
     const K = SAMPLER_CANDIDATES;
+    const tailOn = this.#tail.on;
+    const bytes = (K + 1) * 8 + (tailOn ? this.#tail.groups * 4 : 0);
     await this.#staging.mapAsync(MAP_READ);
-    const words = new Uint32Array(this.#staging.getMappedRange(0, (K + 1) * 8).slice(0));
+    const words = new Uint32Array(this.#staging.getMappedRange(0, bytes).slice(0));
     this.#staging.unmap();
+    let tail: number | null = null;
+    if (tailOn) {
+      tail = 0;
+      for (const p of new Float32Array(words.buffer, (K + 1) * 8, this.#tail.groups)) tail += p;
+    }
     if (words[K * 2] !== 0) throw new HearthError('invalid_argument', 'sampling: a logit is NaN or +inf');
     let n = 0;
     while (n < K && words[n * 2] !== 0xffffffff) n++;
@@ -190,7 +244,7 @@ export class GpuSampler {
       ids[i] = words[i * 2]!;
       logits[i] = f[i * 2 + 1]!;
     }
-    return { ids, logits };
+    return { ids, logits, tail };
   }
 
   dispose(): void {
