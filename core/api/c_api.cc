@@ -134,6 +134,25 @@ Json step_json(const hearth::api::StepResult& r) {
   j.set("text", r.text);
   j.set("done", r.done);
   j.set("finish_reason", r.finish_reason.empty() ? Json(nullptr) : Json(r.finish_reason));
+  if (r.has_logprobs) {
+    // bytes as arrays of numbers: a token may hold part of a UTF-8 character, which a JSON string can't
+    const auto byte_array = [](const std::string& bytes) {
+      Json::Array a;
+      for (unsigned char c : bytes) a.emplace_back(int(c));
+      return a;
+    };
+    j.set("logprob", double(r.logprob));
+    j.set("bytes", byte_array(r.bytes));
+    Json::Array top;
+    for (const auto& alt : r.top_logprobs) {
+      Json t{Json::Object{}};
+      t.set("token", alt.token);
+      t.set("logprob", double(alt.logprob));
+      t.set("bytes", byte_array(alt.bytes));
+      top.push_back(std::move(t));
+    }
+    j.set("top_logprobs", std::move(top));
+  }
   return j;
 }
 }  // namespace
@@ -224,7 +243,7 @@ const char* hearth_session_detokenize(hearth_session* s, const char* request_jso
     Json req = parse_or_empty(request_json);
     std::vector<int32_t> ids = token_array(req);
     Json j{Json::Object{}};
-    j.set("text", s->session.detokenize(ids));
+    j.set("text", s->session.detokenize(ids, hearth::api::get_bool(req, "render_special", false)));
     return j;
   });
 }

@@ -34,7 +34,9 @@ const char* hearth_session_unload(hearth_session* s);  // {}
 // request: {"prompt": "..."} or {"tokens": [...]}, sampling fields (session.h). Evaluates the
 // prompt. Returns {"prompt_tokens": N, "n_ctx": C}.
 const char* hearth_session_start(hearth_session* s, const char* request_json);
-// Returns {"token": id, "text": "...", "done": bool, "finish_reason": null|"eog"|"length"}.
+// Returns {"token": id, "text": "...", "done": bool, "finish_reason": null|"eog"|"length"}; when the
+// request asked for "logprobs" / "top_logprobs", also "logprob", "bytes" (the token's raw bytes as
+// numbers) and "top_logprobs": [{"token", "logprob", "bytes"}] (best first).
 const char* hearth_session_step(hearth_session* s);
 
 // External evaluation (the WebGPU executor in JS): start with "external_eval": true evaluates
@@ -71,7 +73,7 @@ const char* hearth_session_chat_prompt(hearth_session* s, const char* request_js
 
 // {"text": "...", "add_special": bool (false), "parse_special": bool (false)} → {"tokens": [...]}
 const char* hearth_session_tokenize(hearth_session* s, const char* request_json);
-// {"tokens": [...]} → {"text": "..."}
+// {"tokens": [...], "render_special": bool (false)} → {"text": "..."}
 const char* hearth_session_detokenize(hearth_session* s, const char* request_json);
 
 #ifdef __cplusplus

@@ -24,6 +24,7 @@ SamplingParams sampling_params_from_json(const Json& r) {
   sp.penalty_last_n = int32_t(get_integer(r, "penalty_last_n", sp.penalty_last_n, -1, INT32_MAX));
   // seeds above 2^53 do not survive a JSON number (a JS double); the range says so
   sp.seed = uint64_t(get_integer(r, "seed", 0, 0, (int64_t(1) << 53)));
+  sp.top_logprobs = int32_t(get_integer(r, "top_logprobs", 0, 0, 20));
   // logit_bias: OpenAI's {"token id": bias}; validate() checks the ids and the [-100, 100] range
   if (const Json* lb = r.find("logit_bias"); lb && !lb->is_null()) {
     if (!lb->is_object()) fail(ErrorCode::kInvalidArgument, "'logit_bias' must be an object {\"token id\": bias}");
@@ -116,6 +117,71 @@ Json Session::info() const {
   j.set("tokenizer", t.model_name());
   j.set("bos_id", t.bos_id());
   j.set("eos_id", t.eos_id());
+  j.set("details", describe());
+  return j;
+}
+
+Json Session::describe() const {
+  const Model& m = model();
+  const ModelConfig& c = m.config();
+  const GgufFile& f = m.file();
+  const Tokenizer& t = *tokenizer_;
+  Json j{Json::Object{}};
+  j.set("gguf_version", double(f.version()));
+  j.set("n_tensors", double(f.tensors().size()));
+  j.set("n_metadata", double(f.metadata().size()));
+  j.set("weight_bytes", double(m.weight_bytes()));
+  j.set("name", f.get_string_or("general.name", "(none)"));
+  j.set("architecture", c.arch_name);
+  j.set("n_layer", c.n_layer);
+  j.set("n_embd", c.n_embd);
+  j.set("n_ff", c.n_ff);
+  j.set("n_head", c.n_head);
+  j.set("n_head_kv", c.n_head_kv);
+  j.set("head_dim", c.head_dim);
+  j.set("n_vocab", c.n_vocab);
+  j.set("n_ctx_train", c.n_ctx_train);
+  j.set("rope_base", double(c.layers.empty() ? 0.0f : c.layers[0].rope_base));
+  j.set("n_rot", c.n_rot);
+  j.set("rms_eps", double(c.rms_eps));
+  j.set("sliding_window", c.sliding_window);
+  j.set("attn_softcap", double(c.attn_softcap));
+  j.set("final_softcap", double(c.final_softcap));
+  j.set("tied_embeddings", m.weights().output == m.weights().token_embd);
+  Json::Array types;  // in first-seen order; the caller sorts by name as the native CLI does
+  for (const GgufTensor& gt : f.tensors()) {
+    const std::string name = ggml_type_name(gt.type());
+    Json* found = nullptr;
+    for (Json& e : types)
+      if (e.find("type")->as_string() == name) found = &e;
+    if (!found) {
+      Json e{Json::Object{}};
+      e.set("type", name);
+      e.set("count", 0);
+      e.set("bytes", 0.0);
+      types.push_back(std::move(e));
+      found = &types.back();
+    }
+    found->set("count", found->find("count")->as_number() + 1);
+    found->set("bytes", found->find("bytes")->as_number() + double(gt.n_bytes));
+  }
+  j.set("tensor_types", std::move(types));
+  j.set("tokenizer", t.model_name());
+  j.set("tokenizer_pre", t.pre_name());
+  j.set("vocab_size", t.vocab_size());
+  j.set("bos_id", t.bos_id());
+  j.set("eos_id", t.eos_id());
+  j.set("add_bos", t.add_bos());
+  j.set("add_eos", t.add_eos());
+  j.set("chat_template", f.has("tokenizer.chat_template"));
+  Json::Array metadata;
+  for (const auto& [key, value] : f.metadata()) {
+    Json::Array kv;
+    kv.emplace_back(key);
+    kv.emplace_back(value.to_display_string());
+    metadata.emplace_back(std::move(kv));
+  }
+  j.set("metadata", std::move(metadata));
   return j;
 }
 
@@ -129,6 +195,7 @@ int32_t Session::start(const Json& request) {
   const bool add_special = get_bool(request, "add_special", true);
   const bool parse_special = get_bool(request, "parse_special", true);
   const bool cache_prompt = get_bool(request, "cache_prompt", true);
+  const bool logprobs = get_bool(request, "logprobs", false) || sp.top_logprobs > 0;
 
   std::vector<int32_t> tokens;
   const Json* prompt = request.find("prompt");
@@ -182,6 +249,7 @@ int32_t Session::start(const Json& request) {
   stream_ = std::make_unique<Utf8Stream>(*tokenizer_);
   max_tokens_ = max_tokens;
   ignore_eos_ = ignore_eos;
+  logprobs_ = logprobs;
   generated_ = 0;
   generating_ = true;
   if (max_tokens_ == 0) generating_ = false;  // nothing to generate: generating() is false
@@ -207,7 +275,8 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
 }
 
 bool Session::candidates_suffice(size_t n) const {
-  if (!sampler_) return false;
+  // log-probabilities are normalised over the whole vocabulary: candidates would overstate them
+  if (!sampler_ || logprobs_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }
@@ -260,6 +329,13 @@ StepResult Session::step_impl() { return finish_step(sampler_->sample(logits_));
 StepResult Session::finish_step(int32_t next) {
   StepResult r;
   r.token = next;
+  if (logprobs_) {
+    r.has_logprobs = true;
+    r.logprob = sampler_->last_logprob();
+    r.bytes = tokenizer_->token_to_piece(next, /*render_special=*/true);
+    for (const TokenLogprob& t : sampler_->last_top_logprobs())
+      r.top_logprobs.push_back({t.token, t.logprob, tokenizer_->token_to_piece(t.token, /*render_special=*/true)});
+  }
   if (tokenizer_->is_eog(next) && !ignore_eos_) {
     r.text = stream_->flush();
     r.done = true;
@@ -361,6 +437,8 @@ std::vector<int32_t> Session::tokenize(std::string_view text, bool add_special, 
   return tokenizer().encode(text, add_special, parse_special);
 }
 
-std::string Session::detokenize(std::span<const int32_t> ids) const { return tokenizer().decode(ids); }
+std::string Session::detokenize(std::span<const int32_t> ids, bool render_special) const {
+  return tokenizer().decode(ids, render_special);
+}
 
 }  // namespace hearth::api

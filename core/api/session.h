@@ -35,6 +35,18 @@ struct StepResult {
   bool done = false;
   std::string finish_reason;  // "" while running; "eog" (end-of-generation token), "length"
                               // (max_tokens reached or the context is full)
+  // With "logprobs" (or "top_logprobs" > 0) in the request: the sampled token's log-probability
+  // and the top_logprobs best alternatives, each with its raw bytes (special tokens rendered), so
+  // the caller can report OpenAI's logprobs without asking the tokenizer again.
+  struct Alternative {
+    int32_t token = -1;
+    float logprob = 0.0f;
+    std::string bytes;
+  };
+  bool has_logprobs = false;
+  float logprob = 0.0f;
+  std::string bytes;  // of `token`
+  std::vector<Alternative> top_logprobs;
 };
 
 class Session {
@@ -51,13 +63,18 @@ class Session {
   void unload();
   bool loaded() const { return model_ != nullptr; }
   Json info() const;
+  // What the file holds, for `hearth info` under Node (the native CLI prints the same): header
+  // counts, hyper-parameters, bytes by tensor type, tokenizer settings, metadata as display strings.
+  Json describe() const;
   // The forward pass for an external executor: config, values, nodes with their weights' offsets.
   Json plan() const;
 
   // request JSON: {"prompt": "text"} or {"tokens": [ids]}; "add_special" (true), "parse_special"
   // (true), "max_tokens" (-1 = until eog or the context is full), "ignore_eos" (false); sampling:
   // "temperature" (1), "top_k" (0), "top_p" (1), "min_p" (0), "repetition_penalty" (1),
-  // "presence_penalty" (0), "frequency_penalty" (0), "penalty_last_n" (64), "seed" (0).
+  // "presence_penalty" (0), "frequency_penalty" (0), "penalty_last_n" (64), "seed" (0);
+  // "logprobs" (false) and "top_logprobs" (0, in [0, 20]; > 0 implies logprobs): each step
+  // reports log-probabilities (StepResult::has_logprobs).
   // Encodes and evaluates the prompt; returns the prompt token count. Prefix reuse: the KV cache
   // keeps the longest common prefix of the prompt and the tokens it already holds (the previous
   // prompt and the generated tokens that were evaluated), and only the rest is prefilled; the
@@ -97,7 +114,7 @@ class Session {
   std::vector<float> cpu_logits(std::span<const int32_t> tokens);
 
   std::vector<int32_t> tokenize(std::string_view text, bool add_special, bool parse_special) const;
-  std::string detokenize(std::span<const int32_t> ids) const;
+  std::string detokenize(std::span<const int32_t> ids, bool render_special = false) const;
 
   const Model& model() const;
   const Tokenizer& tokenizer() const;
@@ -123,6 +140,7 @@ class Session {
   int64_t external_n_past_ = 0;  // tokens the external executor has evaluated (or is told to)
   bool generating_ = false;
   bool ignore_eos_ = false;
+  bool logprobs_ = false;
   int64_t max_tokens_ = -1;
   int64_t generated_ = 0;
 };

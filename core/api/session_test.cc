@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -59,6 +60,44 @@ TEST(Session, TokenPromptMatchesTextPromptAndRestartResets) {
   EXPECT_EQ(generate(s), kZooGreedy57);  // the second run reuses the prompt's cached prefix: same text
   EXPECT_EQ(s.cached_tokens(), 3);
   EXPECT_EQ(s.prefill_tokens(), 1);  // the last prompt token is re-evaluated for its logits
+}
+
+// Greedy picks the most likely token, so each step's token is its own first alternative; the
+// reported log-probabilities are a descending slice of a distribution, with the tokens' bytes.
+TEST(Session, StepsReportLogprobsWhenAsked) {
+  Session s;
+  s.load(stories(), Json());
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 8, "top_logprobs": 3})"));
+  std::vector<StepResult> steps;
+  EXPECT_EQ(generate(s, &steps), " was a little girl named Lily");  // greedy, as kZooGreedy57
+  ASSERT_EQ(steps.size(), 8u);
+  for (const StepResult& r : steps) {
+    ASSERT_TRUE(r.has_logprobs);
+    ASSERT_EQ(r.top_logprobs.size(), 3u);
+    EXPECT_EQ(r.top_logprobs[0].token, r.token);
+    EXPECT_FLOAT_EQ(r.top_logprobs[0].logprob, r.logprob);
+    EXPECT_EQ(r.bytes, s.tokenizer().token_to_piece(r.token, true));
+    double mass = 0;
+    for (size_t k = 0; k < 3; ++k) {
+      const auto& alt = r.top_logprobs[k];
+      EXPECT_LE(alt.logprob, 0.0f);
+      if (k) EXPECT_LE(alt.logprob, r.top_logprobs[k - 1].logprob);
+      EXPECT_EQ(alt.bytes, s.tokenizer().token_to_piece(alt.token, true));
+      mass += std::exp(double(alt.logprob));
+    }
+    EXPECT_LE(mass, 1.0 + 1e-6);
+  }
+  // logprobs alone: the sampled token's, no alternatives; neither: nothing reported
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 2, "logprobs": true})"));
+  StepResult only = s.step();
+  EXPECT_TRUE(only.has_logprobs);
+  EXPECT_TRUE(only.top_logprobs.empty());
+  EXPECT_FLOAT_EQ(only.logprob, steps[0].logprob);
+  EXPECT_FALSE(s.candidates_suffice(128));  // logprobs need every logit
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 2})"));
+  EXPECT_TRUE(s.candidates_suffice(128));
+  EXPECT_FALSE(s.step().has_logprobs);
+  EXPECT_THROW(s.start(Json::parse(R"({"prompt": "Zoo", "top_logprobs": 21})")), Error);
 }
 
 TEST(Session, SeededSamplingIsReproducibleAndStopsAtEog) {

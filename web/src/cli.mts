@@ -5,6 +5,11 @@
 import { HearthError } from './errors.mjs';
 import { RUN_USAGE, cmdRun } from './cli/run.mjs';
 import { BENCH_USAGE, cmdBench } from './cli/bench.mjs';
+import { SERVE_USAGE, cmdServe } from './cli/serve.mjs';
+import { TOKENIZE_USAGE, cmdTokenize } from './cli/tokenize.mjs';
+import { DETOKENIZE_USAGE, cmdDetokenize } from './cli/detokenize.mjs';
+import { INFO_USAGE, cmdInfo } from './cli/info.mjs';
+import { LOGITS_USAGE, cmdLogits } from './cli/logits.mjs';
 
 interface Command {
   usage: string;
@@ -14,6 +19,11 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { usage: RUN_USAGE, main: cmdRun },
   bench: { usage: BENCH_USAGE, main: cmdBench },
+  serve: { usage: SERVE_USAGE, main: cmdServe },
+  tokenize: { usage: TOKENIZE_USAGE, main: cmdTokenize },
+  detokenize: { usage: DETOKENIZE_USAGE, main: cmdDetokenize },
+  info: { usage: INFO_USAGE, main: cmdInfo },
+  logits: { usage: LOGITS_USAGE, main: cmdLogits },
 };
 
 function usage(): string {

@@ -3,6 +3,7 @@
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
 import { callJson, loadCore, type Reply } from './core.mjs';
+import { stepLogprobs } from './step_logprobs.mjs';
 import { taskYielder } from './next_task.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
 import { readAll, type ByteSource } from './byte_source.mjs';
@@ -65,6 +66,22 @@ export interface GenerateRequest extends SamplingOptions {
   addSpecial?: boolean;
   /** OpenAI's logit_bias: token id (as a string) → bias in [-100, 100]; -100 bans the token. */
   logitBias?: Readonly<Record<string, number>>;
+  /** Report each sampled token's log-probability (Generation.logprobs). */
+  logprobs?: boolean;
+  /** Also report this many most likely tokens per step, in [0, 20] (implies logprobs). */
+  topLogprobs?: number;
+}
+
+/** A token with its log-probability under the adjusted logits and its raw bytes. */
+export interface TokenLogprob {
+  token: number;
+  logprob: number;
+  bytes: number[];
+}
+
+/** One sampled token's log-probability and the most likely alternatives (best first). */
+export interface StepLogprobs extends TokenLogprob {
+  top: TokenLogprob[];
 }
 
 export interface ChatPromptRequest {
@@ -101,7 +118,11 @@ export interface Generation extends AsyncIterable<string> {
   readonly stats: GenerationStats;
   /** Token ids generated so far (an end-of-generation token is not included). */
   readonly tokens: readonly number[];
+  /** With request.logprobs / topLogprobs: one entry per token of `tokens`; else empty (absent:
+   * the engine does not report log-probabilities). */
+  readonly logprobs?: readonly StepLogprobs[];
 }
+
 
 /** One interface, whatever runs the model (CPU in wasm now; WebGPU next). */
 export interface Engine {
@@ -110,7 +131,8 @@ export interface Engine {
   load(source: Uint8Array | ByteSource, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
   readonly info: ModelInfo | null;
   tokenize(text: string, options?: { addSpecial?: boolean; parseSpecial?: boolean }): number[];
-  detokenize(tokens: readonly number[]): string;
+  /** renderSpecial: control tokens give their text (not every engine honours it yet: WebGPU gives ''). */
+  detokenize(tokens: readonly number[], options?: { renderSpecial?: boolean }): string;
   generate(request: GenerateRequest): Generation;
   dispose(): void;
 }
@@ -167,9 +189,10 @@ export class CpuEngine implements Engine {
     return this.#call((r) => this.#core._hearth_session_tokenize(this.#session, r), req)['tokens'] as number[];
   }
 
-  detokenize(tokens: readonly number[]): string {
+  /** renderSpecial: control tokens give their text (e.g. "<s>") instead of nothing. */
+  detokenize(tokens: readonly number[], options: { renderSpecial?: boolean } = {}): string {
     this.#checkAlive();
-    const req = JSON.stringify({ tokens });
+    const req = JSON.stringify({ tokens, render_special: options.renderSpecial ?? false });
     return this.#call((r) => this.#core._hearth_session_detokenize(this.#session, r), req)['text'] as string;
   }
 
@@ -179,6 +202,26 @@ export class CpuEngine implements Engine {
     this.#checkAlive();
     const reply = this.#call((r) => this.#core._hearth_session_chat_prompt(this.#session, r), JSON.stringify(request));
     return { prompt: reply['prompt'] as string, addSpecial: reply['add_special'] as boolean, template: reply['template'] as ChatPrompt['template'] };
+  }
+
+  /** Logits of every position of `tokens` [T][n_vocab], evaluated from an empty cache (ends any
+   * generation in progress; the next one re-evaluates its prompt). */
+  logits(tokens: readonly number[]): Float32Array[] {
+    this.#checkAlive();
+    this.#generation++;
+    const V = this.#info?.n_vocab;
+    if (!V) throw new HearthError('invalid_argument', 'no model is loaded');
+    const n = tokens.length * V;
+    const core = this.#core;
+    const ptr = core._malloc(Math.max(1, n * 4));
+    if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${n * 4} bytes for the logits`);
+    try {
+      this.#call((r) => core._hearth_session_cpu_logits(this.#session, r, ptr, n), JSON.stringify({ tokens }));
+      const all = new Float32Array(core.HEAPU8.buffer, ptr, n).slice();
+      return tokens.map((_, i) => all.subarray(i * V, (i + 1) * V));
+    } finally {
+      core._free(ptr);
+    }
   }
 
   /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */
@@ -198,6 +241,8 @@ export class CpuEngine implements Engine {
       ignore_eos: request.ignoreEos,
       add_special: request.addSpecial,
       logit_bias: request.logitBias,
+      logprobs: request.logprobs,
+      top_logprobs: request.topLogprobs,
     };
     if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
     else body['tokens'] = request.prompt;
@@ -205,6 +250,7 @@ export class CpuEngine implements Engine {
     const id = ++this.#generation;
     const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
     const tokens: number[] = [];
+    const logprobs: StepLogprobs[] = [];
     const self = this;
 
     async function* run(): AsyncGenerator<string, void, undefined> {
@@ -229,6 +275,8 @@ export class CpuEngine implements Engine {
         if (reason !== 'eog') {
           tokens.push(r['token'] as number);
           stats.generatedTokens++;
+          const lp = stepLogprobs(r);
+          if (lp) logprobs.push(lp);
         }
         stats.decodeMs = now() - t1;
         const text = r['text'] as string;
@@ -241,6 +289,7 @@ export class CpuEngine implements Engine {
     return {
       stats,
       tokens,
+      logprobs,
       [Symbol.asyncIterator]: () => iterable,
     };
   }

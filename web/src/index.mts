@@ -7,11 +7,15 @@ export { HearthError } from './errors.mjs';
 export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
 export type { ByteSource } from './byte_source.mjs';
 export type { HearthErrorType } from './errors.mjs';
-export { InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
+export { CreateEngine, HearthEngine, InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
+export type {
+  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, RuntimeStats,
+} from './openai/index.mjs';
+export type { StepLogprobs, TokenLogprob } from './engine.mjs';
 export {
   DEFAULT_CONTEXT, FAMILY_ARCHITECTURE, QuotaExceededError, Sha256, deleteModelFromCache, findModel, hasModelInCache, kvCacheBytes,
   listCachedModels, modelCatalog, modelIdOf, openModel, sha256Hex, vramRequiredMB,

@@ -123,7 +123,7 @@ test('invalid requests are OpenAI-style errors naming the field', async () => {
   await rejectsWith(engine.chat.completions.create({ messages: [] }), 'messages');
   await rejectsWith(engine.chat.completions.create({ messages: [{ role: 'wizard', content: 'x' }] }), 'messages[0].role');
   await rejectsWith(engine.chat.completions.create({ messages: [{ role: 'user', content: 3 }] }), 'messages[0].content');
-  await rejectsWith(engine.chat.completions.create({ messages, n: 2 }), 'n');
+  await rejectsWith(engine.chat.completions.create({ messages, n: 0 }), 'n');
   await rejectsWith(engine.chat.completions.create({ messages, top_p: 0 }), 'top_p');
   await rejectsWith(engine.chat.completions.create({ messages, stop: [''] }), 'stop');
   await rejectsWith(engine.chat.completions.create({ messages, logit_bias: { x: 1 } }), 'logit_bias');

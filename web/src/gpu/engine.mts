@@ -4,7 +4,8 @@
 // back each step and sampled in the core; sampling on the GPU comes later.
 import { HearthError } from '../errors.mjs';
 import { callJson, loadCore, type Reply } from '../core.mjs';
-import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
+import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, StepLogprobs } from '../engine.mjs';
+import { stepLogprobs } from '../step_logprobs.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { gpuContext } from './context.mjs';
 import { GpuExecutor, type EvalOptions, type Plan } from './executor.mjs';
@@ -272,6 +273,8 @@ export class WebGpuEngine implements Engine {
       ignore_eos: request.ignoreEos,
       add_special: request.addSpecial,
       logit_bias: request.logitBias,
+      logprobs: request.logprobs,
+      top_logprobs: request.topLogprobs,
       external_eval: true,
       n_candidates: SAMPLER_CANDIDATES,
     };
@@ -281,6 +284,7 @@ export class WebGpuEngine implements Engine {
     const id = ++this.#generation;
     const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
     const tokens: number[] = [];
+    const logprobs: StepLogprobs[] = [];
     const self = this;
 
     async function* run(): AsyncGenerator<string, void, undefined> {
@@ -377,6 +381,8 @@ export class WebGpuEngine implements Engine {
             tokens.push(token);
             stats.generatedTokens++;
             window.push(token);
+            const lp = stepLogprobs(r);
+            if (lp) logprobs.push(lp);
           }
           const text = r['text'] as string;
           if (done) stats.finishReason = reason;
@@ -405,7 +411,7 @@ export class WebGpuEngine implements Engine {
       }
     }
     const iterable = guarded();
-    return { stats, tokens, [Symbol.asyncIterator]: () => iterable };
+    return { stats, tokens, logprobs, [Symbol.asyncIterator]: () => iterable };
   }
 
   #releaseGpu(): void {

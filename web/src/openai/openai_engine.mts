@@ -2,20 +2,29 @@
 // engine.completions.create(request, options), in the shapes of OpenAI's (and WebLLM's) API.
 //
 // Non-stream requests resolve to a ChatCompletion / Completion; `stream: true` resolves to an async
-// iterable of chunks (chat: a first chunk with the role, content deltas, a last chunk with the
+// iterable of chunks (chat: per choice a first chunk with the role, content deltas, a chunk with the
 // finish_reason; `stream_options.include_usage` adds a final chunk with usage and no choices).
-// Validation and chat-template rendering happen inside create(), so a bad request rejects it,
-// stream or not. One generation at a time per engine: a new request supersedes a running one.
+// Validation, chat-template rendering and the context check happen inside create(), so a bad
+// request rejects it, stream or not. One generation at a time per engine: a new request supersedes
+// a running one.
+//
+// n > 1: the choices are generated one after another from the same prompt (choice i seeded
+// seed + i); the KV cache keeps the prompt, so choices after the first prefill one token. Stream
+// chunks carry the choice index; usage counts the prompt once and every choice's tokens.
 //
 // finish_reason: 'stop' (end-of-generation token or a stop string), 'length' (max_tokens or the
-// context is full), 'abort' (options.signal aborted; checked before every step).
-// Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in part;
-// completion_tokens counts every token sampled, including those whose text a stop string cut.
-import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest } from '../engine.mjs';
+// context is full), 'abort' (options.signal aborted or interruptGenerate(); checked before every
+// step). Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in
+// part; completion_tokens counts every token sampled, including those whose text a stop string cut
+// (their logprobs are not reported, as their text is not).
+import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, StepLogprobs } from '../engine.mjs';
+import { HearthError } from '../errors.mjs';
+import { checkFits, fitChat, promptTokenCount } from './context_fit.mjs';
+import { chatLogprobs, completionLogprobs } from './logprobs.mjs';
 import { StopMatcher } from './stop.mjs';
 import type {
-  ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionChunk, CompletionRequest, CompletionUsage,
-  FinishReason, RequestOptions, SamplingFields,
+  ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Completion, CompletionChunk, CompletionRequest,
+  CompletionUsage, ContextOverflow, FinishReason, RequestOptions, SamplingFields,
 } from './types.mjs';
 import { validateChatRequest, validateCompletionRequest } from './validate.mjs';
 
@@ -27,29 +36,104 @@ export interface ChatEngine extends Engine {
 export interface OpenAIEngineOptions {
   /** The `model` of responses when a request names none. */
   model?: string;
+  /** What a chat request whose prompt does not fit the context does, unless it says (default 'error'). */
+  contextOverflow?: ContextOverflow;
+}
+
+/** The last request's numbers (getRuntimeStats()). */
+export interface RuntimeStats {
+  prompt_tokens: number;
+  cached_tokens: number;
+  prefill_tokens: number;
+  completion_tokens: number;
+  time_to_first_token_s: number;
+  prefill_tokens_per_s: number;
+  decode_tokens_per_s: number;
+}
+
+/** Text with the log-probabilities of the tokens it completes (empty unless asked). */
+interface Piece {
+  text: string;
+  logprobs: StepLogprobs[];
 }
 
 interface Run {
-  texts: AsyncGenerator<string, void, undefined>;
-  /** Final once texts is exhausted. */
-  result: { finishReason: FinishReason; usage: CompletionUsage };
+  pieces: AsyncGenerator<Piece, void, undefined>;
+  /** Final once pieces is exhausted. */
+  result: { finishReason: FinishReason; usage: CompletionUsage; decodeMs: number };
+}
+
+/** What one request generates: n runs, started one after another. */
+interface Plan {
+  n: number;
+  run: (choice: number) => Run;
+  /** Usage over all runs: prompt counted once (the first run's), completions summed. */
+  usage: () => CompletionUsage;
+  logprobs: boolean;
 }
 
 const now = (): number => performance.now();
 const perSecond = (n: number, ms: number): number => (ms > 0 ? (n * 1000) / ms : 0);
 const newId = (prefix: string): string => `${prefix}-${globalThis.crypto.randomUUID().replaceAll('-', '')}`;
+const emptyUsage = (): CompletionUsage => ({
+  prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 }, prefill_tokens: 0,
+  extra: { time_to_first_token_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0 },
+});
 
 export class OpenAIEngine {
-  readonly engine: ChatEngine;
   readonly chat: { completions: { create: OpenAIEngine['createChatCompletion'] } };
   readonly completions: { create: OpenAIEngine['createCompletion'] };
+  #engine: ChatEngine | null;
   #model: string;
+  #contextOverflow: ContextOverflow;
+  /** The request in progress: interruptGenerate() sets its flag. */
+  #current: { interrupted: boolean } | null = null;
+  #message = '';
+  #stats: RuntimeStats | null = null;
 
-  constructor(engine: ChatEngine, options: OpenAIEngineOptions = {}) {
-    this.engine = engine;
+  constructor(engine: ChatEngine | null, options: OpenAIEngineOptions = {}) {
+    this.#engine = engine;
     this.#model = options.model ?? 'hearth';
+    this.#contextOverflow = options.contextOverflow ?? 'error';
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
+  }
+
+  /** The engine requests run on; HearthError when no model is loaded. */
+  get engine(): ChatEngine {
+    if (!this.#engine) throw new HearthError('invalid_argument', 'no model is loaded: call reload(model) first');
+    return this.#engine;
+  }
+
+  /** Swaps the engine (reload/unload); the running request, if any, is interrupted. */
+  protected setEngine(engine: ChatEngine | null, options: OpenAIEngineOptions = {}): void {
+    this.interruptGenerate();
+    this.#engine = engine;
+    if (options.model !== undefined) this.#model = options.model;
+    if (options.contextOverflow !== undefined) this.#contextOverflow = options.contextOverflow;
+  }
+
+  /** Ends the request in progress at its next step, with finish_reason 'abort'. */
+  interruptGenerate(): void {
+    if (this.#current) this.#current.interrupted = true;
+  }
+
+  /** The text of the last choice generated (so far, while it runs). WebLLM's getMessage(). */
+  async getMessage(): Promise<string> {
+    return this.#message;
+  }
+
+  /** The last request's token counts and speeds; HearthError before any request. */
+  async getRuntimeStats(): Promise<RuntimeStats> {
+    if (!this.#stats) throw new HearthError('invalid_argument', 'no request has run yet');
+    return { ...this.#stats };
+  }
+
+  /** WebLLM's one-line summary: "prefill: X tokens/sec, decoding: Y tokens/sec". */
+  async runtimeStatsText(): Promise<string> {
+    const s = this.#stats;
+    if (!s) return 'prefill: 0.0000 tokens/sec, decoding: 0.0000 tokens/sec';
+    return `prefill: ${s.prefill_tokens_per_s.toFixed(4)} tokens/sec, decoding: ${s.decode_tokens_per_s.toFixed(4)} tokens/sec`;
   }
 
   createChatCompletion(request: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
@@ -57,24 +141,42 @@ export class OpenAIEngine {
   createChatCompletion(request: ChatCompletionRequest, options?: RequestOptions): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
   async createChatCompletion(request: ChatCompletionRequest, options: RequestOptions = {}): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     const r = validateChatRequest(request);
-    const rendered = this.engine.chatPrompt({
-      messages: r.messages,
-      ...(r.tools ? { tools: r.tools } : {}),
-      add_generation_prompt: true,
-      ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template } : {}),
-    });
+    const engine = this.engine;
+    if (typeof engine.chatPrompt !== 'function')
+      throw new HearthError('unsupported', `the ${engine.backend} engine does not render chat templates; use completions`);
     const maxTokens = r.max_completion_tokens ?? r.max_tokens ?? undefined;
-    const run = this.#run(rendered.prompt, rendered.addSpecial, r, maxTokens, options.signal);
+    const render = (messages: readonly ChatMessage[]): ChatPrompt =>
+      engine.chatPrompt({
+        messages,
+        ...(r.tools ? { tools: r.tools } : {}),
+        add_generation_prompt: true,
+        ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template } : {}),
+      });
+    const fit = fitChat(engine, r.messages, render, maxTokens, r.context_overflow ?? this.#contextOverflow);
+    const topLogprobs = r.logprobs ? (r.top_logprobs ?? 0) : undefined;
+    const plan = this.#plan(fit.prompt.prompt, fit.prompt.addSpecial, r, maxTokens, topLogprobs, options.signal);
     const head = { id: newId('chatcmpl'), created: Math.floor(Date.now() / 1000), model: r.model ?? this.#model };
-    if (r.stream) return chatChunks(head, run, r.stream_options?.include_usage === true);
-    let content = '';
-    for await (const t of run.texts) content += t;
-    return {
-      ...head,
-      object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: run.result.finishReason, logprobs: null }],
-      usage: run.result.usage,
+    const usage = (): CompletionUsage => {
+      const u = plan.usage();
+      if (fit.dropped > 0 || (r.context_overflow ?? this.#contextOverflow) === 'drop_oldest') u.extra.dropped_messages = fit.dropped;
+      return u;
     };
+    if (r.stream) return chatChunks(head, plan, usage, r.stream_options?.include_usage === true);
+    const choices: ChatCompletion['choices'] = [];
+    for (let i = 0; i < plan.n; i++) {
+      const run = plan.run(i);
+      let content = '';
+      const lps: StepLogprobs[] = [];
+      for await (const p of run.pieces) {
+        content += p.text;
+        lps.push(...p.logprobs);
+      }
+      choices.push({
+        index: i, message: { role: 'assistant', content }, finish_reason: run.result.finishReason,
+        logprobs: plan.logprobs ? chatLogprobs(lps) : null,
+      });
+    }
+    return { ...head, object: 'chat.completion', choices, usage: usage() };
   }
 
   createCompletion(request: CompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<CompletionChunk>>;
@@ -82,20 +184,66 @@ export class OpenAIEngine {
   createCompletion(request: CompletionRequest, options?: RequestOptions): Promise<Completion | AsyncIterable<CompletionChunk>>;
   async createCompletion(request: CompletionRequest, options: RequestOptions = {}): Promise<Completion | AsyncIterable<CompletionChunk>> {
     const r = validateCompletionRequest(request);
-    const run = this.#run(r.prompt, true, r, r.max_tokens ?? undefined, options.signal);
+    const engine = this.engine;
+    const maxTokens = r.max_tokens ?? undefined;
+    // completions have no turns to drop: a prompt that does not fit is an error
+    const n = promptTokenCount(engine, r.prompt, true);
+    checkFits(engine, n, maxTokens, 'prompt');
+    const plan = this.#plan(r.prompt, true, r, maxTokens, r.logprobs ?? undefined, options.signal);
     const head = { id: newId('cmpl'), created: Math.floor(Date.now() / 1000), model: r.model ?? this.#model };
-    if (r.stream) return completionChunks(head, run, r.stream_options?.include_usage === true);
-    let text = '';
-    for await (const t of run.texts) text += t;
-    return {
-      ...head,
-      object: 'text_completion',
-      choices: [{ index: 0, text, finish_reason: run.result.finishReason, logprobs: null }],
-      usage: run.result.usage,
-    };
+    if (r.stream) return completionChunks(head, plan, r.stream_options?.include_usage === true);
+    const choices: Completion['choices'] = [];
+    for (let i = 0; i < plan.n; i++) {
+      const run = plan.run(i);
+      let text = '';
+      const lps: StepLogprobs[] = [];
+      for await (const p of run.pieces) {
+        text += p.text;
+        lps.push(...p.logprobs);
+      }
+      choices.push({ index: i, text, finish_reason: run.result.finishReason, logprobs: plan.logprobs ? completionLogprobs(lps) : null });
+    }
+    return { ...head, object: 'text_completion', choices, usage: plan.usage() };
   }
 
-  #run(prompt: string, addSpecial: boolean, r: SamplingFields, maxTokens: number | undefined, signal: AbortSignal | undefined): Run {
+  #plan(prompt: string, addSpecial: boolean, r: SamplingFields, maxTokens: number | undefined, topLogprobs: number | undefined,
+    signal: AbortSignal | undefined): Plan {
+    const n = r.n ?? 1;
+    const current = { interrupted: false };
+    this.#current = current;
+    this.#message = '';
+    const aborted = (): boolean => current.interrupted || signal?.aborted === true;
+    const runs: Run[] = [];
+    const usage = (): CompletionUsage => {
+      const u = runs[0]?.result.usage ?? emptyUsage();
+      const completion = runs.reduce((sum, x) => sum + x.result.usage.completion_tokens, 0);
+      const decodeMs = runs.reduce((sum, x) => sum + x.result.decodeMs, 0);
+      const total: CompletionUsage = {
+        ...u,
+        prompt_tokens_details: { ...u.prompt_tokens_details },
+        completion_tokens: completion,
+        total_tokens: u.prompt_tokens + completion,
+        extra: { ...u.extra, decode_tokens_per_s: perSecond(completion, decodeMs) },
+      };
+      const { time_to_first_token_s, prefill_tokens_per_s, decode_tokens_per_s } = total.extra;
+      this.#stats = {
+        prompt_tokens: total.prompt_tokens, cached_tokens: total.prompt_tokens_details.cached_tokens, prefill_tokens: total.prefill_tokens,
+        completion_tokens: completion, time_to_first_token_s, prefill_tokens_per_s, decode_tokens_per_s,
+      };
+      return total;
+    };
+    const run = (choice: number): Run => {
+      if (this.#current !== current) throw new HearthError('invalid_argument', 'this request was superseded by a later one');
+      const seed = r.seed === undefined || r.seed === null ? (choice > 0 ? choice : undefined) : r.seed + choice;
+      const x = this.#run(prompt, addSpecial, r, maxTokens, seed, topLogprobs, aborted);
+      runs.push(x);
+      return x;
+    };
+    return { n, run, usage, logprobs: topLogprobs !== undefined };
+  }
+
+  #run(prompt: string, addSpecial: boolean, r: SamplingFields, maxTokens: number | undefined, seed: number | undefined,
+    topLogprobs: number | undefined, aborted: () => boolean): Run {
     // undefined fields are dropped by JSON.stringify in generate(): the core's defaults apply
     const request = {
       prompt,
@@ -109,42 +257,68 @@ export class OpenAIEngine {
       presencePenalty: r.presence_penalty ?? undefined,
       repetitionPenalty: r.repetition_penalty ?? undefined,
       logitBias: r.logit_bias ?? undefined,
-      seed: r.seed ?? undefined,
+      seed,
       ignoreEos: r.ignore_eos ?? undefined,
+      ...(topLogprobs !== undefined ? { logprobs: true, topLogprobs } : {}),
     } as GenerateRequest;
     const stops = r.stop === undefined || r.stop === null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
     const gen = this.engine.generate(request);
-    const result: Run['result'] = {
-      finishReason: 'stop',
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 }, prefill_tokens: 0, extra: { time_to_first_token_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0 } },
-    };
-    async function* texts(): AsyncGenerator<string, void, undefined> {
+    if (topLogprobs !== undefined && !gen.logprobs)
+      throw new HearthError('unsupported', `the ${this.engine.backend} engine does not report log-probabilities`);
+    const result: Run['result'] = { finishReason: 'stop', usage: emptyUsage(), decodeMs: 0 };
+    const self = this;
+    async function* pieces(): AsyncGenerator<Piece, void, undefined> {
       const stop = new StopMatcher(stops);
       const it = gen[Symbol.asyncIterator]();
       const t0 = now();
       let firstAt: number | undefined;
+      // logprobs go out with the text of their tokens: each step's text spans [start, end) of all
+      // text pushed to the stop matcher; a span is released once its start has been emitted
+      let taken = 0; // entries of gen.logprobs queued so far
+      let pushed = 0; // characters pushed to the stop matcher
+      let emitted = 0; // characters emitted
+      const spans: { start: number; entries: StepLogprobs[] }[] = [];
+      const queue = (text: string): void => {
+        const all = gen.logprobs ?? [];
+        if (all.length > taken) spans.push({ start: pushed, entries: all.slice(taken) });
+        taken = all.length;
+        pushed += text.length;
+      };
+      const emit = (text: string, all = false): Piece => {
+        self.#message += text;
+        emitted += text.length;
+        const logprobs: StepLogprobs[] = [];
+        while (spans.length && (all || spans[0]!.start < emitted)) logprobs.push(...spans.shift()!.entries);
+        return { text, logprobs };
+      };
       try {
         for (;;) {
-          if (signal?.aborted) {
+          if (aborted()) {
             result.finishReason = 'abort';
+            queue('');
             const rest = stop.flush();
-            if (rest) yield rest;
+            if (rest || spans.length) yield emit(rest, true);
             return;
           }
           const next = await it.next();
           if (next.done) {
             result.finishReason = gen.stats.finishReason === 'length' ? 'length' : 'stop';
+            queue('');
             const rest = stop.flush();
-            if (rest) yield rest;
+            if (rest || spans.length) yield emit(rest, true);
             return;
           }
           firstAt ??= now();
+          queue(next.value);
           const out = stop.push(next.value);
-          if (out) yield out;
           if (stop.matched) {
+            // tokens whose text lies wholly in the cut stop string are not reported
             result.finishReason = 'stop';
+            const piece = emit(out);
+            if (piece.text || piece.logprobs.length) yield piece;
             return;
           }
+          if (out) yield emit(out);
         }
       } finally {
         await it.return?.();
@@ -155,6 +329,7 @@ export class OpenAIEngine {
         u.prefill_tokens = s.prefillTokens ?? s.promptTokens - u.prompt_tokens_details.cached_tokens;
         u.completion_tokens = gen.tokens.length;
         u.total_tokens = u.prompt_tokens + u.completion_tokens;
+        result.decodeMs = s.decodeMs;
         u.extra = {
           time_to_first_token_s: ((firstAt ?? now()) - t0) / 1000,
           // tokens evaluated per second of prefill (cached ones took no time)
@@ -163,31 +338,40 @@ export class OpenAIEngine {
         };
       }
     }
-    return { texts: texts(), result };
+    // a new choice starts a new message
+    return { pieces: (async function* () { self.#message = ''; yield* pieces(); })(), result };
   }
 }
 
 type Head = { id: string; created: number; model: string };
 
-async function* chatChunks(head: Head, run: Run, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null): ChatCompletionChunk => ({
-    ...head,
-    object: 'chat.completion.chunk',
-    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
-  });
-  yield chunk({ role: 'assistant', content: '' }, null);
-  for await (const t of run.texts) yield chunk({ content: t }, null);
-  yield chunk({}, run.result.finishReason);
-  if (includeUsage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage: run.result.usage };
+async function* chatChunks(head: Head, plan: Plan, usage: () => CompletionUsage, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+  for (let i = 0; i < plan.n; i++) {
+    const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null, lps: StepLogprobs[] = []): ChatCompletionChunk => ({
+      ...head,
+      object: 'chat.completion.chunk',
+      choices: [{ index: i, delta, finish_reason: finish, logprobs: plan.logprobs && lps.length ? chatLogprobs(lps) : null }],
+    });
+    const run = plan.run(i);
+    yield chunk({ role: 'assistant', content: '' }, null);
+    for await (const p of run.pieces) yield chunk({ content: p.text }, null, p.logprobs);
+    yield chunk({}, run.result.finishReason);
+  }
+  const u = usage();
+  if (includeUsage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage: u };
 }
 
-async function* completionChunks(head: Head, run: Run, includeUsage: boolean): AsyncGenerator<CompletionChunk, void, undefined> {
-  const chunk = (text: string, finish: FinishReason | null): CompletionChunk => ({
-    ...head,
-    object: 'text_completion',
-    choices: [{ index: 0, text, finish_reason: finish, logprobs: null }],
-  });
-  for await (const t of run.texts) yield chunk(t, null);
-  yield chunk('', run.result.finishReason);
-  if (includeUsage) yield { ...head, object: 'text_completion', choices: [], usage: run.result.usage };
+async function* completionChunks(head: Head, plan: Plan, includeUsage: boolean): AsyncGenerator<CompletionChunk, void, undefined> {
+  for (let i = 0; i < plan.n; i++) {
+    const chunk = (text: string, finish: FinishReason | null, lps: StepLogprobs[] = []): CompletionChunk => ({
+      ...head,
+      object: 'text_completion',
+      choices: [{ index: i, text, finish_reason: finish, logprobs: plan.logprobs && lps.length ? completionLogprobs(lps) : null }],
+    });
+    const run = plan.run(i);
+    for await (const p of run.pieces) yield chunk(p.text, null, p.logprobs);
+    yield chunk('', run.result.finishReason);
+  }
+  const u = plan.usage();
+  if (includeUsage) yield { ...head, object: 'text_completion', choices: [], usage: u };
 }

@@ -28,7 +28,7 @@ export interface SamplingFields {
   logit_bias?: Record<string, number> | null;
   seed?: number | null;
   stop?: string | string[] | null;
-  n?: number | null; // only 1
+  n?: number | null; // choices: sequential generations of the same prompt, choice i seeded seed + i
   stream?: boolean | null;
   stream_options?: { include_usage?: boolean } | null;
   ignore_eos?: boolean | null; // WebLLM extension
@@ -41,10 +41,43 @@ export interface ChatCompletionRequest extends SamplingFields {
   tools?: unknown[] | null;
   /** hearth extension: a Jinja chat template to use instead of the model's. */
   chat_template?: string | null;
+  /** Report each generated token's log-probability (choices[].logprobs.content). */
+  logprobs?: boolean | null;
+  /** With logprobs: this many most likely alternatives per token, in [0, 20]. */
+  top_logprobs?: number | null;
+  /** hearth extension: what to do when the prompt does not fit the context (default: the engine's
+   * contextOverflow option, else 'error'). */
+  context_overflow?: ContextOverflow | null;
 }
 
 export interface CompletionRequest extends SamplingFields {
   prompt: string;
+  /** Legacy completions: log-probabilities of each token and of this many alternatives, in [0, 20]. */
+  logprobs?: number | null;
+}
+
+/** 'error' (context_length_exceeded) or 'drop_oldest' (drop the oldest non-system turns until it fits). */
+export type ContextOverflow = 'error' | 'drop_oldest';
+
+/** OpenAI's chat logprobs: one entry per generated token. */
+export interface ChatTokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+  top_logprobs: { token: string; logprob: number; bytes: number[] }[];
+}
+
+export interface ChatLogprobs {
+  content: ChatTokenLogprob[];
+  refusal: null;
+}
+
+/** The legacy completions' logprobs shape. */
+export interface CompletionLogprobs {
+  tokens: string[];
+  token_logprobs: number[];
+  top_logprobs: Record<string, number>[];
+  text_offset: number[];
 }
 
 export interface RequestOptions {
@@ -63,7 +96,13 @@ export interface CompletionUsage {
   prompt_tokens_details: { cached_tokens: number };
   /** hearth's: prompt tokens actually evaluated (prompt_tokens - cached_tokens). */
   prefill_tokens: number;
-  extra: { time_to_first_token_s: number; prefill_tokens_per_s: number; decode_tokens_per_s: number };
+  extra: {
+    time_to_first_token_s: number;
+    prefill_tokens_per_s: number;
+    decode_tokens_per_s: number;
+    /** Chat with context_overflow 'drop_oldest': messages dropped so the prompt fits (0 = none). */
+    dropped_messages?: number;
+  };
 }
 
 export interface ChatCompletion {
@@ -71,7 +110,7 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: number; message: { role: 'assistant'; content: string }; finish_reason: FinishReason; logprobs: null }[];
+  choices: { index: number; message: { role: 'assistant'; content: string }; finish_reason: FinishReason; logprobs: ChatLogprobs | null }[];
   usage: CompletionUsage;
 }
 
@@ -80,7 +119,7 @@ export interface ChatCompletionChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: FinishReason | null; logprobs: null }[];
+  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: FinishReason | null; logprobs: ChatLogprobs | null }[];
   usage?: CompletionUsage;
 }
 
@@ -89,7 +128,7 @@ export interface Completion {
   object: 'text_completion';
   created: number;
   model: string;
-  choices: { index: number; text: string; finish_reason: FinishReason; logprobs: null }[];
+  choices: { index: number; text: string; finish_reason: FinishReason; logprobs: CompletionLogprobs | null }[];
   usage: CompletionUsage;
 }
 
@@ -98,6 +137,6 @@ export interface CompletionChunk {
   object: 'text_completion';
   created: number;
   model: string;
-  choices: { index: number; text: string; finish_reason: FinishReason | null; logprobs: null }[];
+  choices: { index: number; text: string; finish_reason: FinishReason | null; logprobs: CompletionLogprobs | null }[];
   usage?: CompletionUsage;
 }

@@ -7,8 +7,12 @@ const SAMPLING_KEYS = [
   'model', 'max_tokens', 'temperature', 'top_p', 'top_k', 'min_p', 'frequency_penalty', 'presence_penalty',
   'repetition_penalty', 'logit_bias', 'seed', 'stop', 'n', 'stream', 'stream_options', 'ignore_eos', 'user',
 ];
-const CHAT_KEYS = new Set([...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'chat_template']);
-const COMPLETION_KEYS = new Set([...SAMPLING_KEYS, 'prompt']);
+const CHAT_KEYS = new Set([
+  ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'chat_template', 'logprobs', 'top_logprobs', 'context_overflow',
+]);
+const COMPLETION_KEYS = new Set([...SAMPLING_KEYS, 'prompt', 'logprobs']);
+/** n is a count of sequential generations: a bound keeps one request from running unbounded. */
+export const MAX_CHOICES = 16;
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,8 +51,7 @@ function sampling(r: Record<string, unknown>, known: ReadonlySet<string>): void 
   number(r, 'presence_penalty', -2, 2);
   number(r, 'repetition_penalty', 0, 100, { openLo: true });
   number(r, 'seed', 0, 2 ** 53, { integer: true });
-  number(r, 'n', 1, 2 ** 31 - 1, { integer: true });
-  if (given(r['n']) && r['n'] !== 1) throw new InvalidRequestError('n', "only n = 1 is supported (one choice per request)");
+  number(r, 'n', 1, MAX_CHOICES, { integer: true });
   bool(r, 'stream');
   bool(r, 'ignore_eos');
   const so = r['stream_options'];
@@ -84,6 +87,13 @@ export function validateChatRequest(request: unknown): ChatCompletionRequest {
   sampling(request, CHAT_KEYS);
   number(request, 'max_completion_tokens', 0, 2 ** 31 - 1, { integer: true });
   string(request, 'chat_template');
+  bool(request, 'logprobs');
+  number(request, 'top_logprobs', 0, 20, { integer: true });
+  if (given(request['top_logprobs']) && request['logprobs'] !== true)
+    throw new InvalidRequestError('top_logprobs', "'top_logprobs' needs 'logprobs': true");
+  const overflow = request['context_overflow'];
+  if (given(overflow) && overflow !== 'error' && overflow !== 'drop_oldest')
+    throw new InvalidRequestError('context_overflow', "'context_overflow' must be 'error' or 'drop_oldest'");
   if (given(request['tools']) && !Array.isArray(request['tools'])) throw new InvalidRequestError('tools', "'tools' must be an array");
   const messages = request['messages'];
   if (!given(messages)) throw new InvalidRequestError('messages', "'messages' is required");
@@ -109,6 +119,7 @@ export function validateCompletionRequest(request: unknown): CompletionRequest {
   sampling(request, COMPLETION_KEYS);
   if (!given(request['prompt'])) throw new InvalidRequestError('prompt', "'prompt' is required");
   if (typeof request['prompt'] !== 'string') throw new InvalidRequestError('prompt', "'prompt' must be a string");
+  number(request, 'logprobs', 0, 20, { integer: true });
   return request as unknown as CompletionRequest;
 }
 
