@@ -8,6 +8,7 @@
 // disposes it, interruptGenerate aborts the running requests, getMessage and runtimeStatsText come
 // from the last request this handler served.
 import { fileSource, readAll } from '../byte_source.mjs';
+import type { ThreadsOption } from '../core.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
@@ -19,6 +20,8 @@ export interface WorkerEngineOptions {
   /** Default 'auto': WebGPU when the worker can get an adapter, else the CPU. */
   backend?: Backend;
   nCtx?: number;
+  /** CPU threads where the CPU runs the model (core.mts resolveThreads; default 'auto' in browsers). */
+  threads?: ThreadsOption;
   [key: string]: unknown;
 }
 
@@ -44,7 +47,7 @@ export type EngineFactory = (model: string, options: WorkerEngineOptions) => Pro
  * Node (worker_threads) a file path. */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
   const bytes = await modelBytes(model);
-  const engine = await createEngine(options.backend ?? 'auto');
+  const engine = await createEngine(options.backend ?? 'auto', { threads: options.threads });
   try {
     await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
   } catch (e) {
