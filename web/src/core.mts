@@ -96,6 +96,15 @@ export function loadCore(threads = 1): Promise<HearthCoreModule> {
   }));
 }
 
+/**
+ * The module's memory as bytes, current even when a pool thread (a matmul's scratch) grew it: the
+ * glue refreshes HEAPU8 only when it runs on this thread, which the threaded module cannot promise.
+ */
+export function heapU8(core: HearthCoreModule): Uint8Array {
+  const memory = core.wasmMemory;
+  return memory && core.HEAPU8.buffer !== memory.buffer ? new Uint8Array(memory.buffer) : core.HEAPU8;
+}
+
 /** A reply of the C ABI: a JSON object, or {"error": {type, message}}. */
 export type Reply = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // The C++ side is synchronous and step-driven; this layer owns the async shape: generate() is an
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
-import { callJson, loadCore, resolveThreads, type Reply, type ThreadsOption } from './core.mjs';
+import { callJson, heapU8, loadCore, resolveThreads, type Reply, type ThreadsOption } from './core.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
 // static, not import(): service workers refuse dynamic import
 import { WebGpuEngine } from './gpu/engine.mjs';
@@ -144,7 +144,7 @@ export class CpuEngine implements Engine {
     const core = this.#core;
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
-    core.HEAPU8.set(bytes, ptr); // HEAPU8 read after malloc: memory may have grown
+    heapU8(core).set(bytes, ptr); // read after malloc: memory may have grown
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, n_threads: this.#threads });
     // the core owns ptr from here, on success and on failure
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
@@ -177,7 +177,7 @@ export class CpuEngine implements Engine {
     if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
     try {
       this.#call((r) => core._hearth_session_cpu_logits(this.#session, r, ptr, n), JSON.stringify({ tokens }));
-      const all = new Float32Array(core.HEAPU8.buffer, ptr, n).slice();
+      const all = new Float32Array(heapU8(core).buffer, ptr, n).slice();
       return tokens.map((_, i) => all.subarray(i * V, (i + 1) * V));
     } finally {
       core._free(ptr);
