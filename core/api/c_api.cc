@@ -9,6 +9,7 @@
 
 #include "core/api/chat_request.h"
 #include "core/api/session.h"
+#include "core/gguf/gguf_file.h"
 #include "core/util/error.h"
 
 using hearth::ErrorCode;
@@ -84,6 +85,20 @@ const char* hearth_session_load(hearth_session* s, uint8_t* data, size_t size, c
   });
 }
 
+const char* hearth_session_load_header(hearth_session* s, const uint8_t* data, size_t size, const char* config_json) {
+  return guarded(s, [&] {
+    if (!data && size) hearth::fail(ErrorCode::kInvalidArgument, "null header buffer");
+    Json config = parse_or_empty(config_json);
+    try {
+      return s->session.load_header(std::span<const uint8_t>(data, size), config);
+    } catch (const hearth::GgufNeedBytes& e) {
+      Json j{Json::Object{}};
+      j.set("need_bytes", double(e.needed()));
+      return j;
+    }
+  });
+}
+
 const char* hearth_session_unload(hearth_session* s) {
   return guarded(s, [&] {
     s->session.unload();
@@ -101,6 +116,9 @@ const char* hearth_session_start(hearth_session* s, const char* request_json) {
     j.set("prefill_tokens", s->session.prefill_tokens());
     j.set("n_ctx", s->session.model().n_ctx());
     if (s->session.external_eval()) {
+      const int64_t n_candidates = hearth::api::get_integer(req, "n_candidates", 0, 0, INT32_MAX);
+      j.set("candidates_suffice", n_candidates > 0 && s->session.candidates_suffice(size_t(n_candidates)));
+      j.set("needs_tail", s->session.needs_tail());
       Json::Array ids;
       for (int32_t id : s->session.prompt_tokens()) ids.emplace_back(id);
       j.set("tokens", std::move(ids));
@@ -128,6 +146,26 @@ const char* hearth_session_step_logits(hearth_session* s, const float* logits, s
   return guarded(s, [&] {
     if (!logits && n) hearth::fail(ErrorCode::kInvalidArgument, "null logits");
     return step_json(s->session.step_with_logits(std::span<const float>(logits, n)));
+  });
+}
+
+const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids, const float* logits, size_t n) {
+  return guarded(s, [&] {
+    if ((!ids || !logits) && n) hearth::fail(ErrorCode::kInvalidArgument, "null candidates");
+    return step_json(s->session.step_with_candidates(std::span<const int32_t>(ids, n), std::span<const float>(logits, n)));
+  });
+}
+
+const char* hearth_session_step_candidates_bounded(hearth_session* s, const int32_t* ids, const float* logits, size_t n,
+                                                   double tail_weight, double tail_error) {
+  return guarded(s, [&] {
+    if ((!ids || !logits) && n) hearth::fail(ErrorCode::kInvalidArgument, "null candidates");
+    std::optional<hearth::api::StepResult> r = s->session.step_with_candidates_bounded(
+        std::span<const int32_t>(ids, n), std::span<const float>(logits, n), tail_weight, tail_error);
+    if (r) return step_json(*r);
+    Json j{Json::Object{}};
+    j.set("undecided", true);
+    return j;
   });
 }
 

@@ -24,6 +24,12 @@ void hearth_session_destroy(hearth_session* s);
 // config: {"n_ctx": N, "n_threads": T (CPU threads; absent = 1, 0 = all; the wasm module without
 // pthreads runs 1)}. Returns the model info: {"architecture", "n_vocab", "n_ctx", ..., "n_threads"}.
 const char* hearth_session_load(hearth_session* s, uint8_t* data, size_t size, const char* config_json);
+// Header-only load, for the GPU path (weights stream from the file into GPU buffers, never into
+// wasm memory): data = the first `size` bytes of the file (not taken: the caller frees it), config
+// as load's plus "file_size": the whole file's bytes (a JSON number, so files over 4 GB work).
+// Replies {"need_bytes": N} when the header runs past `size` (read at least N bytes, call again),
+// else the model info. Generations must then use "external_eval"; cpu_logits fails.
+const char* hearth_session_load_header(hearth_session* s, const uint8_t* data, size_t size, const char* config_json);
 const char* hearth_session_unload(hearth_session* s);  // {}
 
 // request: {"prompt": "..."} or {"tokens": [...]}, sampling fields (session.h). Evaluates the
@@ -37,6 +43,17 @@ const char* hearth_session_step(hearth_session* s);
 // step_logits takes the n_vocab f32 logits of the last evaluated position and replies as step does.
 // The caller evaluates each returned token (unless done) before the next step_logits.
 const char* hearth_session_step_logits(hearth_session* s, const float* logits, size_t n);
+// GPU sampling (Session::step_with_candidates): the n best token ids by adjusted logit and their raw
+// logits; every other token is treated as -inf. Replies as step does. Only for greedy requests or
+// 1 <= top_k <= n/2; "candidates_suffice" in start's reply (for external_eval, with "n_candidates"
+// in the request) says whether it applies.
+const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids, const float* logits, size_t n);
+// Full-vocabulary draws (top_k 0, temperature > 0): the same plus the GPU's sum of the other tokens'
+// weights exp((l - max) / temperature) within relative error tail_error. Replies as step does, or
+// {"undecided": true} when those bounds do not decide the token (nothing consumed: hand over all
+// logits with step_logits). "needs_tail" in start's reply says a generation is of this kind.
+const char* hearth_session_step_candidates_bounded(hearth_session* s, const int32_t* ids, const float* logits, size_t n,
+                                                   double tail_weight, double tail_error);
 // The model's forward pass as JSON for an external executor: {"config": {"n_layer", "kv_width",
 // "n_ctx", "n_vocab", "data_offset"}, "widths": [...], "logits": id, "nodes": [{"op", "name", "out",
 // "in": [...], "width", params..., "weight": null | {"name", "type", "dims", "offset" (in the data

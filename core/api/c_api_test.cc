@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/api/json.h"
+#include "core/synth/synthetic_model.h"
 
 namespace hearth::api {
 namespace {
@@ -68,6 +69,46 @@ TEST(CApi, ErrorsAreJsonAndTheSessionStaysUsable) {
   ASSERT_EQ(tok.dump(), R"({"tokens":[1,410,469,347]})");
   EXPECT_EQ(Json::parse(hearth_session_detokenize(s, R"({"tokens": [410, 469, 347]})")).find("text")->as_string(), "Zoo");
   EXPECT_EQ(error_type(hearth_session_detokenize(s, R"({"tokens": [100000]})")), "invalid_argument");
+  hearth_session_destroy(s);
+}
+
+// The GPU path loads from the header alone; models over 4 GB (llama-3.1-8b Q4_0 is ~4.6 GB) must
+// keep their tensors' file offsets exact through the C ABI's JSON (doubles: exact to 2^53).
+TEST(CApi, LoadHeaderOfAModelOver4GB) {
+  SynthLayout layout = synthetic_model_layout({.preset = "llama-3.1-8b", .type = "q4_0"});
+  ASSERT_GT(layout.file_size, uint64_t(1) << 32);
+  hearth_session* s = hearth_session_create();
+  const std::string config = R"({"n_ctx": 256, "file_size": )" + std::to_string(layout.file_size) + "}";
+  // a prefix too short: the reply says how much to read, and reading that much succeeds
+  Json need = Json::parse(hearth_session_load_header(s, layout.header.data(), 4096, config.c_str()));
+  ASSERT_NE(need.find("need_bytes"), nullptr) << need.dump();
+  ASSERT_GT(need.find("need_bytes")->as_number(), 4096.0);
+  Json info = Json::parse(hearth_session_load_header(s, layout.header.data(), layout.header.size(), config.c_str()));
+  ASSERT_EQ(info.find("error"), nullptr) << info.dump();
+  EXPECT_EQ(info.find("n_layer")->as_number(), 32);
+  EXPECT_EQ(info.find("n_ctx")->as_number(), 256);
+  Json plan = Json::parse(hearth_session_plan(s));
+  const double data_offset = plan.find("config")->find("data_offset")->as_number();
+  double max_end = 0;
+  for (const Json& n : plan.find("nodes")->as_array()) {
+    const Json* w = n.find("weight");
+    if (!w || w->is_null()) continue;
+    const double file_offset = w->find("file_offset")->as_number();
+    EXPECT_EQ(uint64_t(file_offset), uint64_t(data_offset) + uint64_t(w->find("offset")->as_number()));
+    max_end = std::max(max_end, file_offset + w->find("n_bytes")->as_number());
+  }
+  EXPECT_GT(max_end, 4294967296.0);
+  EXPECT_LE(uint64_t(max_end), layout.file_size);
+  // no weights in the core: the CPU path refuses, the external one starts
+  EXPECT_EQ(error_type(hearth_session_start(s, R"({"prompt": "Hello"})")), "invalid_argument");
+  Json started = Json::parse(hearth_session_start(s, R"({"prompt": "Hello", "external_eval": true, "temperature": 0, "n_candidates": 128})"));
+  ASSERT_EQ(started.find("error"), nullptr) << started.dump();
+  EXPECT_TRUE(started.find("candidates_suffice")->as_bool());
+  float out[4];
+  EXPECT_EQ(error_type(hearth_session_cpu_logits(s, R"({"tokens": [1]})", out, 4)), "invalid_argument");
+  // a file size smaller than the tensors need is a malformed file
+  const std::string small = R"({"file_size": )" + std::to_string(layout.file_size - 1) + "}";
+  EXPECT_EQ(error_type(hearth_session_load_header(s, layout.header.data(), layout.header.size(), small.c_str())), "malformed_file");
   hearth_session_destroy(s);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "core/tensor/ggml_type.h"
 #include "core/util/error.h"
@@ -61,6 +62,21 @@ Json Session::load(SharedBytes data, size_t size, const Json& config) {
   return info();
 }
 
+Json Session::load_header(std::span<const uint8_t> header, const Json& config) {
+  unload();
+  if (!config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object with 'file_size'");
+  ModelOptions options;
+  options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
+  // a JSON number (a JS double) carries sizes up to 2^53 exactly: files over 4 GB included
+  const int64_t file_size = get_integer(config, "file_size", -1, 0, int64_t(1) << 53);
+  if (file_size < 0) fail(ErrorCode::kInvalidArgument, "'file_size' (the whole file's size in bytes) is required");
+  auto model = Model::load_header(header, uint64_t(file_size), options);
+  Tokenizer tok = Tokenizer::from_gguf(model->file());
+  model_ = std::move(model);
+  tokenizer_.emplace(std::move(tok));
+  return info();
+}
+
 void Session::unload() {
   generating_ = false;
   stream_.reset();
@@ -101,7 +117,7 @@ Json Session::info() const {
   j.set("tokenizer", t.model_name());
   j.set("bos_id", t.bos_id());
   j.set("eos_id", t.eos_id());
-  j.set("n_threads", exec_->threads());
+  j.set("n_threads", exec_ ? exec_->threads() : 0);  // 0: loaded from its header, no CPU executor
   return j;
 }
 
@@ -134,13 +150,15 @@ int32_t Session::start(const Json& request) {
     }
   }
   if (tokens.empty()) fail(ErrorCode::kInvalidArgument, "the prompt encodes to no tokens");
-  if (int64_t(tokens.size()) > exec_->n_ctx())
+  if (int64_t(tokens.size()) > m.n_ctx())
     fail(ErrorCode::kInvalidArgument, "the prompt has " + std::to_string(tokens.size()) +
-                                          " tokens, more than the context size " + std::to_string(exec_->n_ctx()));
+                                          " tokens, more than the context size " + std::to_string(m.n_ctx()));
 
   auto sampler = std::make_unique<Sampler>(sp, m.config().n_vocab);  // validates
   for (int32_t t : tokens) sampler->accept(t);  // penalties see the prompt too, as in hearth run
   const bool external = get_bool(request, "external_eval", false);
+  if (!external && !exec_)
+    fail(ErrorCode::kInvalidArgument, "the model was loaded from its header only (its weights are on the GPU): start with external_eval");
   // prefix reuse: keep the longest common prefix of the cache and the prompt, less the last
   // prompt token (re-evaluated for its logits); an external executor keeps its own cache
   size_t common = 0;
@@ -149,7 +167,7 @@ int32_t Session::start(const Json& request) {
     while (common < n && cache_tokens_[common] == tokens[common]) ++common;
   }
   cached_tokens_ = prefill_tokens_ = 0;
-  exec_->truncate(int32_t(common));
+  if (exec_) exec_->truncate(int32_t(common));
   cache_tokens_.resize(common);  // eval leaves the cache unchanged when it throws
   if (external) {
     logits_.clear();
@@ -190,9 +208,59 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
   return step_impl();
 }
 
-StepResult Session::step_impl() {
+bool Session::candidates_suffice(size_t n) const {
+  if (!sampler_) return false;
+  const SamplingParams& p = sampler_->params();
+  return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
+}
+
+bool Session::needs_tail() const {
+  if (!sampler_) return false;
+  const SamplingParams& p = sampler_->params();
+  return p.temperature > 0.0f && (p.top_k == 0 || p.top_k >= model().config().n_vocab);
+}
+
+std::optional<StepResult> Session::step_with_candidates_bounded(std::span<const int32_t> ids, std::span<const float> logits,
+                                                                double tail_weight, double tail_error) {
+  if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
+  if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
+  if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
+  if (!(tail_weight >= 0.0) || !(tail_error >= 0.0 && tail_error < 1.0))
+    fail(ErrorCode::kInvalidArgument, "candidates: the tail weight must be >= 0 and its error in [0, 1)");
+  const int32_t V = model().config().n_vocab;
+  std::vector<float> dense(size_t(V), -std::numeric_limits<float>::infinity());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || ids[i] >= V) fail(ErrorCode::kInvalidArgument, "candidate token " + std::to_string(ids[i]) + " is outside the vocabulary");
+    dense[size_t(ids[i])] = logits[i];
+  }
+  const std::optional<int32_t> token = sampler_->sample_bounded(dense, tail_weight, tail_error);
+  if (!token) return std::nullopt;
+  return finish_step(*token);
+}
+
+StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits) {
+  if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
+  if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
+  if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
+  if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
+  if (!candidates_suffice(ids.size()))
+    fail(ErrorCode::kInvalidArgument, std::to_string(ids.size()) +
+                                          " candidates do not decide this sampling (it needs temperature 0 or top_k <= " +
+                                          std::to_string(ids.size() / 2) + "): hand over all logits");
+  const int32_t V = model().config().n_vocab;
+  logits_.assign(size_t(V), -std::numeric_limits<float>::infinity());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || ids[i] >= V) fail(ErrorCode::kInvalidArgument, "candidate token " + std::to_string(ids[i]) + " is outside the vocabulary");
+    logits_[size_t(ids[i])] = logits[i];
+  }
+  return step_impl();
+}
+
+StepResult Session::step_impl() { return finish_step(sampler_->sample(logits_)); }
+
+StepResult Session::finish_step(int32_t next) {
   StepResult r;
-  int32_t next = sampler_->sample(logits_);
   r.token = next;
   if (tokenizer_->is_eog(next) && !ignore_eos_) {
     r.text = stream_->flush();
@@ -205,7 +273,7 @@ StepResult Session::step_impl() {
   ++generated_;
   r.text = stream_->push(next);
   const int64_t n_past = external_ ? external_n_past_ : int64_t(exec_->n_past());
-  if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || n_past >= exec_->n_ctx()) {
+  if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || n_past >= model_->n_ctx()) {
     r.text += stream_->flush();
     r.done = true;
     r.finish_reason = "length";
@@ -222,6 +290,7 @@ StepResult Session::step_impl() {
 
 std::vector<float> Session::cpu_logits(std::span<const int32_t> tokens) {
   model();
+  if (!exec_) fail(ErrorCode::kInvalidArgument, "the model was loaded from its header only: no CPU weights for cpu_logits (load the whole file)");
   if (!external_) generating_ = false;
   exec_->reset();
   cache_tokens_.clear();

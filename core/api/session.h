@@ -46,6 +46,10 @@ class Session {
   // (info()), whose "n_threads" is the threads the executor got (fewer where no more could start).
   Json load(SharedBytes data, size_t size, const Json& config);
   Json load(std::vector<uint8_t> bytes, const Json& config);
+  // From the file's first bytes only (Model::load_header; GgufNeedBytes when they do not hold the
+  // whole header), config as load() plus "file_size" (the whole file's bytes). The header is copied:
+  // the caller keeps its buffer. No CPU executor: generations must use external_eval.
+  Json load_header(std::span<const uint8_t> header, const Json& config);
   void unload();
   bool loaded() const { return model_ != nullptr; }
   Json info() const;
@@ -75,6 +79,21 @@ class Session {
   bool external_eval() const { return external_; }
   const std::vector<int32_t>& prompt_tokens() const { return prompt_tokens_; }
   StepResult step_with_logits(std::span<const float> logits);
+  // GPU sampling: the executor ranked all tokens by (approximately) adjusted logit and hands over
+  // its best n, with their raw logits. Every other token counts as -inf; the sampler then applies
+  // penalties and bias exactly and samples as sample() does. Exact when the answer lies in the top
+  // n whatever the last bits of the GPU's adjustment: the request must be greedy (temperature 0)
+  // or have 1 <= top_k <= n / 2 (kInvalidArgument otherwise: hand over all logits instead).
+  StepResult step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits);
+  // top_k 0 (or >= n_vocab) with temperature > 0: as above plus the GPU's estimate of the other
+  // tokens' total weight (Sampler::sample_bounded, relative error tail_error). nullopt when the
+  // bounds do not decide: nothing is consumed, hand over all logits (step_with_logits) instead.
+  std::optional<StepResult> step_with_candidates_bounded(std::span<const int32_t> ids, std::span<const float> logits,
+                                                         double tail_weight, double tail_error);
+  // Whether this generation draws from the whole vocabulary (needs the bounded form).
+  bool needs_tail() const;
+  // Whether step_with_candidates() can serve this generation with n candidates.
+  bool candidates_suffice(size_t n) const;
   // The CPU reference: logits of every position of `tokens` evaluated from an empty cache [T, n_vocab].
   // Resets the CPU executor's cache (a CPU generation in progress ends); an external one is untouched.
   std::vector<float> cpu_logits(std::span<const int32_t> tokens);
@@ -94,6 +113,7 @@ class Session {
   std::optional<Tokenizer> tokenizer_;
   std::unique_ptr<CpuExecutor> exec_;
   StepResult step_impl();
+  StepResult finish_step(int32_t token);  // after sampling: eog, text, limits, (CPU) the next eval
   std::unique_ptr<Sampler> sampler_;
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;

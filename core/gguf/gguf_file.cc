@@ -14,17 +14,23 @@ constexpr uint64_t kMaxKeyLength = 65535;
 
 // A bounds-checked little-endian cursor over the file's bytes. Every read names what it reads so a
 // truncated file reports the field it ran out in.
+// The bytes may be a prefix of the file (header-only parsing): reads past them raise GgufNeedBytes,
+// reads past the file's end are truncation.
 class Cursor {
  public:
-  explicit Cursor(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  Cursor(std::span<const uint8_t> bytes, uint64_t file_size) : bytes_(bytes), file_size_(file_size) {}
 
   size_t pos() const { return pos_; }
-  size_t remaining() const { return bytes_.size() - pos_; }
+  size_t remaining() const { return bytes_.size() - pos_; }      // bytes present
+  uint64_t file_remaining() const { return file_size_ - pos_; }  // bytes the whole file has left
 
   void need(uint64_t n, const std::string& what) const {
-    if (n > remaining())
+    if (n > file_remaining())
       fail(ErrorCode::kMalformedFile, "GGUF truncated: " + what + " needs " + std::to_string(n) + " bytes at offset " +
-                                          std::to_string(pos_) + " but the file has " + std::to_string(remaining()) + " left");
+                                          std::to_string(pos_) + " but the file has " + std::to_string(file_remaining()) + " left");
+    if (n > remaining())
+      throw GgufNeedBytes(pos_ + n, "GGUF header continues past the " + std::to_string(bytes_.size()) + " bytes read: " + what +
+                                        " needs bytes up to offset " + std::to_string(pos_ + n));
   }
 
   template <typename T>
@@ -46,6 +52,7 @@ class Cursor {
 
  private:
   std::span<const uint8_t> bytes_;
+  uint64_t file_size_;
   size_t pos_ = 0;
 };
 
@@ -91,10 +98,10 @@ GgufValue read_value(Cursor& c, GgufType type, const std::string& what, uint32_t
       arr.elem_type = GgufType(raw_elem);
       uint64_t count = c.read<uint64_t>(what + " element count");
       uint64_t min_size = min_encoded_size(arr.elem_type);
-      if (count > c.remaining() / min_size)
+      if (count > c.file_remaining() / min_size)
         fail(ErrorCode::kMalformedFile, "metadata '" + what + "' claims " + std::to_string(count) +
                                             " elements, more than the file can hold");
-      arr.items.reserve(size_t(count));
+      arr.items.reserve(size_t(std::min<uint64_t>(count, c.remaining() / min_size)));  // no more than is present
       for (uint64_t k = 0; k < count; ++k) arr.items.push_back(read_value(c, arr.elem_type, what, depth + 1));
       return GgufValue::of_array(std::move(arr));
     }
@@ -111,8 +118,21 @@ uint64_t GgufTensor::n_elements() const {
 }
 
 GgufFile GgufFile::parse(std::span<const uint8_t> bytes, bool require_tensor_data) {
+  return parse_impl(bytes, require_tensor_data, bytes.size());
+}
+
+GgufFile GgufFile::parse_header(std::span<const uint8_t> bytes, uint64_t file_size) {
+  if (bytes.size() > file_size) fail(ErrorCode::kInvalidArgument, "more header bytes than the file has");
+  GgufFile f = parse_impl(bytes, false, file_size);
+  if (f.file_size_needed() > file_size)
+    fail(ErrorCode::kMalformedFile, "GGUF truncated: the tensors need " + std::to_string(f.file_size_needed()) +
+                                        " bytes but the file has " + std::to_string(file_size));
+  return f;
+}
+
+GgufFile GgufFile::parse_impl(std::span<const uint8_t> bytes, bool require_tensor_data, uint64_t file_size) {
   GgufFile f;
-  Cursor c(bytes);
+  Cursor c(bytes, file_size);
   uint32_t magic = c.read<uint32_t>("magic");
   if (magic != kMagic) fail(ErrorCode::kMalformedFile, "not a GGUF file (bad magic)");
   f.version_ = c.read<uint32_t>("version");
@@ -121,12 +141,12 @@ GgufFile GgufFile::parse(std::span<const uint8_t> bytes, bool require_tensor_dat
     fail(ErrorCode::kMalformedFile, "unknown GGUF version " + std::to_string(f.version_) + " (expected 2 or 3)");
   uint64_t n_tensors = c.read<uint64_t>("tensor count");
   uint64_t n_kv = c.read<uint64_t>("metadata count");
-  if (n_kv > c.remaining() / 12)
+  if (n_kv > c.file_remaining() / 12)
     fail(ErrorCode::kMalformedFile, "metadata count " + std::to_string(n_kv) + " is more than the file can hold");
-  if (n_tensors > c.remaining() / 24)
+  if (n_tensors > c.file_remaining() / 24)
     fail(ErrorCode::kMalformedFile, "tensor count " + std::to_string(n_tensors) + " is more than the file can hold");
 
-  f.metadata_.reserve(size_t(n_kv));
+  f.metadata_.reserve(size_t(std::min<uint64_t>(n_kv, c.remaining() / 12)));
   for (uint64_t k = 0; k < n_kv; ++k) {
     std::string key = c.read_string("metadata key #" + std::to_string(k));
     if (key.empty() || key.size() > kMaxKeyLength)
@@ -147,7 +167,7 @@ GgufFile GgufFile::parse(std::span<const uint8_t> bytes, bool require_tensor_dat
     f.alignment_ = al;
   }
 
-  f.tensors_.reserve(size_t(n_tensors));
+  f.tensors_.reserve(size_t(std::min<uint64_t>(n_tensors, c.remaining() / 24)));
   for (uint64_t k = 0; k < n_tensors; ++k) {
     GgufTensor t;
     t.name = c.read_string("tensor #" + std::to_string(k) + " name");

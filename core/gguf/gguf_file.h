@@ -6,7 +6,9 @@
 //
 // Header-only parsing: when `bytes` holds only the start of a file (the network case), pass
 // `require_tensor_data = false`; tensor data pointers are then null but offsets are valid, and
-// `data_offset()` tells where tensor data begins in the full file.
+// `data_offset()` tells where tensor data begins in the full file. parse_header() is that mode for
+// a prefix of a file whose full size is known: plausibility checks (counts, tensor extents) use the
+// full size, and a header that runs past the prefix raises GgufNeedBytes saying how much to read.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 
 #include "core/gguf/gguf_value.h"
 #include "core/tensor/ggml_type.h"
+#include "core/util/error.h"
 
 namespace hearth {
 
@@ -35,6 +38,17 @@ struct GgufTensor {
   uint64_t n_rows() const { return row_length() == 0 ? 0 : n_elements() / row_length(); }
 };
 
+// The header runs past the bytes given to parse_header(): read at least needed() bytes of the file
+// and parse again. (A kMalformedFile Error, so callers that do not retry report it as truncation.)
+class GgufNeedBytes : public Error {
+ public:
+  GgufNeedBytes(uint64_t needed, const std::string& message) : Error(ErrorCode::kMalformedFile, message), needed_(needed) {}
+  uint64_t needed() const { return needed_; }
+
+ private:
+  uint64_t needed_;
+};
+
 class GgufFile {
  public:
   static constexpr uint32_t kMagic = 0x46554747;  // "GGUF" little-endian
@@ -42,6 +56,9 @@ class GgufFile {
 
   // Parses `bytes`. The span must outlive the GgufFile when tensor data is used.
   static GgufFile parse(std::span<const uint8_t> bytes, bool require_tensor_data = true);
+  // `bytes` = the first bytes of a file of `file_size` bytes; no tensor data. Throws GgufNeedBytes
+  // when the header does not fit in `bytes`, kMalformedFile when it does not fit in the file.
+  static GgufFile parse_header(std::span<const uint8_t> bytes, uint64_t file_size);
 
   uint32_t version() const { return version_; }
   uint64_t alignment() const { return alignment_; }
@@ -72,6 +89,7 @@ class GgufFile {
   const GgufTensor& tensor(const std::string& name) const;  // throws kMalformedFile when missing
 
  private:
+  static GgufFile parse_impl(std::span<const uint8_t> bytes, bool require_tensor_data, uint64_t file_size);
   uint32_t version_ = 0;
   uint64_t alignment_ = kDefaultAlignment;
   uint64_t data_offset_ = 0;

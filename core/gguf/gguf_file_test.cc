@@ -112,6 +112,44 @@ TEST(GgufFile, HeaderOnlyParseOfAPrefix) {
   EXPECT_THROW(GgufFile::parse(prefix), Error);
 }
 
+TEST(GgufFile, ParseHeaderSaysHowManyBytesItNeeds) {
+  auto bytes = sample_file();
+  GgufFile full = GgufFile::parse(bytes);
+  // grow the prefix as a streaming loader does: each GgufNeedBytes names a longer prefix
+  size_t n = 8;
+  int rounds = 0;
+  for (;; ++rounds) {
+    ASSERT_LT(rounds, 100);
+    try {
+      GgufFile f = GgufFile::parse_header(std::span<const uint8_t>(bytes.data(), n), bytes.size());
+      EXPECT_EQ(f.data_offset(), full.data_offset());
+      EXPECT_EQ(f.tensor("b").offset, full.tensor("b").offset);
+      EXPECT_EQ(f.get_string("general.architecture"), "llama");
+      break;
+    } catch (const GgufNeedBytes& e) {
+      ASSERT_GT(e.needed(), n);
+      ASSERT_LE(e.needed(), full.data_offset());
+      n = size_t(e.needed());
+    }
+  }
+  EXPECT_GT(rounds, 3);
+  // a header that does not fit in the file, or tensors past its end, are malformed, not "read more"
+  try {
+    GgufFile::parse_header(std::span<const uint8_t>(bytes.data(), 20), 20);
+    FAIL();
+  } catch (const GgufNeedBytes&) {
+    FAIL() << "asked for bytes past the end of the file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kMalformedFile);
+  }
+  try {
+    GgufFile::parse_header(std::span<const uint8_t>(bytes.data(), full.data_offset()), full.file_size_needed() - 1);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("tensors need"), std::string::npos) << e.what();
+  }
+}
+
 TEST(GgufFile, EveryTruncationIsATypedError) {
   auto bytes = sample_file();
   GgufFile full = GgufFile::parse(bytes);

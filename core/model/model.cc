@@ -10,12 +10,24 @@ namespace hearth {
 std::unique_ptr<Model> Model::load(std::span<const uint8_t> bytes, const ModelOptions& options) {
   std::unique_ptr<Model> m(new Model());
   m->file_ = GgufFile::parse(bytes);
-  m->config_ = ModelConfig::from_gguf(m->file_);
-  if (options.n_ctx < 0) fail(ErrorCode::kInvalidArgument, "context size must be positive");
-  m->n_ctx_ = options.n_ctx > 0 ? options.n_ctx : std::min(m->config_.n_ctx_train, 4096);
-  m->weights_ = ModelWeights::bind(m->file_, m->config_, m->n_ctx_);
-  m->graph_ = build_decoder_graph(m->config_, m->weights_);
+  m->build(options);
   return m;
+}
+
+std::unique_ptr<Model> Model::load_header(std::span<const uint8_t> header, uint64_t file_size, const ModelOptions& options) {
+  std::unique_ptr<Model> m(new Model());
+  m->file_ = GgufFile::parse_header(header, file_size);
+  m->has_tensor_data_ = false;
+  m->build(options);
+  return m;
+}
+
+void Model::build(const ModelOptions& options) {
+  config_ = ModelConfig::from_gguf(file_);
+  if (options.n_ctx < 0) fail(ErrorCode::kInvalidArgument, "context size must be positive");
+  n_ctx_ = options.n_ctx > 0 ? options.n_ctx : std::min(config_.n_ctx_train, 4096);
+  weights_ = ModelWeights::bind(file_, config_, n_ctx_);
+  graph_ = build_decoder_graph(config_, weights_);
 }
 
 uint64_t Model::weight_bytes() const {

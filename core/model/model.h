@@ -21,6 +21,11 @@ struct ModelOptions {
 class Model {
  public:
   static std::unique_ptr<Model> load(std::span<const uint8_t> bytes, const ModelOptions& options = {});
+  // From the first bytes of a file of `file_size` bytes (GgufFile::parse_header; GgufNeedBytes when
+  // they do not hold the whole header): config, graph and tensor offsets, no tensor data. For an
+  // executor that reads the weights itself (the GPU); the CPU executor cannot run it.
+  static std::unique_ptr<Model> load_header(std::span<const uint8_t> header, uint64_t file_size, const ModelOptions& options = {});
+  bool has_tensor_data() const { return has_tensor_data_; }
 
   const GgufFile& file() const { return file_; }
   const ModelConfig& config() const { return config_; }
@@ -39,6 +44,8 @@ class Model {
   ModelWeights weights_;
   Graph graph_;
   int32_t n_ctx_ = 0;
+  bool has_tensor_data_ = true;
+  void build(const ModelOptions& options);
 };
 
 }  // namespace hearth

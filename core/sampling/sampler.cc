@@ -43,7 +43,7 @@ void Sampler::reset() {
   top_logprobs_.clear();
 }
 
-int32_t Sampler::sample(std::span<const float> logits) {
+int32_t Sampler::prepare(std::span<const float> logits) {
   if (logits.size() != static_cast<size_t>(vocab_size_)) {
     fail(ErrorCode::kInvalidArgument, "sampling: got " + std::to_string(logits.size()) +
                                           " logits for a vocabulary of " +
@@ -79,10 +79,103 @@ int32_t Sampler::sample(std::span<const float> logits) {
 
   // Stage 3 is computed lazily by compute_logprobs(), from adjusted_.
   logprobs_ready_ = false;
+  return best;
+}
 
+int32_t Sampler::sample(std::span<const float> logits) {
+  const int32_t best = prepare(logits);
   const double u = rng_.uniform();
   last_token_ = params_.temperature <= 0.0f ? best : sample_stochastic(u);
   return last_token_;
+}
+
+std::optional<int32_t> Sampler::sample_bounded(std::span<const float> logits, double tail_weight, double tail_error) {
+  const int32_t best = prepare(logits);
+  Rng peek = rng_;  // committed only when the bounds decide
+  const double u = peek.uniform();
+  std::optional<int32_t> token;
+  if (params_.temperature <= 0.0f) {
+    token = best;
+  } else if (params_.top_k == 0 || params_.top_k >= vocab_size_) {
+    // tokens whose weight underflows in f32 but not in double: at most one float denormal each
+    const double slack = double(vocab_size_) * 1e-37;
+    token = draw_bounded(u, std::max(0.0, tail_weight * (1.0 - tail_error)), tail_weight * (1.0 + tail_error) + slack);
+  }
+  if (token) {
+    rng_ = peek;
+    last_token_ = *token;
+  }
+  return token;
+}
+
+// Stages 6-9 of the no-top-k branch, over the candidates in adjusted_ (the finite entries) plus a
+// tail whose weight is only known to lie in [tail_lo, tail_hi]. Every tail token ranks after every
+// candidate, so it weighs at most the last candidate. Decides only what the bounds decide.
+std::optional<int32_t> Sampler::draw_bounded(double u, double tail_lo, double tail_hi) {
+  std::vector<Candidate> c;
+  const double temperature = params_.temperature;
+  const double max_logit = max_logit_;
+  for (int32_t t = 0; t < vocab_size_; ++t) {
+    const float l = adjusted_[static_cast<size_t>(t)];
+    if (l != kNegInf) c.push_back({l, t, std::exp((static_cast<double>(l) - max_logit) / temperature)});
+  }
+  std::sort(c.begin(), c.end(), ranks_before);
+  double zc = 0.0;
+  for (const Candidate& x : c) zc += x.weight;
+  // Stage 8 keeps a prefix of the candidates: weight > 0 and not below min_p.
+  const double min_p = params_.min_p;
+  size_t kept = 0;
+  while (kept < c.size() && c[kept].weight > 0.0 && !(c[kept].weight < min_p)) ++kept;
+  // The tail is dropped whole when even the last candidate's weight is below min_p (or nothing is
+  // there); kept whole when min_p is 0 (less its zero weights, which add nothing); else unknown.
+  const bool tail_empty = tail_hi <= 0.0;
+  const bool tail_dropped = tail_empty || (min_p > 0.0 && !c.empty() && c.back().weight * (1.0 + 1e-6) < min_p);
+  if (!tail_dropped && min_p > 0.0) return std::nullopt;
+  if (!tail_dropped && kept < c.size()) return std::nullopt;  // candidates with zero weight before a tail
+  bool complete = tail_dropped;  // the kept list is fully known
+  size_t n = kept;
+  double z_kept_lo = 0.0;
+  for (size_t i = 0; i < kept; ++i) z_kept_lo += c[i].weight;
+  double z_kept_hi = z_kept_lo;
+  if (!complete) {
+    z_kept_lo += tail_lo;
+    z_kept_hi += tail_hi;
+  }
+  // The first count of kept candidates whose running sum reaches `mass` (> when strictly), or 0.
+  const auto reaching = [&](double mass, bool strictly) -> size_t {
+    double sum = 0.0;
+    for (size_t i = 0; i < n; ++i) {
+      sum += c[i].weight;
+      if (strictly ? sum > mass : sum >= mass) return i + 1;
+    }
+    return 0;
+  };
+  // Stage 7: top-p against Z over everything (candidates and tail).
+  if (params_.top_p < 1.0f) {
+    const double top_p = params_.top_p;
+    const size_t lo = reaching(top_p * (zc + tail_lo), false);
+    const size_t hi = reaching(top_p * (zc + tail_hi), false);  // Z counts the tail even when min-p drops it
+    if (lo != hi) return std::nullopt;
+    if (hi == 0) {
+      if (!complete) return std::nullopt;  // the prefix may end in the tail
+    } else {
+      n = hi;  // truncated: the kept list is the first n candidates, its mass exact
+      complete = true;
+      z_kept_lo = 0.0;
+      for (size_t i = 0; i < n; ++i) z_kept_lo += c[i].weight;
+      z_kept_hi = z_kept_lo;
+    }
+  }
+  // Stage 9.
+  if (complete) {
+    if (n == 0) return std::nullopt;
+    const size_t i = reaching(u * z_kept_lo, true);
+    return c[(i == 0 ? n : i) - 1].token;
+  }
+  const size_t lo = reaching(u * z_kept_lo, true);
+  const size_t hi = reaching(u * z_kept_hi, true);
+  if (lo == 0 || lo != hi) return std::nullopt;
+  return c[lo - 1].token;
 }
 
 int32_t Sampler::sample_stochastic(double u) {

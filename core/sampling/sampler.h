@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -58,6 +59,13 @@ class Sampler {
   // One token from logits ([vocab_size]). Does not add it to the history: call accept().
   int32_t sample(std::span<const float> logits);
 
+  // The GPU's full-vocabulary draw (top_k 0): `logits` holds only the candidates the GPU ranked
+  // best (every other token -inf) and `tail_weight` estimates, within `tail_error` (relative), the
+  // sum of exp((l - max) / temperature) over the other tokens' adjusted logits. Returns the token
+  // sample(all logits) would return when these bounds decide it (same uniform, same stages), and
+  // nullopt otherwise, leaving the random stream untouched so the caller can sample() all logits.
+  std::optional<int32_t> sample_bounded(std::span<const float> logits, double tail_weight, double tail_error);
+
   // Appends a token to the history the penalties look at (sampled tokens, and prompt tokens if
   // the caller wants the prompt penalised). Throws if token is outside [0, vocab_size).
   void accept(int32_t token);
@@ -75,6 +83,8 @@ class Sampler {
 
  private:
   int32_t sample_stochastic(double u);
+  int32_t prepare(std::span<const float> logits);  // stages 1-2 and checks; returns the argmax
+  std::optional<int32_t> draw_bounded(double u, double tail_lo, double tail_hi);
   void compute_logprobs() const;
 
   SamplingParams params_;

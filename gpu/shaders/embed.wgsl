@@ -7,18 +7,43 @@ struct Params {
   ncols: u32,
   row: u32,
   w_offset: u32,  // byte offset of row 0 inside `weights` (multiple of 2; of 4 for F32)
-  _pad: u32,
+  rows: u32,      // STEP_TOKEN: rows held by `weights` (a part of a split tensor starting at row `row`)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
+#ifdef STEP_TOKEN
+// STEP_TOKEN: the token comes from step[1] (written once per step for every kernel); a part of a
+// split embedding writes only when it holds the token's row.
+@group(0) @binding(3) var<storage, read> step: array<u32>;
+#endif
 
 #include "common/bytes.wgsl"
 
 #ifdef TYPE_F32
 fn element(row: u32, i: u32) -> f32 {
   return bitcast<f32>(weights[params.w_offset / 4u + row * params.ncols + i]);
+}
+#endif
+
+#ifdef TYPE_F16
+fn element(row: u32, i: u32) -> f32 {
+  return load_f16_at(params.w_offset + (row * params.ncols + i) * 2u);
+}
+#endif
+
+#ifdef TYPE_BF16
+fn element(row: u32, i: u32) -> f32 {
+  let off = params.w_offset + (row * params.ncols + i) * 2u;
+  return bitcast<f32>(((weights[off >> 2u] >> ((off & 2u) * 8u)) & 0xffffu) << 16u);
+}
+#endif
+
+#ifdef TYPE_Q5_K
+#include "common/kquants.wgsl"
+fn element(row: u32, i: u32) -> f32 {
+  return q5k_element(params.w_offset + (row * (params.ncols / 256u) + i / 256u) * 176u, i % 256u);
 }
 #endif
 
@@ -63,5 +88,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (i >= params.ncols) {
     return;
   }
+#ifdef STEP_TOKEN
+  let token = step[1];
+  if (token < params.row || token - params.row >= params.rows) {
+    return;
+  }
+  y[i] = element(token - params.row, i);
+#else
   y[i] = element(params.row, i);
+#endif
 }

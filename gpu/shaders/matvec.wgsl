@@ -6,20 +6,103 @@
 // One row per workgroup of WG_SIZE invocations; each invocation takes every WG_SIZE-th element (F32) or
 // block (Q8_0, Q4_0), then a workgroup reduction.
 // Shapes: weights [nrows, ncols] (ncols % 32 == 0 for Q8_0/Q4_0, % 256 for K-quants), x [ncols], y [nrows].
+//
+// ROWS rows per workgroup (default 1): TPR = WG_SIZE / ROWS invocations per row, each takes every
+// TPR-th element/block/chunk, then a reduction per row (SUBGROUPS: subgroupAdd, then the row's
+// subgroups through workgroup memory; TPR must be a multiple of the subgroup size; else a tree in
+// workgroup memory). ADD_RES: y[r] = W x + res[r] (a residual add fused into the epilogue).
+// Q8_ACT (TYPE_Q4_0, TYPE_Q8_0): the workgroup first quantizes x to int8 per block of 32 (scale
+// amax/127, round to nearest) in workgroup memory, then dots the weight bytes with dot4I8Packed; the
+// result differs from the f32 path by that rounding (about 1e-2 relative on logits; see BENCHMARKS.md).
+// MAX_COLS (Q8_ACT): the workgroup arrays' size, >= ncols.
+#ifdef SUBGROUPS
+enable subgroups;
+#endif
 #include "common/math.wgsl"
-#include "common/reduce.wgsl"
+
+#ifndef ROWS
+#define ROWS 1
+#endif
+const TPR: u32 = WG_SIZE / ROWS;
 
 struct Params {
   ncols: u32,
   nrows: u32,
   w_offset: u32,  // byte offset of row 0 inside `weights` (multiple of 2; of 4 for F32)
-  _pad: u32,
+  y_offset: u32,  // row r is written to y[y_offset + r] (a tensor split in parts: the part's first row)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
 @group(0) @binding(3) var<storage, read> x: array<f32>;
+#ifdef ADD_RES
+@group(0) @binding(4) var<storage, read> res: array<f32>;
+#endif
+
+var<workgroup> red_scratch: array<f32, WG_SIZE>;
+
+// Sum of v over the TPR invocations of each row; valid in the row's lane 0. Uniform control flow.
+#ifdef SUBGROUPS
+fn row_sum(lid: u32, v: f32, sg_lane: u32, sg_size: u32) -> f32 {
+  let s = subgroupAdd(v);
+  if (sg_lane == 0u) {
+    red_scratch[lid / sg_size] = s;
+  }
+  workgroupBarrier();
+  let per_row = TPR / sg_size;
+  let first = (lid / TPR) * per_row;
+  var t = 0.0;
+  for (var i = 0u; i < per_row; i = i + 1u) {
+    t = t + red_scratch[first + i];
+  }
+  return t;
+}
+#else
+fn row_sum(lid: u32, v: f32) -> f32 {
+  red_scratch[lid] = v;
+  workgroupBarrier();
+  let lane = lid % TPR;
+  for (var s = TPR / 2u; s > 0u; s = s >> 1u) {
+    if (lane < s) {
+      red_scratch[lid] = red_scratch[lid] + red_scratch[lid + s];
+    }
+    workgroupBarrier();
+  }
+  return red_scratch[lid - lane];
+}
+#endif
+
+#ifdef Q8_ACT
+var<workgroup> xq: array<u32, MAX_COLS / 4>;   // int8 x, 4 a word
+var<workgroup> xd: array<f32, MAX_COLS / 32>;  // scale per block of 32
+var<workgroup> xs: array<i32, MAX_COLS / 32>;  // sum of the block's int8 values
+
+fn quantize_x(lid: u32) {
+  let nb = params.ncols / 32u;
+  for (var b = lid; b < nb; b = b + WG_SIZE) {
+    var amax = 0.0;
+    for (var i = 0u; i < 32u; i = i + 1u) {
+      amax = max(amax, abs(x[b * 32u + i]));
+    }
+    let d = amax / 127.0;
+    var id = 0.0;
+    if (d > 0.0) {
+      id = 1.0 / d;
+    }
+    var sum = 0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let i = b * 32u + 4u * k;
+      let q = vec4<i32>(round(vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]) * id));
+      sum = sum + q.x + q.y + q.z + q.w;
+      xq[b * 8u + k] = pack4xI8(q);
+    }
+    xd[b] = d;
+    xs[b] = sum;
+  }
+  workgroupBarrier();
+}
+#endif
 
 #include "common/bytes.wgsl"
 
@@ -27,19 +110,93 @@ struct Params {
 fn row_partial(row: u32, lid: u32) -> f32 {
   let base = params.w_offset / 4u + row * params.ncols;
   var acc = 0.0;
-  for (var i = lid; i < params.ncols; i = i + WG_SIZE) {
+  for (var i = lid; i < params.ncols; i = i + TPR) {
     acc = acc + bitcast<f32>(weights[base + i]) * x[i];
   }
   return acc;
 }
 #endif
 
+#ifdef TYPE_F16
+// two halves per u32 word (ncols even, so every row starts on a word when w_offset does)
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let base = params.w_offset + row * params.ncols * 2u;
+  var acc = 0.0;
+  for (var i = lid; i < params.ncols / 2u; i = i + TPR) {
+    let v = unpack2x16float(load_u32_at(base + 4u * i));
+    acc = acc + v.x * x[2u * i] + v.y * x[2u * i + 1u];
+  }
+  return acc;
+}
+#endif
+
+#ifdef TYPE_BF16
+// bf16 is the top half of an f32
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let base = params.w_offset + row * params.ncols * 2u;
+  var acc = 0.0;
+  for (var i = lid; i < params.ncols / 2u; i = i + TPR) {
+    let w = load_u32_at(base + 4u * i);
+    acc = acc + bitcast<f32>(w << 16u) * x[2u * i] + bitcast<f32>(w & 0xffff0000u) * x[2u * i + 1u];
+  }
+  return acc;
+}
+#endif
+
+#ifdef TYPE_Q5_K
+#include "common/kquants.wgsl"
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 256u;
+  let row_off = params.w_offset + row * nb * 176u;
+  var acc = 0.0;
+  for (var u = lid; u < nb * 8u; u = u + TPR) {
+    let b = u / 8u;
+    let c = u % 8u;
+    let off = row_off + b * 176u;
+    let q_off = off + 48u + 32u * (c / 2u);
+    let nshift = 4u * (c & 1u);
+    let xb = b * 256u + 32u * c;
+    var sq = 0.0;
+    var sx = 0.0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      let w = load_u32_at(q_off + 4u * k);
+      let hw = load_u32_at(off + 16u + 4u * k);
+      for (var j = 0u; j < 4u; j = j + 1u) {
+        let xv = x[xb + 4u * k + j];
+        let q = ((w >> (8u * j + nshift)) & 15u) | (((hw >> (8u * j + c)) & 1u) << 4u);
+        sq = sq + f32(q) * xv;
+        sx = sx + xv;
+      }
+    }
+    let sm = k4_scale_min(off + 4u, c);
+    acc = acc + load_f16_at(off) * sm.x * sq - load_f16_at(off + 2u) * sm.y * sx;
+  }
+  return acc;
+}
+#endif
+
 #ifdef TYPE_Q8_0
+#ifdef Q8_ACT
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 32u;
   let row_off = params.w_offset + row * nb * 34u;
   var acc = 0.0;
-  for (var b = lid; b < nb; b = b + WG_SIZE) {
+  for (var b = lid; b < nb; b = b + TPR) {
+    let off = row_off + b * 34u;
+    var s = 0;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      s = s + dot4I8Packed(load_u32_at(off + 2u + 4u * k), xq[b * 8u + k]);
+    }
+    acc = acc + load_f16_at(off) * xd[b] * f32(s);
+  }
+  return acc;
+}
+#else
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 32u;
+  let row_off = params.w_offset + row * nb * 34u;
+  var acc = 0.0;
+  for (var b = lid; b < nb; b = b + TPR) {
     let off = row_off + b * 34u;
     let d = load_f16_at(off);
     var s = 0.0;
@@ -54,13 +211,31 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   return acc;
 }
 #endif
+#endif
 
 #ifdef TYPE_Q4_0
+#ifdef Q8_ACT
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 32u;
   let row_off = params.w_offset + row * nb * 18u;
   var acc = 0.0;
-  for (var b = lid; b < nb; b = b + WG_SIZE) {
+  for (var b = lid; b < nb; b = b + TPR) {
+    let off = row_off + b * 18u;
+    var s = 0;
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      let w = load_u32_at(off + 2u + 4u * k);
+      s = s + dot4I8Packed(w & 0x0f0f0f0fu, xq[b * 8u + k]) + dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xq[b * 8u + 4u + k]);
+    }
+    acc = acc + load_f16_at(off) * xd[b] * f32(s - 8 * xs[b]);
+  }
+  return acc;
+}
+#else
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let nb = params.ncols / 32u;
+  let row_off = params.w_offset + row * nb * 18u;
+  var acc = 0.0;
+  for (var b = lid; b < nb; b = b + TPR) {
     let off = row_off + b * 18u;
     let d = load_f16_at(off);
     var s = 0.0;
@@ -77,6 +252,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   return acc;
 }
 #endif
+#endif
 
 #ifdef TYPE_Q6_K
 #include "common/kquants.wgsl"
@@ -84,7 +260,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 210u;
   var acc = 0.0;
-  for (var u = lid; u < nb * 8u; u = u + WG_SIZE) {
+  for (var u = lid; u < nb * 8u; u = u + TPR) {
     let b = u / 8u;
     let c = u % 8u;
     let h = c / 4u;
@@ -120,7 +296,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 144u;
   var acc = 0.0;
-  for (var u = lid; u < nb * 8u; u = u + WG_SIZE) {
+  for (var u = lid; u < nb * 8u; u = u + TPR) {
     let b = u / 8u;
     let c = u % 8u;
     let off = row_off + b * 144u;
@@ -146,14 +322,29 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+#ifdef SUBGROUPS
+        @builtin(subgroup_invocation_id) sg_lane: u32, @builtin(subgroup_size) sg_size: u32,
+#endif
         @builtin(local_invocation_index) lid: u32) {
-  let row = flat_wg(wg, nwg);  // uniform across the workgroup
+#ifdef Q8_ACT
+  quantize_x(lid);
+#endif
+  let row = flat_wg(wg, nwg) * ROWS + lid / TPR;
+  let lane = lid % TPR;
   var partial = 0.0;
   if (row < params.nrows) {
-    partial = row_partial(row, lid);
+    partial = row_partial(row, lane);
   }
-  let total = wg_sum(lid, partial);
-  if (lid == 0u && row < params.nrows) {
-    y[row] = total;
+#ifdef SUBGROUPS
+  let total = row_sum(lid, partial, sg_lane, sg_size);
+#else
+  let total = row_sum(lid, partial);
+#endif
+  if (lane == 0u && row < params.nrows) {
+#ifdef ADD_RES
+    y[params.y_offset + row] = total + res[params.y_offset + row];
+#else
+    y[params.y_offset + row] = total;
+#endif
   }
 }

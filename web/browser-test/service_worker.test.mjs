@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 
 import { launchChromium, openPage } from './browsers.mjs';
 import { startServer } from './server.mjs';
+import { ZOO_57 } from './stories260k.mjs';
 
 let server, browser, page;
 before(async () => {
@@ -21,6 +22,19 @@ after(async () => {
 });
 
 const PROMPT = 'Once upon a time, there was a little';
+
+/** Stops the page's service worker as Chromium does an idle one (DevTools protocol), and waits
+ * until it reports it stopped. */
+async function stopServiceWorkers() {
+  const cdp = await page.context().newCDPSession(page);
+  const stopped = new Promise((ok) => cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    if (versions.some((v) => v.runningStatus === 'stopped')) ok();
+  }));
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await cdp.detach();
+}
 
 test('service worker: a streamed chat completion equals the page engine\'s', async () => {
   const inWorker = await page.evaluate((p) => window.streamChat('sw', p), PROMPT);
@@ -43,13 +57,7 @@ test('service worker: requests still work after the worker is stopped and restar
   assert.equal(before_.loads, 1);
   const expected = await page.evaluate((p) => window.streamChat('page', p), PROMPT);
 
-  const cdp = await page.context().newCDPSession(page);
-  const stopped = new Promise((ok) => cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    if (versions.some((v) => v.runningStatus === 'stopped')) ok();
-  }));
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await stopped;
+  await stopServiceWorkers();
 
   const text = await page.evaluate((p) => window.streamChat('sw', p), PROMPT);
   assert.equal(text.text, expected.text);
@@ -60,4 +68,21 @@ test('service worker: requests still work after the worker is stopped and restar
   // and non-stream requests too
   const c = await page.evaluate((p) => window.chat('sw', p), PROMPT);
   assert.equal(c.text, expected.text);
+});
+
+test('service worker on WebGPU: a stream cut by a stopped worker fails with worker_restarted; the next call reloads', async () => {
+  // WebGPU (slow on SwiftShader) so that the stream is still running when the worker is stopped;
+  // a heartbeat every 300 ms notices the lost call
+  await page.evaluate(() => window.startServiceWorker({ backend: 'webgpu' }, 300));
+  await page.evaluate(() => (window.chunksSoFar = 0));
+  const cut = page.evaluate((p) => window.streamChatOrError('sw', p, { max_tokens: 200, ignore_eos: true }), PROMPT);
+  await page.waitForFunction(() => window.chunksSoFar >= 2);
+  await stopServiceWorkers();
+  const r = await cut;
+  assert.equal(r.error?.code, 'worker_restarted', JSON.stringify(r));
+  assert.equal(r.error.name, 'HearthError');
+  assert.ok(r.chunks >= 2 && r.chunks < 200, JSON.stringify(r));
+  // greedy: the first 20 tokens of the known 57-token continuation
+  const again = await page.evaluate(() => window.complete('sw', 'Zoo', 20));
+  assert.ok(again.text.length > 40 && ZOO_57.startsWith(again.text), again.text);
 });

@@ -57,6 +57,15 @@ test('web worker: aborting the signal mid-stream ends it with finish_reason abor
   assert.equal(again.text, inPage.text);
 });
 
+test('web worker: a non-stream request is aborted mid-generation too', async () => {
+  const long = { max_tokens: 400, ignore_eos: true };
+  const full = await page.evaluate((p) => window.chat('worker', p, { max_tokens: 400, ignore_eos: true }), PROMPT);
+  assert.equal(full.finish, 'length');
+  const cut = await page.evaluate(([p, x]) => window.chatAbortedAfter('worker', p, x, 20), [PROMPT, long]);
+  assert.equal(cut.finish, 'abort');
+  assert.ok(cut.tokens < full.usage.completion_tokens && full.text.startsWith(cut.text));
+});
+
 test('web worker: errors cross as the same classes with type and param', async () => {
   const e = await page.evaluate(() => window.chatError('worker', { temperature: 5 }));
   assert.ok(e, 'the request failed');
@@ -88,4 +97,11 @@ test('web worker on WebGPU: stories260K greedy continuation of "Zoo" from a work
   const r = await page.evaluate(() => window.complete('gpuWorker', 'Zoo', 57));
   assert.equal(r.text, ZOO_57);
   assert.equal(r.finish, 'length');
+});
+
+test('web worker: a worker that fails to start rejects CreateWebWorkerEngine instead of hanging', async () => {
+  const e = await page.evaluate(() => window.failure(window.startWebWorker({ backend: 'cpu' }, 'broken', 'no_such_worker.mjs')));
+  assert.equal(e?.name, 'HearthError');
+  assert.equal(e.type, 'internal');
+  assert.match(e.message, /worker failed/);
 });

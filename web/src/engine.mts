@@ -3,13 +3,25 @@
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
 import { callJson, heapU8, loadCore, resolveThreads, type Reply, type ThreadsOption } from './core.mjs';
+import { taskYielder } from './next_task.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
+import { readAll, type ByteSource } from './byte_source.mjs';
 // static, not import(): service workers refuse dynamic import
 import { WebGpuEngine } from './gpu/engine.mjs';
 
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
   nCtx?: number;
+  /** Bytes of weights loaded so far, of the total (WebGPU: called as the upload streams). */
+  onProgress?: (loadedBytes: number, totalBytes: number) => void;
+  /** Aborts a WebGPU load between chunks (HearthError 'invalid_argument'). */
+  signal?: AbortSignal;
+  /** WebGPU: also copy the whole file into wasm memory so the CPU reference (cpuLogits) can run;
+   * for tests with small files (wasm memory is limited to 4 GB). */
+  keepCpuWeights?: boolean;
+  /** WebGPU: bytes of the first read of the header (default 1 MiB); it grows until the core has the
+   * whole header. */
+  headerReadBytes?: number;
 }
 
 export interface ModelInfo {
@@ -25,8 +37,11 @@ export interface ModelInfo {
   tokenizer: string;
   bos_id: number;
   eos_id: number;
-  /** CPU threads the engine's executor runs (fewer than asked where no more could start). */
+  /** CPU threads the engine's executor runs (fewer than asked where no more could start); 0 for a
+   * WebGPU model loaded from its header (no CPU executor). */
   n_threads: number;
+  /** Milliseconds load() took (WebGPU: header parse + streaming the weights to the GPU). */
+  load_ms?: number;
 }
 
 export interface CpuEngineOptions {
@@ -101,7 +116,7 @@ export interface Generation extends AsyncIterable<string> {
 export interface Engine {
   readonly backend: 'cpu' | 'webgpu';
   /** Loads a model from its GGUF bytes (CPU: synchronously; WebGPU: a promise, weights upload to the GPU). */
-  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
+  load(source: Uint8Array | ByteSource, options?: LoadOptions): ModelInfo | Promise<ModelInfo>;
   readonly info: ModelInfo | null;
   tokenize(text: string, options?: { addSpecial?: boolean; parseSpecial?: boolean }): number[];
   detokenize(tokens: readonly number[]): string;
@@ -137,7 +152,13 @@ export class CpuEngine implements Engine {
   }
 
   /** Copies the model into wasm memory (the core keeps it for the model's life). */
-  load(bytes: Uint8Array, options: LoadOptions = {}): ModelInfo {
+  load(bytes: Uint8Array, options?: LoadOptions): ModelInfo;
+  /** A ByteSource is read whole first (the CPU keeps its weights in wasm memory). */
+  load(source: ByteSource, options?: LoadOptions): Promise<ModelInfo>;
+  load(source: Uint8Array | ByteSource, options: LoadOptions = {}): ModelInfo | Promise<ModelInfo> {
+    if (!(source instanceof Uint8Array)) return readAll(source).then((bytes) => this.load(bytes, options));
+    const bytes = source;
+    const t0 = now();
     this.#checkAlive();
     this.#info = null;
     this.#generation++;
@@ -148,7 +169,7 @@ export class CpuEngine implements Engine {
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, n_threads: this.#threads });
     // the core owns ptr from here, on success and on failure
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
-    this.#info = info as unknown as ModelInfo;
+    this.#info = { ...(info as unknown as ModelInfo), load_ms: now() - t0 };
     return this.#info;
   }
 
@@ -230,7 +251,9 @@ export class CpuEngine implements Engine {
         stats.finishReason = 'length';
         return;
       }
+      const yieldTask = taskYielder();
       for (;;) {
+        await yieldTask(); // let events in (an abort message to a worker, input in a page)
         if (self.#generation !== id) throw new HearthError('invalid_argument', 'this generation was superseded by a later generate() or load()');
         const r = self.#call(() => self.#core._hearth_session_step(self.#session));
         const done = r['done'] as boolean;

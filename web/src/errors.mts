@@ -9,7 +9,12 @@ export type HearthErrorType =
   | 'io_error' // reading a file failed (Node CLI)
   | 'internal' // a broken invariant inside hearth
   | 'not_implemented' // a feature of the API that is not built yet (e.g. the WebGPU backend)
-  | 'invalid_request_error'; // an OpenAI-style request is invalid (openai/errors.mts: .param names the field)
+  | 'device_lost' // the GPU device was lost (driver reset, destroy()); load() the model again
+  | 'invalid_request_error' // an OpenAI-style request is invalid (openai/errors.mts: .param names the field)
+  | 'network_error' // a download failed: HTTP error status, connection lost after all retries
+  | 'aborted' // the caller's AbortSignal fired (a download keeps its partial data for a resume)
+  | 'quota_exceeded' // the model cache has no room (browser storage quota, ENOSPC on disk)
+  | 'integrity_error'; // downloaded bytes do not match the expected sha256 (the cached copy is removed)
 
 const KNOWN: ReadonlySet<string> = new Set<HearthErrorType>([
   'invalid_argument', 'malformed_file', 'unsupported', 'out_of_memory', 'io_error', 'internal', 'not_implemented',

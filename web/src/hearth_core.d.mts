@@ -8,6 +8,7 @@ export interface HearthCoreModule {
   _hearth_session_create(): number;
   _hearth_session_destroy(session: number): void;
   _hearth_session_load(session: number, data: number, size: number, configJson: number): number;
+  _hearth_session_load_header(session: number, data: number, size: number, configJson: number): number;
   _hearth_session_unload(session: number): number;
   _hearth_session_start(session: number, requestJson: number): number;
   _hearth_session_step(session: number): number;
@@ -15,6 +16,8 @@ export interface HearthCoreModule {
   _hearth_session_detokenize(session: number, requestJson: number): number;
   _hearth_session_chat_prompt(session: number, requestJson: number): number;
   _hearth_session_step_logits(session: number, logits: number, n: number): number;
+  _hearth_session_step_candidates(session: number, ids: number, logits: number, n: number): number;
+  _hearth_session_step_candidates_bounded(session: number, ids: number, logits: number, n: number, tailWeight: number, tailError: number): number;
   _hearth_session_plan(session: number): number;
   _hearth_session_cpu_logits(session: number, requestJson: number, out: number, n: number): number;
   UTF8ToString(ptr: number): string;

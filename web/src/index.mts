@@ -6,6 +6,8 @@ export type {
 export { threadsAvailable } from './core.mjs';
 export type { ThreadsOption } from './core.mjs';
 export { HearthError } from './errors.mjs';
+export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
+export type { ByteSource } from './byte_source.mjs';
 export type { HearthErrorType } from './errors.mjs';
 export { InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
@@ -13,6 +15,11 @@ export type {
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
 export {
+  DEFAULT_CONTEXT, FAMILY_ARCHITECTURE, QuotaExceededError, Sha256, deleteModelFromCache, findModel, hasModelInCache, kvCacheBytes,
+  listCachedModels, modelCatalog, modelIdOf, openModel, sha256Hex, vramRequiredMB,
+} from './download/index.mjs';
+export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecord, OpenModelOptions, OpenedModel } from './download/index.mjs';
+export {
   CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
 } from './worker/index.mjs';
-export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';

@@ -123,3 +123,41 @@ test('worker engine: a fresh handler (a restarted service worker) is reloaded by
   await assert.rejects(client.engine.getMessage(), (e) => e instanceof HearthError && e.code === 'model_not_loaded');
   await client.engine.reload(MODEL, { backend: 'cpu' });
 });
+
+test('worker engine: reload reports progress to initProgressCallback in the caller\'s thread', async () => {
+  const reports = [];
+  await client.engine.reload(MODEL, { backend: 'cpu', nCtx: 256, initProgressCallback: (r) => reports.push(r) });
+  assert.ok(reports.length >= 2, `${reports.length} reports`);
+  assert.equal(reports[0].progress, 0);
+  assert.equal(reports.at(-1).progress, 1);
+  assert.match(reports.at(-1).text, /on cpu/);
+  assert.ok(reports.every((r, i) => i === 0 || r.progress >= reports[i - 1].progress && r.timeElapsed >= reports[i - 1].timeElapsed));
+  // a restarted handler is reloaded with the same options, reporting again
+  reports.length = 0;
+  await client.restart();
+  assert.equal((await streamed(client.engine)).text, (await streamed(reference)).text);
+  assert.equal(reports.at(-1)?.progress, 1);
+});
+
+test('worker engine: a call made while the model loads waits for it (one load, no not-loaded retry)', async () => {
+  const finished = [];
+  await client.restart();
+  const reload = client.engine.reload(MODEL, { backend: 'cpu', initProgressCallback: (r) => r.progress === 1 && finished.push(r) });
+  const chat = client.engine.chat.completions.create(request());
+  await reload;
+  assert.equal((await chat).choices[0].message.content, (await streamed(reference)).text);
+  assert.equal(finished.length, 1, 'the model was loaded once');
+});
+
+test('worker engine: a non-stream request is aborted mid-generation too (the CPU engine yields to events)', async () => {
+  const long = request({ max_tokens: 400, ignore_eos: true });
+  const full = await client.engine.chat.completions.create(long);
+  assert.equal(full.choices[0].finish_reason, 'length');
+  const controller = new AbortController();
+  const cut = client.engine.chat.completions.create(long, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 20);
+  const c = await cut;
+  assert.equal(c.choices[0].finish_reason, 'abort');
+  assert.ok(c.usage.completion_tokens < full.usage.completion_tokens);
+  assert.ok(full.choices[0].message.content.startsWith(c.choices[0].message.content));
+});

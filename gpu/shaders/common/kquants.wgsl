@@ -47,3 +47,14 @@ fn q4k_element(off: u32, e: u32) -> f32 {
   let sm = k4_scale_min(off + 4u, j);
   return load_f16_at(off) * sm.x * f32(q) - load_f16_at(off + 2u) * sm.y;
 }
+
+// One Q5_K element (176 bytes: f16 d, f16 dmin, scales[12], qh[32] at 16, qs[128] at 48): chunk j as
+// Q4_K's, plus bit j of qh[l] as the fifth bit.
+fn q5k_element(off: u32, e: u32) -> f32 {
+  let j = e / 32u;
+  let l = e % 32u;
+  let byte = load_u8_at(off + 48u + 32u * (j / 2u) + l);
+  let q = ((byte >> (4u * (j & 1u))) & 15u) | (((load_u8_at(off + 16u + l) >> j) & 1u) << 4u);
+  let sm = k4_scale_min(off + 4u, j);
+  return load_f16_at(off) * sm.x * f32(q) - load_f16_at(off + 2u) * sm.y;
+}

@@ -14,14 +14,15 @@ try {
   await local.load(new Uint8Array(await r.arrayBuffer()));
   engines.page = new hearth.OpenAIEngine(local);
 
-  window.startWebWorker = async (options, name = 'worker') => {
-    const worker = new Worker(new URL('engine_worker.mjs', import.meta.url), { type: 'module' });
+  window.startWebWorker = async (options, name = 'worker', script = 'engine_worker.mjs') => {
+    const worker = new Worker(new URL(script, import.meta.url), { type: 'module' });
     engines[name] = await hearth.CreateWebWorkerEngine(worker, MODEL_URL, options);
   };
 
-  window.startServiceWorker = async (options) => {
+  window.startServiceWorker = async (options, heartbeatMs) => {
     await navigator.serviceWorker.register(new URL('engine_service_worker.mjs', import.meta.url), { type: 'module', scope: './' });
-    engines.sw = await hearth.CreateServiceWorkerEngine(MODEL_URL, options);
+    engines.sw?.close();
+    engines.sw = await hearth.CreateServiceWorkerEngine(MODEL_URL, options, heartbeatMs);
   };
 
   /** The service worker's instance id and load count (engine_service_worker.mjs). */
@@ -44,22 +45,42 @@ try {
     const controller = new AbortController();
     const stream = await engines[which].chat.completions.create({ ...chatRequest(content, extra), stream: true }, { signal: controller.signal });
     let text = '', finish = null, chunks = 0, role = null;
+    window.chunksSoFar = 0;
     for await (const chunk of stream) {
       const choice = chunk.choices[0];
       if (!choice) continue;
       role ??= choice.delta.role ?? null;
       if (choice.delta.content) {
         text += choice.delta.content;
-        if (++chunks === abortAfterChunks) controller.abort();
+        window.chunksSoFar = ++chunks;
+        if (chunks === abortAfterChunks) controller.abort();
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
     return { text, finish, chunks, role };
   };
 
+  /** streamChat's result, or the error its stream failed with and the text received before it. */
+  window.streamChatOrError = async (which, content, extra = {}) => {
+    try {
+      return await window.streamChat(which, content, extra);
+    } catch (e) {
+      return { error: { name: e.name, type: e.type, code: e.code ?? null, message: e.message }, chunks: window.chunksSoFar };
+    }
+  };
+
   window.chat = async (which, content, extra = {}) => {
     const c = await engines[which].chat.completions.create(chatRequest(content, extra));
     return { text: c.choices[0].message.content, finish: c.choices[0].finish_reason, usage: c.usage, object: c.object };
+  };
+
+  /** A non-stream chat completion whose signal is aborted `afterMs` after the request is made. */
+  window.chatAbortedAfter = async (which, content, extra, afterMs) => {
+    const controller = new AbortController();
+    const pending = engines[which].chat.completions.create(chatRequest(content, extra), { signal: controller.signal });
+    setTimeout(() => controller.abort(), afterMs);
+    const c = await pending;
+    return { text: c.choices[0].message.content, finish: c.choices[0].finish_reason, tokens: c.usage.completion_tokens };
   };
 
   window.complete = async (which, prompt, maxTokens = 30) => {
@@ -80,6 +101,8 @@ try {
     }
   };
 
+  /** The error a call fails with, or null. */
+  window.failure = async (promise) => promise.then(() => null, (e) => ({ name: e.name, type: e.type, message: e.message }));
   window.call = async (which, method, ...args) => engines[which][method](...args);
   window.MODEL_URL = MODEL_URL;
 

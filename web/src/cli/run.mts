@@ -1,9 +1,8 @@
 // `hearth run` under Node: generates a continuation of --prompt with the wasm engine (CPU or WebGPU).
 // Same flags and defaults as the native `hearth run` (temp 0.8, top-k 40, top-p 0.95, min-p 0.05,
 // seed 42, 128 tokens): the continuation goes to stdout as it is produced, stats to stderr.
-import { readFile } from 'node:fs/promises';
-
-import { createEngine } from '../engine.mjs';
+import { fileSource } from '../byte_source.mjs';
+import { createEngine, type ModelInfo } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { Args } from './args.mjs';
 
@@ -45,13 +44,14 @@ export async function cmdRun(argv: readonly string[]): Promise<number> {
   const threads = threadCount === 0 ? 'auto' : threadCount;
 
   const engine = await createEngine(backend, { threads }); // webgpu: no adapter fails here, before reading the model
-  let bytes: Uint8Array;
+  // the GPU path streams the file (header to the core, weights to the GPU); the CPU reads it whole
+  const source = await fileSource(modelPath);
+  let info: ModelInfo;
   try {
-    bytes = await readFile(modelPath);
-  } catch (e) {
-    throw new HearthError('io_error', `cannot read '${modelPath}': ${(e as Error).message}`);
+    info = await engine.load(source, { nCtx });
+  } finally {
+    await source.close?.();
   }
-  const info = await engine.load(bytes, { nCtx });
   const gen = engine.generate(request);
   for await (const chunk of gen) process.stdout.write(chunk);
   const s = gen.stats;

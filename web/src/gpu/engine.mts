@@ -7,9 +7,10 @@ import { callJson, loadCore, type Reply } from '../core.mjs';
 import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo } from '../engine.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { gpuContext } from './context.mjs';
-import { GpuExecutor, type Plan } from './executor.mjs';
-import { GpuWeights } from './weights.mjs';
-import { bytesSource } from '../byte_source.mjs';
+import { GpuExecutor, type EvalOptions, type Plan } from './executor.mjs';
+import { GpuWeights, type UploadOptions } from './weights.mjs';
+import { bytesSource, readAll, type ByteSource } from '../byte_source.mjs';
+import { GpuSampler, SAMPLER_CANDIDATES, TAIL_ERROR } from './sampler.mjs';
 
 type Ctx = Awaited<ReturnType<typeof gpuContext>>;
 
@@ -18,7 +19,17 @@ const now = (): number => performance.now();
 export class WebGpuEngine implements Engine {
   readonly backend = 'webgpu' as const;
   #core: HearthCoreModule;
-  #ctx: Ctx;
+  #ctx: Ctx | null;
+  /** Why the device was lost; set by device.lost, cleared by the next load(). */
+  #lost: string | null = null;
+  #sampler: GpuSampler | null = null;
+  /** Steps whose draw the GPU's candidates did not decide (all logits read back); for tests and tuning. */
+  #fullReads = 0;
+  get fullLogitReads(): number {
+    return this.#fullReads;
+  }
+  /** The tokens in the executor's KV cache, in order (for prefix reuse). */
+  #gpuTokens: number[] = [];
   #session: number;
   #info: ModelInfo | null = null;
   #exec: GpuExecutor | null = null;
@@ -30,6 +41,7 @@ export class WebGpuEngine implements Engine {
     this.#ctx = ctx;
     this.#session = core._hearth_session_create();
     if (!this.#session) throw new HearthError('out_of_memory', 'could not create a session');
+    this.#watchDevice(ctx);
   }
 
   /** Fails with a HearthError ('unsupported') when there is no WebGPU adapter. */
@@ -46,24 +58,126 @@ export class WebGpuEngine implements Engine {
     return this.#exec;
   }
 
-  /** The core parses the file (tokenizer, graph); the GPU buffers are filled from `bytes` directly. */
-  async load(bytes: Uint8Array, options: LoadOptions = {}): Promise<ModelInfo> {
+  /**
+   * Loads a model for the GPU. The core reads only the file's header (tokenizer, graph plan, tensor
+   * offsets; it is read in growing prefixes until the core has all of it) and the weights stream
+   * from `source` into GPU buffers in chunks: the file never sits whole in wasm or JS memory, and
+   * files over 4 GB load. `keepCpuWeights` also copies the whole file into wasm memory so cpuLogits
+   * (the CPU reference, for tests) works: small files only.
+   */
+  async load(source: Uint8Array | ByteSource, options: LoadOptions = {}): Promise<ModelInfo> {
     this.#checkAlive();
+    const t0 = now();
     this.#info = null;
     this.#releaseGpu();
     this.#generation++;
+    if (this.#lost || !this.#ctx) {
+      // the old device is gone (or was never had): a new one for this model
+      this.#ctx = null;
+      this.#ctx = await gpuContext();
+      this.#lost = null;
+      this.#watchDevice(this.#ctx);
+    }
+    const ctx = this.#ctx;
+    const src = source instanceof Uint8Array ? bytesSource(source) : source;
+    const info = options.keepCpuWeights ? await this.#loadWhole(src, options) : await this.#loadHeader(src, options);
+    const plan = this.#call(() => this.#core._hearth_session_plan(this.#session)) as unknown as Plan;
+    const weights = plan.nodes.flatMap((n) => (n.weight ? [n.weight] : []));
+    try {
+      checkPlanFits(ctx, plan);
+    } catch (e) {
+      this.#call(() => this.#core._hearth_session_unload(this.#session)); // no half-loaded model
+      throw e;
+    }
+    const device = ctx.device;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let exec: GpuExecutor | null = null;
+    let gpuWeights: GpuWeights | null = null;
+    let failure: unknown = null;
+    try {
+      const upload: UploadOptions = {};
+      if (options.onProgress) upload.onProgress = options.onProgress;
+      if (options.signal) upload.signal = options.signal;
+      gpuWeights = await GpuWeights.upload(ctx, weights, plan.config.data_offset, src, upload);
+      exec = GpuExecutor.create(ctx, plan, gpuWeights);
+      this.#sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
+    } catch (e) {
+      failure = e;
+    }
+    const invalid = await device.popErrorScope().catch(() => null);
+    const oom = await device.popErrorScope().catch(() => null);
+    // a shader or pipeline the device refused would otherwise only log and compute garbage
+    if (invalid && !failure && !oom)
+      failure = new HearthError('unsupported', `the GPU refused a pipeline or buffer for ${src.name}: ${String(invalid.message ?? invalid)}`);
+    if (oom || failure || this.#lost) {
+      exec?.dispose();
+      gpuWeights?.dispose();
+      this.#sampler?.dispose();
+      this.#sampler = null;
+      this.#call(() => this.#core._hearth_session_unload(this.#session));
+      if (this.#lost) throw this.#lostError();
+      if (oom) {
+        const bytes = planBytes(plan);
+        throw new HearthError('out_of_memory', `the GPU could not allocate ${bytes} bytes for ${src.name} ` +
+          `(${weightBytes(plan)} of weights, ${bytes - weightBytes(plan)} of KV cache and activations at n_ctx ${plan.config.n_ctx}): ${String(oom.message ?? oom)}`);
+      }
+      throw failure;
+    }
+    this.#weights = gpuWeights;
+    this.#exec = exec;
+    this.#gpuTokens = [];
+    this.#info = { ...info, load_ms: now() - t0 };
+    return this.#info;
+  }
+
+  /** Header only: read a prefix, grow it while the core asks for more (the vocabulary lives in the
+   * header's metadata, so a header can be several MB). */
+  async #loadHeader(src: ByteSource, options: LoadOptions): Promise<ModelInfo> {
     const core = this.#core;
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, file_size: src.size });
+    let n = Math.min(src.size, Math.max(16, options.headerReadBytes ?? 1 << 20));
+    for (;;) {
+      const header = await src.read(0, n);
+      const ptr = core._malloc(Math.max(1, n));
+      if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${n} bytes of wasm memory for the model header`);
+      let reply: Reply;
+      try {
+        core.HEAPU8.set(header, ptr);
+        reply = this.#call((c) => core._hearth_session_load_header(this.#session, ptr, n, c), config);
+      } finally {
+        core._free(ptr);
+      }
+      const need = reply['need_bytes'];
+      if (typeof need !== 'number') return reply as unknown as ModelInfo;
+      if (need <= n || need > src.size) throw new HearthError('internal', `the core asked for ${need} header bytes of ${src.size} after ${n}`);
+      n = Math.min(src.size, Math.max(need, 2 * n));
+    }
+  }
+
+  /** The whole file into wasm memory too (the CPU reference needs the weights there). */
+  async #loadWhole(src: ByteSource, options: LoadOptions): Promise<ModelInfo> {
+    const core = this.#core;
+    const bytes = await readAll(src);
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
     core.HEAPU8.set(bytes, ptr);
     const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
-    const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config) as unknown as ModelInfo;
-    const plan = this.#call(() => core._hearth_session_plan(this.#session)) as unknown as Plan;
-    const weights = (this.#weights = await GpuWeights.upload(this.#ctx, plan.nodes.flatMap((n) => (n.weight ? [n.weight] : [])), plan.config.data_offset,
-      bytesSource(bytes)));
-    this.#exec = GpuExecutor.create(this.#ctx, plan, weights);
-    this.#info = info;
-    return info;
+    // the core owns ptr from here, on success and on failure
+    return this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config) as unknown as ModelInfo;
+  }
+
+  /** A lost device (driver reset, destroy(), out of memory in the driver) fails every later call
+   * with 'device_lost' until load() makes a new device. */
+  #watchDevice(ctx: Ctx): void {
+    void ctx.device.lost?.then((info: { reason?: string; message?: string }) => {
+      if (this.#ctx !== ctx) return;
+      this.#lost = `the GPU device was lost (${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''}); load() the model again`;
+    });
+  }
+
+  #lostError(): HearthError {
+    return new HearthError('device_lost', this.#lost ?? 'the GPU device was lost');
   }
 
   tokenize(text: string, options: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
@@ -90,6 +204,7 @@ export class WebGpuEngine implements Engine {
     const exec = this.#requireExec();
     this.#generation++;
     exec.reset();
+    this.#gpuTokens = []; // the cache no longer holds a generation's tokens
     const out: Float32Array[] = [];
     for (const t of tokens) out.push((await exec.eval(t, true))!);
     return out;
@@ -113,6 +228,13 @@ export class WebGpuEngine implements Engine {
     }
   }
 
+  /**
+   * Starts a generation. Sampling runs on the GPU (./sampler.mts) when the request allows it exactly
+   * (greedy, or 1 <= topK <= 64): a step reads back 128 candidates, and the core draws from them with
+   * its own sampler and RNG, so tokens equal the CPU path's. topK 0 with a temperature also reads the
+   * other tokens' total weight and reads all logits back only on the steps that leaves undecided;
+   * 64 < topK < n_vocab reads all logits back.
+   */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
     const body: Record<string, unknown> = {
@@ -130,12 +252,13 @@ export class WebGpuEngine implements Engine {
       add_special: request.addSpecial,
       logit_bias: request.logitBias,
       external_eval: true,
+      n_candidates: SAMPLER_CANDIDATES,
     };
     if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
     else body['tokens'] = request.prompt;
     const json = JSON.stringify(body);
     const id = ++this.#generation;
-    const stats: GenerationStats = { promptTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
+    const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };
     const tokens: number[] = [];
     const self = this;
 
@@ -143,41 +266,103 @@ export class WebGpuEngine implements Engine {
       const exec = self.#requireExec();
       const core = self.#core;
       const superseded = (): void => {
+        if (self.#lost) throw self.#lostError();
         if (self.#generation !== id) throw new HearthError('invalid_argument', 'this generation was superseded by a later generate() or load()');
       };
       const t0 = now();
       const started = self.#call((r) => core._hearth_session_start(self.#session, r), json);
       const prompt = started['tokens'] as number[];
       stats.promptTokens = prompt.length;
+      stats.prefillTokens = prompt.length;
       if (request.maxTokens === 0) {
         stats.finishReason = 'length';
         return;
       }
-      exec.reset();
+      // candidates decide greedy and small top-k exactly; whole-vocabulary draws also need the tail
+      const bounded = started['needs_tail'] === true;
+      const sampler = started['candidates_suffice'] === true || bounded ? self.#sampler : null;
+      sampler?.setTail(bounded ? request.temperature ?? 1 : null);
+      // penalties look at the last penalty_last_n accepted tokens: the prompt's and the generated
+      const window = new PenaltyWindow(request.penaltyLastN ?? 64);
+      for (const t of prompt) window.push(t);
+      const adjust = (): void => sampler?.setAdjustments({
+        repetitionPenalty: request.repetitionPenalty ?? 1, frequencyPenalty: request.frequencyPenalty ?? 0,
+        presencePenalty: request.presencePenalty ?? 0, counts: window.counts(), bias: biasMap(request.logitBias),
+      });
+      adjust();
+      const step = (last: boolean): EvalOptions =>
+        sampler ? (last ? { readLogits: false, encode: (enc) => sampler.encode(enc) } : { readLogits: false }) : { readLogits: last };
+      // KV prefix reuse: keep the cached positions that hold the prompt's first tokens (never the
+      // last one: its logits are needed); #gpuTokens is only trusted while it matches the cache
+      let common = 0;
+      const cached = self.#gpuTokens;
+      if (cached.length === exec.nPast) {
+        const n = Math.min(cached.length, prompt.length - 1);
+        while (common < n && cached[common] === prompt[common]) common++;
+      }
+      exec.truncate(Math.min(common, exec.nPast));
+      self.#gpuTokens = cached.slice(0, common);
+      stats.cachedTokens = common;
+      stats.prefillTokens = prompt.length - common;
       let logits: Float32Array | null = null;
-      for (let i = 0; i < prompt.length; i++) {
-        logits = await exec.eval(prompt[i]!, i === prompt.length - 1);
+      for (let i = common; i < prompt.length; i++) {
+        logits = await exec.eval(prompt[i]!, step(i === prompt.length - 1));
+        self.#gpuTokens.push(prompt[i]!);
         superseded();
       }
       const t1 = now();
       stats.prefillMs = t1 - t0;
       const V = self.#info!.n_vocab;
-      const ptr = core._malloc(V * 4);
+      const n = sampler ? SAMPLER_CANDIDATES : V;
+      const ptr = core._malloc(n * 8);
       if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
       try {
         for (;;) {
           superseded();
-          new Float32Array(core.HEAPU8.buffer, ptr, V).set(logits!);
-          const r = self.#call(() => core._hearth_session_step_logits(self.#session, ptr, V));
+          let r: Reply;
+          if (sampler) {
+            const c = await sampler.read();
+            superseded();
+            new Int32Array(core.HEAPU8.buffer, ptr, c.ids.length).set(c.ids);
+            new Float32Array(core.HEAPU8.buffer, ptr + n * 4, c.ids.length).set(c.logits);
+            if (bounded) {
+              r = self.#call(() => core._hearth_session_step_candidates_bounded(self.#session, ptr, ptr + n * 4, c.ids.length, c.tail ?? 0, TAIL_ERROR));
+              if (r['undecided'] === true) {
+                // the tail's bounds leave the token open: all logits, sampled by the core as on the CPU
+                const all = await sampler.readLogits();
+                superseded();
+                const lp = core._malloc(V * 4);
+                if (!lp) throw new HearthError('out_of_memory', 'could not allocate the logits');
+                try {
+                  new Float32Array(core.HEAPU8.buffer, lp, V).set(all);
+                  r = self.#call(() => core._hearth_session_step_logits(self.#session, lp, V));
+                } finally {
+                  core._free(lp);
+                }
+                self.#fullReads++;
+              }
+            } else {
+              r = self.#call(() => core._hearth_session_step_candidates(self.#session, ptr, ptr + n * 4, c.ids.length));
+            }
+          } else {
+            new Float32Array(core.HEAPU8.buffer, ptr, V).set(logits!);
+            r = self.#call(() => core._hearth_session_step_logits(self.#session, ptr, V));
+          }
           const done = r['done'] as boolean;
           const reason = r['finish_reason'] as FinishReason | null;
+          const token = r['token'] as number;
           if (reason !== 'eog') {
-            tokens.push(r['token'] as number);
+            tokens.push(token);
             stats.generatedTokens++;
+            window.push(token);
           }
           const text = r['text'] as string;
           if (done) stats.finishReason = reason;
-          if (!done) logits = await exec.eval(r['token'] as number, true);
+          if (!done) {
+            adjust();
+            logits = await exec.eval(token, step(true));
+            self.#gpuTokens.push(token);
+          }
           stats.decodeMs = now() - t1;
           if (text.length > 0) yield text;
           if (done) return;
@@ -186,11 +371,22 @@ export class WebGpuEngine implements Engine {
         core._free(ptr);
       }
     }
-    const iterable = run();
+    async function* guarded(): AsyncGenerator<string, void, undefined> {
+      try {
+        yield* run();
+      } catch (e) {
+        if (self.#lost && !(e instanceof HearthError && e.type === 'device_lost')) throw self.#lostError();
+        throw e;
+      }
+    }
+    const iterable = guarded();
     return { stats, tokens, [Symbol.asyncIterator]: () => iterable };
   }
 
   #releaseGpu(): void {
+    this.#sampler?.dispose();
+    this.#sampler = null;
+    this.#gpuTokens = [];
     this.#exec?.dispose();
     this.#exec = null;
     this.#weights?.dispose();
@@ -211,6 +407,7 @@ export class WebGpuEngine implements Engine {
 
   #requireExec(): GpuExecutor {
     this.#checkAlive();
+    if (this.#lost) throw this.#lostError();
     if (!this.#exec || !this.#info) throw new HearthError('invalid_argument', 'no model is loaded');
     return this.#exec;
   }
@@ -218,4 +415,53 @@ export class WebGpuEngine implements Engine {
   #call(fn: (argPtr: number) => number, arg?: string): Reply {
     return callJson(this.#core, fn, arg);
   }
+}
+
+/** Bytes the plan asks of the GPU: weights, K and V caches, activations, attention scores. */
+function weightBytes(plan: Plan): number {
+  const seen = new Map<string, number>();
+  for (const n of plan.nodes) if (n.weight) seen.set(n.weight.name, n.weight.n_bytes);
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+function planBytes(plan: Plan): number {
+  const { n_layer, n_ctx, kv_width } = plan.config;
+  const heads = Math.max(1, ...plan.nodes.filter((n) => n.op === 'attention').map((n) => n.n_head));
+  return weightBytes(plan) + 2 * n_layer * n_ctx * kv_width * 4 + heads * n_ctx * 4 + plan.widths.reduce((a, w) => a + w * 4, 0);
+}
+
+/** Buffers the device cannot create or bind at all fail before any allocation, naming the size. */
+function checkPlanFits(ctx: Ctx, plan: Plan): void {
+  const { n_ctx, kv_width } = plan.config;
+  const binding = Number(ctx.device.limits.maxStorageBufferBindingSize);
+  const maxBuffer = Number(ctx.device.limits.maxBufferSize);
+  const kv = n_ctx * kv_width * 4;
+  const limit = Math.min(binding, maxBuffer);
+  if (kv > limit)
+    throw new HearthError('out_of_memory', `n_ctx ${n_ctx} needs a K and a V cache of ${kv} bytes per layer (${planBytes(plan)} bytes in all), ` +
+      `more than one GPU buffer can hold here (${limit} bytes): use a smaller context`);
+}
+
+/** The last n accepted tokens (all for -1, none for 0) with their counts: the penalties' window. */
+class PenaltyWindow {
+  #n: number;
+  #tokens: number[] = [];
+  constructor(n: number) {
+    this.#n = n;
+  }
+  push(t: number): void {
+    if (this.#n === 0) return;
+    this.#tokens.push(t);
+    if (this.#n > 0 && this.#tokens.length > this.#n) this.#tokens.shift();
+  }
+  counts(): Map<number, number> {
+    const m = new Map<number, number>();
+    for (const t of this.#tokens) m.set(t, (m.get(t) ?? 0) + 1);
+    return m;
+  }
+}
+
+function biasMap(bias: Readonly<Record<string, number>> | undefined): Map<number, number> {
+  const m = new Map<number, number>();
+  if (bias) for (const [k, v] of Object.entries(bias)) m.set(Number(k), v);
+  return m;
 }

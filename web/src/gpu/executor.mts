@@ -1,9 +1,11 @@
 // The WebGPU forward pass: executes the core's graph (hearth_session_plan) with the WGSL kernels of
-// gpu/shaders. Planned once at load: one GPU buffer per weight tensor (uploaded straight from the
-// file's bytes, not through wasm memory), one per value, a K and a V cache per layer, and a pipeline,
-// uniform buffer and bind group per node. A step writes the few per-step uniforms (token, position),
-// encodes the node list (dispatches, and buffer copies for slices and KV appends) and, when asked,
-// reads back the logits. One token per step (decode shape; prompt tokens are fed one at a time).
+// gpu/shaders. Planned once at load: one GPU buffer per value, a K and a V cache per layer, and a
+// pipeline, uniform buffer and bind group per dispatch (weights arrive as GpuWeights). A step writes
+// one small storage buffer (position, token) that every kernel reads, replays the recorded dispatch
+// list in a single compute pass (KV appends happen inside attention, slices are a copy kernel, so
+// nothing ends the pass) and, when asked, reads back the logits. Fusions made at plan time: a residual
+// add into the matmul before it, int8 activations for Q4_0/Q8_0 matmuls (dot4I8Packed).
+// One token per step (decode shape; prompt tokens are fed one at a time).
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
 import type { GpuWeights } from './weights.mjs';
@@ -45,12 +47,14 @@ export interface Plan {
   nodes: PlanNode[];
 }
 
-const WG = 64;
+
 const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 const MAP_READ = 0x1;
 const COPY_DST = 0x8;
 const pad4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
+/** Elementwise kernels' workgroup size. */
+const WG = 64;
 
 function grid(n: number): [number, number, number] {
   if (n <= 65535) return [Math.max(1, n), 1, 1];
@@ -70,40 +74,89 @@ function packParams(fields: Field[]): ArrayBuffer {
   return dv.buffer;
 }
 
-const TYPES: Record<string, string> = { f32: 'TYPE_F32', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q6_K: 'TYPE_Q6_K', q4_K: 'TYPE_Q4_K' };
+const TYPES: Record<string, string> = {
+  f32: 'TYPE_F32', f16: 'TYPE_F16', bf16: 'TYPE_BF16', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q4_K: 'TYPE_Q4_K', q5_K: 'TYPE_Q5_K', q6_K: 'TYPE_Q6_K',
+};
+/** Weight types with an int8-activation (dot4I8Packed) matvec. */
+const INT8_TYPES = new Set(['q4_0', 'q8_0']);
 
-type Step =
-  | { kind: 'dispatch'; pipeline: Gpu; bindGroup: Gpu; workgroups: [number, number, number] }
-  | { kind: 'copy'; src: Gpu; srcOffset: number; dst: Gpu; dstOffset: number | 'kv'; bytes: number };
+/** Options of one evaluation step. */
+export interface EvalOptions {
+  /** Read the logits back and return them (default true). */
+  readLogits?: boolean;
+  /** Called with the step's command encoder after the forward pass, before submit: more GPU work
+   *  (e.g. sampling from `logitsBuffer`) joins the same submission. */
+  encode?: (encoder: Gpu) => void;
+}
+
+export interface ExecutorOptions {
+  /** Quantize activations to int8 per block of 32 for Q4_0/Q8_0 matmuls (dot4I8Packed; about 4x
+   *  the memory rate of the f32 path on the H100, logits differ from the CPU's by ~1e-2 relative).
+   *  Default true; false gives f32 arithmetic throughout (the exact oracle comparison). */
+  int8Activations?: boolean;
+  /** Use subgroup reductions when the device has `subgroups` (default true). */
+  subgroups?: boolean;
+}
+
+/** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
+const PIPELINES = new WeakMap<Gpu, Map<string, Gpu>>();
+
+interface Dispatch {
+  label: string;
+  pipeline: Gpu;
+  bindGroup: Gpu;
+  workgroups: [number, number, number];
+}
 
 export class GpuExecutor {
   readonly plan: Plan;
   #ctx: GpuContext;
   #weights: GpuWeights;
   #device: Gpu;
-  #pipelines = new Map<string, Gpu>();
+  #options: Required<ExecutorOptions>;
   #buffers: Gpu[] = [];
+  #bufferBytes = 0;
   #values: Gpu[] = [];
-  #steps: Step[] = [];
-  #embedUniforms: Array<{ buffer: Gpu; ncols: number }> = [];
-  #attnUniforms: Array<{ buffer: Gpu; fields: Field[] }> = [];
-  #pos: Gpu;
+  #dispatches: Dispatch[] = [];
+  /** [pos, token]: written once per step, read by embed, rope and attention. */
+  #step: Gpu;
   #staging: Gpu;
   #nPast = 0;
+  /** Matvec layout: invocations per workgroup and per row (a multiple of the subgroup size with subgroups). */
+  #matvecWg: number;
+  #tpr: number;
+  #subgroups: boolean;
 
-  private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights) {
+  private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions) {
     this.#ctx = ctx;
     this.#weights = weights;
     this.#device = ctx.device;
     this.plan = plan;
-    this.#pos = this.#buffer(4, STORAGE);
+    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true };
+    this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
+    const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
+    // GPUs with wide subgroups: 256 invocations, a subgroup (or two) per row. Without subgroups: 64
+    // invocations a row, reduced in workgroup memory. A CPU fallback adapter (SwiftShader, where every
+    // barrier costs a fiber switch per invocation): one invocation per row, 64 rows a workgroup.
+    const info = ctx.adapter?.info ?? {};
+    const cpu = info.isFallbackAdapter === true || /swiftshader/i.test(`${info.architecture} ${info.description}`);
+    const wide = this.#subgroups && sgMax >= 32 && sgMax <= 128;
+    this.#matvecWg = wide ? 256 : 64;
+    this.#tpr = wide ? sgMax : cpu ? 1 : 64;
+    if (!wide) this.#subgroups = false;
+    this.#step = this.#buffer(16, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
 
   /** Builds everything for `plan` over weights already on the GPU (owned by the caller). */
-  static create(ctx: GpuContext, plan: Plan, weights: GpuWeights): GpuExecutor {
-    const ex = new GpuExecutor(ctx, plan, weights);
-    ex.#build();
+  static create(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions = {}): GpuExecutor {
+    const ex = new GpuExecutor(ctx, plan, weights, options);
+    try {
+      ex.#build();
+    } catch (e) {
+      ex.dispose();
+      throw e;
+    }
     return ex;
   }
 
@@ -113,52 +166,126 @@ export class GpuExecutor {
   get nCtx(): number {
     return this.plan.config.n_ctx;
   }
+  /** Dispatches one decode step records. */
+  get dispatchCount(): number {
+    return this.#dispatches.length;
+  }
+  /** Bytes of GPU buffers this executor allocated (KV cache, activations, uniforms; not the weights). */
+  get gpuBytes(): number {
+    return this.#bufferBytes;
+  }
   reset(): void {
     this.#nPast = 0;
+  }
+  /** Keeps the first n cached positions (KV prefix reuse): the next eval writes position n. */
+  truncate(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.#nPast) throw new HearthError('invalid_argument', `cannot keep ${n} of ${this.#nPast} cached positions`);
+    this.#nPast = n;
+  }
+
+  /** The GPU buffer holding the logits (n_vocab f32) of the last evaluated position. */
+  get logitsBuffer(): Gpu {
+    return this.#values[this.plan.logits];
   }
 
   #buffer(size: number, usage: number): Gpu {
     const b = this.#device.createBuffer({ size: pad4(size), usage });
     this.#buffers.push(b);
+    this.#bufferBytes += pad4(size);
     return b;
   }
 
   #pipeline(shader: string, defines: Record<string, number | boolean>): Gpu {
     const key = `${shader}|${Object.keys(defines).sort().map((k) => `${k}=${String(defines[k])}`).join(',')}`;
-    let p = this.#pipelines.get(key);
+    let cache = PIPELINES.get(this.#device);
+    if (!cache) PIPELINES.set(this.#device, (cache = new Map()));
+    let p = cache.get(key);
     if (!p) {
       const module = this.#device.createShaderModule({ code: this.#ctx.shader(shader, defines), label: key });
       p = this.#device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: key });
-      this.#pipelines.set(key, p);
+      cache.set(key, p);
     }
     return p;
   }
 
-  #dispatch(shader: string, defines: Record<string, number | boolean>, params: ArrayBuffer, buffers: Gpu[], workgroups: [number, number, number]): Gpu {
+  #dispatch(shader: string, defines: Record<string, number | boolean>, params: ArrayBuffer, buffers: Gpu[], workgroups: [number, number, number]): void {
     const pipeline = this.#pipeline(shader, { WG_SIZE: WG, ...defines });
     const uniform = this.#buffer(params.byteLength, UNIFORM);
     this.#device.queue.writeBuffer(uniform, 0, params);
     const entries = [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
     const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.#steps.push({ kind: 'dispatch', pipeline, bindGroup, workgroups });
-    return uniform;
+    this.#dispatches.push({ label: shader, pipeline, bindGroup, workgroups });
+  }
+
+  /** y[yOffset..] = W x (+ res) for one weight part. */
+  #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null): void {
+    const ncols = wt.dims[0]!;
+    const type = TYPES[wt.type];
+    if (!type) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${wt.type} weights (${wt.name})`);
+    const tpr = this.#tpr;
+    const rows = this.#matvecWg / tpr;
+    const defines: Record<string, number | boolean> = { [type]: true, ROWS: rows, WG_SIZE: this.#matvecWg };
+    if (this.#subgroups) defines['SUBGROUPS'] = true;
+    if (res) defines['ADD_RES'] = true;
+    // int8 activations: x in workgroup memory as int8 + a scale and a sum per block (1.25 bytes an element)
+    const wgBytes = ncols + (ncols / 32) * 8 + this.#matvecWg * 4;
+    if (this.#options.int8Activations && INT8_TYPES.has(wt.type) && wgBytes <= Number(this.#device.limits.maxComputeWorkgroupStorageSize)) {
+      defines['Q8_ACT'] = true;
+      defines['MAX_COLS'] = ncols;
+    }
+    const pipeline = this.#pipeline('matvec', defines);
+    const uniform = this.#buffer(16, UNIFORM);
+    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', part.rows], ['u32', 0], ['u32', part.firstRow]]));
+    const entries = [uniform, out, part.buffer, x, ...(res ? [res] : [])].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.#dispatches.push({ label: `matvec ${wt.type} ${part.rows}x${ncols}${defines['Q8_ACT'] ? ' int8' : ''}${res ? ' +res' : ''}`, pipeline, bindGroup,
+      workgroups: grid(Math.ceil(part.rows / rows)) });
   }
 
   #build(): void {
     const { plan } = this;
     const { n_ctx, kv_width } = plan.config;
-    const weight = (w: PlanWeight | null): Gpu => {
+    const parts = (w: PlanWeight | null) => {
       if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
-      const parts = this.#weights.get(w.name).parts;
-      if (parts.length !== 1) throw new HearthError('not_implemented', `tensor ${w.name} is split in ${parts.length} buffers; split weights are not wired into the kernels yet`);
-      return parts[0]!.buffer;
+      return this.#weights.get(w.name).parts;
+    };
+    // Weights read whole by a kernel (norms, biases, rope factors) are small: never split.
+    const weight = (w: PlanWeight | null): Gpu => {
+      const p = parts(w);
+      if (p.length !== 1) throw new HearthError('unsupported', `tensor ${w!.name} is split in ${p.length} buffers but its kernel reads it whole`);
+      return p[0]!.buffer;
     };
     const typeDefine = (w: PlanWeight | null): string => {
       const d = w && TYPES[w.type];
       if (!d) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${w?.type ?? 'missing'} weights (${w?.name ?? '?'})`);
       return d;
     };
-    this.#values = plan.widths.map((w) => this.#buffer(w * 4, STORAGE));
+    // How many nodes read each value (the logits count as read): a matmul whose output only feeds
+    // an add gets the add fused into its epilogue.
+    const uses = new Array<number>(plan.widths.length).fill(0);
+    const producer = new Array<number>(plan.widths.length).fill(-1);
+    plan.nodes.forEach((n, i) => {
+      for (const v of n.in) uses[v]!++;
+      producer[n.out] = i;
+    });
+    uses[plan.logits]!++;
+    const fusedAdd = new Map<number, { out: number; res: number }>(); // matmul node index -> add's output, residual
+    const skip = new Set<number>();
+    plan.nodes.forEach((n, i) => {
+      if (n.op !== 'add') return;
+      for (const [a, b] of [[n.in[0]!, n.in[1]!], [n.in[1]!, n.in[0]!]] as const) {
+        const p = producer[a]!;
+        if (p < 0 || plan.nodes[p]!.op !== 'matmul' || uses[a] !== 1 || producer[b]! >= p || fusedAdd.has(p) || a === b) continue;
+        fusedAdd.set(p, { out: n.out, res: b });
+        skip.add(i);
+        return;
+      }
+    });
+    // output_rows of one token is the identity: the value aliases its input
+    const alias = new Map<number, number>();
+    for (const n of plan.nodes) if (n.op === 'output_rows') alias.set(n.out, alias.get(n.in[0]!) ?? n.in[0]!);
+    const real = plan.widths.map((w, i) => (alias.has(i) ? null : this.#buffer(w * 4, STORAGE)));
+    this.#values = plan.widths.map((_, i) => real[alias.get(i) ?? i]!);
     const kCache: Gpu[] = [];
     const vCache: Gpu[] = [];
     for (let l = 0; l < plan.config.n_layer; l++) {
@@ -169,37 +296,37 @@ export class GpuExecutor {
     for (const n of plan.nodes) if (n.op === 'attention') maxHeads = Math.max(maxHeads, n.n_head);
     const scores = this.#buffer(maxHeads * n_ctx * 4, STORAGE);
     const V = this.#values;
-    for (const n of plan.nodes) {
+    plan.nodes.forEach((n, index) => {
+      if (skip.has(index)) return;
       const out = V[n.out];
       const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
       const w = n.width;
       switch (n.op) {
-        case 'embed': {
-          const buffer = this.#dispatch('embed', { [typeDefine(n.weight)]: true }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
-            [out, weight(n.weight)], elemGrid(w));
-          this.#embedUniforms.push({ buffer, ncols: w });
+        case 'embed':
+          // every part runs; only the one holding the token's row writes
+          for (const p of parts(n.weight))
+            this.#dispatch('embed', { [typeDefine(n.weight)]: true, STEP_TOKEN: true }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
+              [out, p.buffer, this.#step], elemGrid(w));
           break;
-        }
         case 'rms_norm':
           this.#dispatch('rms_norm', {}, packParams([['u32', n.group], ['u32', w / n.group], ['f32', n.eps], ['u32', 0]]),
             [out, in0, weight(n.weight)], grid(w / n.group));
           break;
         case 'matmul': {
-          const wt = n.weight!;
-          this.#dispatch('matvec', { [typeDefine(wt)]: true }, packParams([['u32', wt.dims[0]!], ['u32', w], ['u32', 0], ['u32', 0]]),
-            [out, weight(wt), in0], grid(w));
+          const fused = fusedAdd.get(index);
+          for (const p of parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
           break;
         }
         case 'add_bias':
           this.#dispatch('add', {}, packParams([['u32', w], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, weight(n.weight)], elemGrid(w));
           break;
         case 'slice':
-          this.#steps.push({ kind: 'copy', src: in0, srcOffset: n.offset * 4, dst: out, dstOffset: 0, bytes: w * 4 });
+          this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(w));
           break;
         case 'rope': {
           const defines: Record<string, boolean> = {};
           if (n.rope_neox) defines['NEOX'] = true;
-          const buffers = [out, in0, this.#pos];
+          const buffers = [out, in0, this.#step];
           if (n.weight) {
             defines['FREQ_FACTORS'] = true;
             buffers.push(weight(n.weight));
@@ -210,12 +337,10 @@ export class GpuExecutor {
         }
         case 'attention': {
           const [, k, v] = n.in.map((i) => V[i]);
-          this.#steps.push({ kind: 'copy', src: k, srcOffset: 0, dst: kCache[n.layer], dstOffset: 'kv', bytes: kv_width * 4 });
-          this.#steps.push({ kind: 'copy', src: v, srcOffset: 0, dst: vCache[n.layer], dstOffset: 'kv', bytes: kv_width * 4 });
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
-          const buffer = this.#dispatch('attention', {}, packParams(fields), [out, scores, in0, kCache[n.layer], vCache[n.layer]], grid(n.n_head));
-          this.#attnUniforms.push({ buffer, fields });
+          this.#dispatch('attention', { KV_APPEND: true }, packParams(fields),
+            [out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
         }
         case 'glu':
@@ -231,47 +356,39 @@ export class GpuExecutor {
         case 'soft_cap':
           this.#dispatch('softcap', {}, packParams([['u32', w], ['f32', n.cap], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(w));
           break;
-        case 'output_rows': // one token a step: the last row is the only row
-          this.#steps.push({ kind: 'copy', src: in0, srcOffset: 0, dst: out, dstOffset: 0, bytes: w * 4 });
+        case 'output_rows': // aliased above
           break;
         default:
           throw new HearthError('unsupported', `the WebGPU backend has no op '${n.op}'`);
       }
-    }
+    });
   }
 
-  /** Evaluates `token` at the next position; returns its logits when `wantLogits`. */
-  async eval(token: number, wantLogits: boolean): Promise<Float32Array | null> {
-    const { n_ctx, n_vocab, kv_width } = this.plan.config;
+  #checkToken(token: number): void {
+    const { n_ctx, n_vocab } = this.plan.config;
     if (this.#nPast >= n_ctx) throw new HearthError('invalid_argument', `context is full (${n_ctx} tokens)`);
     if (!Number.isInteger(token) || token < 0 || token >= n_vocab) throw new HearthError('invalid_argument', `token id ${token} is outside the vocabulary`);
+  }
+
+  /** Evaluates `token` at the next position; returns its logits when asked (`true`, or
+   *  `{ readLogits: true }`). `encode` adds GPU work to the step's submission (see EvalOptions). */
+  async eval(token: number, options: boolean | EvalOptions = true): Promise<Float32Array | null> {
+    const { readLogits: wantLogits = true, encode } = typeof options === 'boolean' ? { readLogits: options } : options;
+    this.#checkToken(token);
+    const { n_vocab } = this.plan.config;
     const pos = this.#nPast;
-    const q = this.#device.queue;
-    for (const e of this.#embedUniforms) q.writeBuffer(e.buffer, 0, packParams([['u32', e.ncols], ['u32', token], ['u32', 0], ['u32', 0]]));
-    q.writeBuffer(this.#pos, 0, new Uint32Array([pos]));
-    for (const a of this.#attnUniforms) {
-      a.fields[4] = ['u32', pos];
-      q.writeBuffer(a.buffer, 0, packParams(a.fields));
-    }
+    this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([pos, token, 0, 0]));
     const enc = this.#device.createCommandEncoder();
-    let pass: Gpu = null;
-    for (const s of this.#steps) {
-      if (s.kind === 'dispatch') {
-        pass ??= enc.beginComputePass();
-        pass.setPipeline(s.pipeline);
-        pass.setBindGroup(0, s.bindGroup);
-        pass.dispatchWorkgroups(...s.workgroups);
-      } else {
-        if (pass) {
-          pass.end();
-          pass = null;
-        }
-        enc.copyBufferToBuffer(s.src, s.srcOffset, s.dst, s.dstOffset === 'kv' ? pos * kv_width * 4 : s.dstOffset, s.bytes);
-      }
+    const pass = enc.beginComputePass();
+    for (const d of this.#dispatches) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
     }
-    if (pass) pass.end();
-    if (wantLogits) enc.copyBufferToBuffer(this.#values[this.plan.logits], 0, this.#staging, 0, n_vocab * 4);
-    q.submit([enc.finish()]);
+    pass.end();
+    encode?.(enc);
+    if (wantLogits) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
+    this.#device.queue.submit([enc.finish()]);
     this.#nPast = pos + 1;
     if (!wantLogits) return null;
     await this.#staging.mapAsync(0x1 /* GPUMapMode.READ */);
@@ -280,9 +397,67 @@ export class GpuExecutor {
     return logits;
   }
 
+  /**
+   * Evaluates a prompt's tokens at the next positions. Returns the logits of every position
+   * (`allLogits`) or of the last only (one element), or none (`readLogits: false`); `encode` joins
+   * the last token's submission. (Tokens are evaluated one per submission for now; a batched
+   * matrix-matrix prefill would replace this loop behind the same call.)
+   */
+  async evalBatch(tokens: readonly number[], options: EvalOptions & { allLogits?: boolean } = {}): Promise<Float32Array[]> {
+    if (tokens.length === 0) throw new HearthError('invalid_argument', 'evalBatch needs at least one token');
+    if (this.#nPast + tokens.length > this.nCtx) throw new HearthError('invalid_argument', `context is full (${this.nCtx} tokens)`);
+    const out: Float32Array[] = [];
+    const last = tokens.length - 1;
+    for (let i = 0; i < tokens.length; i++) {
+      const read = i === last ? options.readLogits ?? true : options.allLogits === true;
+      const opts: EvalOptions = { readLogits: read };
+      if (i === last && options.encode) opts.encode = options.encode;
+      const l = await this.eval(tokens[i]!, opts);
+      if (l) out.push(l);
+    }
+    return out;
+  }
+
+  /**
+   * Diagnostics: runs one decode step of `token` with each dispatch in its own submission, waiting
+   * for each, and returns the wall time per dispatch label (ms, summed over dispatches of one label).
+   * Includes a submit + read-back round trip per dispatch; compare kernels with each other.
+   */
+  async profile(token: number): Promise<Array<{ label: string; count: number; ms: number }>> {
+    this.#checkToken(token);
+    this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
+    const byLabel = new Map<string, { label: string; count: number; ms: number }>();
+    const fence = async (): Promise<void> => {
+      const enc = this.#device.createCommandEncoder();
+      enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
+      this.#device.queue.submit([enc.finish()]);
+      await this.#staging.mapAsync(0x1);
+      this.#staging.unmap();
+    };
+    await fence();
+    for (const d of this.#dispatches) {
+      const t0 = performance.now();
+      const enc = this.#device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+      pass.end();
+      this.#device.queue.submit([enc.finish()]);
+      await fence();
+      const e = byLabel.get(d.label) ?? { label: d.label, count: 0, ms: 0 };
+      e.count++;
+      e.ms += performance.now() - t0;
+      byLabel.set(d.label, e);
+    }
+    this.#nPast++;
+    return [...byLabel.values()].sort((a, b) => b.ms - a.ms);
+  }
+
   dispose(): void {
     for (const b of this.#buffers) b.destroy();
     this.#buffers = [];
-    this.#steps = [];
+    this.#bufferBytes = 0;
+    this.#dispatches = [];
   }
 }

@@ -13,16 +13,19 @@ import type {
 } from '../openai/types.mjs';
 import type { WorkerEngineOptions } from './engine_handler.mjs';
 import {
-  CHANNEL, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method,
+  CHANNEL, LOST, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method, type ProgressReport,
 } from './protocol.mjs';
 
 /** How a client reaches its handler. */
-export interface MessagePort_ {
+export interface WorkerChannel {
   post(message: ClientMessage): void;
   listen(listener: (message: unknown) => void): void;
+  /** Calls `listener` if the worker fails as a whole (its script did not load, it crashed). */
+  onFailure?(listener: (error: HearthError) => void): void;
 }
 
 interface Pending {
+  onProgress?: ((report: ProgressReport) => void) | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   /** Set once the handler said a stream started: chunks and the end go here. */
@@ -81,23 +84,64 @@ const isNotLoaded = (e: unknown): boolean => (e as { code?: unknown })?.code ===
 export class WorkerEngine {
   readonly chat: { completions: { create: WorkerEngine['createChatCompletion'] } };
   readonly completions: { create: WorkerEngine['createCompletion'] };
-  readonly #port: MessagePort_;
+  readonly #port: WorkerChannel;
   readonly #pending = new Map<string, Pending>();
   #model: string | null = null;
   #options: WorkerEngineOptions = {};
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
 
-  constructor(port: MessagePort_) {
+  /** heartbeatMs > 0: ping the handler that often (see #beat); for service workers. */
+  constructor(port: WorkerChannel, heartbeatMs = 0) {
     this.#port = port;
     port.listen((m) => this.#receive(m));
+    port.onFailure?.((error) => this.#failAll(error));
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
+    if (heartbeatMs > 0) this.#heartbeat = setInterval(() => void this.#beat(), heartbeatMs);
+  }
+
+  /** Stops the heartbeat (the handler and its model stay). */
+  close(): void {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  /**
+   * A service worker's heartbeat: each ping is an event that keeps an idle worker from being
+   * stopped (with its model), and the reply lists the calls the handler is answering. A call sent
+   * before the ping (messages keep their order) that is neither answered nor listed was lost with a
+   * stopped worker: it fails with LOST instead of waiting forever.
+   */
+  async #beat(): Promise<void> {
+    const asked = [...this.#pending.keys()];
+    let running: string[];
+    try {
+      running = (await this.#call('ping', [])) as string[];
+    } catch {
+      return;
+    }
+    const lost = new HearthError('internal', 'the service worker was stopped before it answered this call');
+    Object.assign(lost, { code: LOST });
+    for (const id of asked) {
+      const p = this.#pending.get(id);
+      if (!p || running.includes(id)) continue;
+      this.#pending.delete(id);
+      if (p.stream) p.stream.end(lost);
+      else p.reject(lost);
+    }
   }
 
   /** Loads `model` (a URL of a GGUF file, resolved by the worker) in the worker. */
   async reload(model: string, options: WorkerEngineOptions = {}): Promise<void> {
     this.#model = model;
     this.#options = options;
-    await this.#call('reload', [model, options]);
+    await this.#reloadCall();
+  }
+
+  /** The callback stays here; the worker gets the plain-data options and posts progress back. */
+  #reloadCall(): Promise<unknown> {
+    const { initProgressCallback, ...data } = this.#options;
+    return this.#call('reload', [this.#model, data], undefined, initProgressCallback);
   }
 
   async unload(): Promise<void> {
@@ -139,22 +183,36 @@ export class WorkerEngine {
       return await this.#call(method, params, signal);
     } catch (e) {
       if (!isNotLoaded(e) || this.#model === null) throw e;
-      await this.#call('reload', [this.#model, this.#options]);
+      await this.#reloadCall();
       return this.#call(method, params, signal);
     }
   }
 
-  #call(method: Method, params: unknown[], signal?: AbortSignal): Promise<unknown> {
+  #call(method: Method, params: unknown[], signal?: AbortSignal, onProgress?: (report: ProgressReport) => void): Promise<unknown> {
     const id = globalThis.crypto.randomUUID();
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
+      this.#pending.set(id, { resolve, reject, onProgress });
+      try {
+        this.#port.post({ channel: CHANNEL, kind: 'call', id, method, params });
+      } catch (e) {
+        this.#pending.delete(id);
+        throw e;
+      }
       if (signal) {
         const abort = (): void => this.#port.post({ channel: CHANNEL, kind: 'abort', id });
         if (signal.aborted) abort();
         else signal.addEventListener('abort', abort, { once: true });
       }
     });
+  }
+
+  /** Every call waiting for an answer fails with `error` (none will come). */
+  #failAll(error: HearthError): void {
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      if (p.stream) p.stream.end(error);
+      else p.reject(error);
+    }
   }
 
   #receive(message: unknown): void {
@@ -174,6 +232,9 @@ export class WorkerEngine {
         return;
       case 'chunk':
         p.stream?.push(m.chunk);
+        return;
+      case 'progress':
+        p.onProgress?.(m.report);
         return;
       case 'end':
         this.#pending.delete(m.id);
@@ -196,14 +257,20 @@ export async function CreateWebWorkerEngine(worker: Worker, model: string, optio
   const engine = new WorkerEngine({
     post: (m) => worker.postMessage(m),
     listen: (l) => worker.addEventListener('message', (e) => l(e.data)),
+    onFailure: (l) =>
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        l(new HearthError('internal', `the engine's worker failed: ${e.message || 'its script could not be loaded or threw'}`));
+      }),
   });
   await engine.reload(model, options);
   return engine;
 }
 
 /** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
- * (register it first); resolves once `model` is loaded there. */
-export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+ * (register it first); resolves once `model` is loaded there. heartbeatMs: how often the client
+ * pings the worker (keeps it alive, detects calls lost with a stopped worker); 0 = never. */
+export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) throw new HearthError('unsupported', 'this context has no service workers');
   await sw.ready;
@@ -219,7 +286,7 @@ export async function CreateServiceWorkerEngine(model: string, options: WorkerEn
       sw.addEventListener('message', (e) => l(e.data));
       sw.startMessages(); // addEventListener alone leaves messages queued until the page has loaded
     },
-  });
+  }, heartbeatMs);
   await engine.reload(model, options);
   return engine;
 }

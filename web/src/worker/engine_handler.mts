@@ -10,10 +10,13 @@
 import { fileSource, readAll } from '../byte_source.mjs';
 import type { ThreadsOption } from '../core.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
+import { nextTask } from '../next_task.mjs';
 import { HearthError } from '../errors.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
 import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
-import { CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method } from './protocol.mjs';
+import {
+  CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method, type ProgressReport,
+} from './protocol.mjs';
 
 /** Options a client passes to reload; they cross postMessage, so plain data only. */
 export interface WorkerEngineOptions {
@@ -22,6 +25,9 @@ export interface WorkerEngineOptions {
   nCtx?: number;
   /** CPU threads where the CPU runs the model (core.mts resolveThreads; default 'auto' in browsers). */
   threads?: ThreadsOption;
+  /** Called with loading progress; on the client it stays in the page, and the handler gives the
+   * engine a callback that posts each report back. */
+  initProgressCallback?: (report: ProgressReport) => void;
   [key: string]: unknown;
 }
 
@@ -46,7 +52,12 @@ export type EngineFactory = (model: string, options: WorkerEngineOptions) => Pro
 /** The default factory: `model` is a URL of a GGUF file (relative to the worker's script), or under
  * Node (worker_threads) a file path. */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
+  const t0 = performance.now();
+  const report = (progress: number, text: string): void =>
+    options.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
+  report(0, `Fetching ${model}`);
   const bytes = await modelBytes(model);
+  report(0.5, `Loading ${model} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
   const engine = await createEngine(options.backend ?? 'auto', { threads: options.threads });
   try {
     await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
@@ -54,6 +65,7 @@ export const fetchEngineFactory: EngineFactory = async (model, options) => {
     engine.dispose();
     throw e;
   }
+  report(1, `Finish loading ${model} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   if (!('chatPrompt' in engine)) throw new HearthError('internal', `the ${engine.backend} engine cannot render chat prompts`);
   const name = model.split(/[/\\]/).pop() || model;
   return new OpenAIEngine(engine as ConstructorParameters<typeof OpenAIEngine>[0], { model: name });
@@ -80,20 +92,6 @@ async function modelBytes(model: string): Promise<Uint8Array> {
   }
 }
 
-/** Resolves on a new task, after any pending message events (a MessageChannel, unlike setTimeout,
- * is not clamped to 4 ms). */
-function nextTask(): Promise<void> {
-  if (typeof MessageChannel !== 'function') return new Promise((ok) => setTimeout(ok, 0));
-  return new Promise((ok) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      ok();
-    };
-    port2.postMessage(null);
-  });
-}
-
 const notLoaded = (): HearthError =>
   Object.assign(new HearthError('invalid_argument', 'no model is loaded in the worker (call reload first)'), { code: NOT_LOADED });
 
@@ -106,6 +104,9 @@ export class EngineHandler {
   engine: ServedEngine | null = null;
   readonly #factory: EngineFactory;
   #loaded: string | null = null; // model + options of the engine, to skip a reload that changes nothing
+  /** The reload in progress and its key: calls wait for it, and the same reload asked again (two
+   * clients of a restarted service worker) joins it instead of loading twice. */
+  #reloading: { key: string; done: Promise<unknown> } | null = null;
   readonly #running = new Map<string, AbortController>();
   #lastMessage = '';
   #lastUsage: CompletionUsage | null = null;
@@ -126,7 +127,8 @@ export class EngineHandler {
     const controller = new AbortController();
     this.#running.set(id, controller);
     try {
-      const value = await this.#call(method, params, controller.signal);
+      const progress = (report: ProgressReport): void => reply({ channel: CHANNEL, kind: 'progress', id, report });
+      const value = await this.#call(method, params, controller.signal, progress);
       if (!isAsyncIterable(value)) {
         reply({ channel: CHANNEL, kind: 'result', id, value });
         return;
@@ -150,10 +152,10 @@ export class EngineHandler {
     }
   }
 
-  async #call(method: Method, params: unknown[], signal: AbortSignal): Promise<unknown> {
+  async #call(method: Method, params: unknown[], signal: AbortSignal, progress: (r: ProgressReport) => void): Promise<unknown> {
     switch (method) {
       case 'reload':
-        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions);
+        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions, progress);
       case 'unload':
         return this.#unload();
       case 'interruptGenerate':
@@ -161,11 +163,16 @@ export class EngineHandler {
         for (const [, c] of this.#running) c.abort();
         return null;
       case 'getMessage':
+        await this.#settled();
         return this.#engine().getMessage ? await this.#engine().getMessage!() : this.#lastMessage;
+      case 'ping':
+        return [...this.#running.keys()];
       case 'runtimeStatsText':
+        await this.#settled();
         return this.#engine().runtimeStatsText ? await this.#engine().runtimeStatsText!() : statsText(this.#lastUsage);
       case 'chat.completions.create':
       case 'completions.create': {
+        await this.#settled();
         const engine = this.#engine();
         const result = method === 'chat.completions.create'
           ? await engine.chat.completions.create(params[0], { signal })
@@ -180,16 +187,41 @@ export class EngineHandler {
     }
   }
 
+  /** Resolves once no reload is in progress (whether it succeeded or not). */
+  async #settled(): Promise<void> {
+    while (this.#reloading) await this.#reloading.done.catch(() => undefined);
+  }
+
   #engine(): ServedEngine {
     if (!this.engine) throw notLoaded();
     return this.engine;
   }
 
-  async #reload(model: string, options: WorkerEngineOptions): Promise<null> {
+  async #reload(model: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<null> {
     if (typeof model !== 'string' || model.length === 0) throw new HearthError('invalid_argument', 'reload needs a model (a URL of a GGUF file)');
-    const key = JSON.stringify([model, options]);
+    const key = JSON.stringify([model, data]);
+    // the check and the claim below run without an await between them: one reload at a time
+    while (this.#reloading) {
+      if (this.#reloading.key === key) {
+        await this.#reloading.done;
+        return null;
+      }
+      await this.#reloading.done.catch(() => undefined);
+    }
     if (this.engine && this.#loaded === key) return null; // another client of a shared worker loaded it already
+    const done = this.#load(model, key, data, progress);
+    this.#reloading = { key, done };
+    try {
+      await done;
+    } finally {
+      if (this.#reloading?.done === done) this.#reloading = null;
+    }
+    return null;
+  }
+
+  async #load(model: string, key: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<void> {
     for (const [, c] of this.#running) c.abort();
+    const options: WorkerEngineOptions = { ...data, initProgressCallback: progress };
     if (this.engine?.reload) {
       this.#loaded = null;
       await this.engine.reload(model, options);
@@ -198,7 +230,6 @@ export class EngineHandler {
       this.engine = await this.#factory(model, options);
     }
     this.#loaded = key;
-    return null;
   }
 
   async #unload(): Promise<null> {

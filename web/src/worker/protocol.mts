@@ -14,7 +14,9 @@ export type Method =
   | 'completions.create'
   | 'interruptGenerate'
   | 'getMessage'
-  | 'runtimeStatsText';
+  | 'runtimeStatsText'
+  /** The ids of the calls the handler is answering now (a service worker client's heartbeat). */
+  | 'ping';
 
 /** Marks hearth's messages, so a handler ignores whatever else the page posts to its worker. */
 export const CHANNEL = 'hearth-engine';
@@ -28,8 +30,19 @@ export type ClientMessage =
 export type HandlerMessage =
   | { channel: typeof CHANNEL; kind: 'result'; id: string; value: unknown }
   | { channel: typeof CHANNEL; kind: 'chunk'; id: string; chunk: unknown }
+  | { channel: typeof CHANNEL; kind: 'progress'; id: string; report: ProgressReport }
   | { channel: typeof CHANNEL; kind: 'end'; id: string }
   | { channel: typeof CHANNEL; kind: 'error'; id: string; error: ErrorPayload };
+
+/** A model-loading progress report (WebLLM's InitProgressReport shape), posted during a reload to
+ * the client's initProgressCallback. */
+export interface ProgressReport {
+  /** 0 to 1. */
+  progress: number;
+  /** Seconds since the load began. */
+  timeElapsed: number;
+  text: string;
+}
 
 /** The value of a 'result' for a streaming create(): chunks follow under the same id. */
 export const STREAM_STARTED = { stream: true } as const;
@@ -40,6 +53,10 @@ export interface ErrorPayload {
   param: string | null;
   code: string | null;
 }
+
+/** The code of the error a call fails with when its service worker was stopped before answering it
+ * (the restarted worker does not know it): the call is lost; the next one reloads the model. */
+export const LOST = 'worker_restarted';
 
 /** The code of the error a handler answers with when it holds no model (a service worker that was
  * stopped and restarted lost it): the client reloads and retries the call once. */

@@ -1,0 +1,133 @@
+// The GPU correctness matrix: for every tiny architecture preset × every GPU weight type, the WebGPU
+// forward pass against the core's CPU reference (engine.cpuLogits), relative error < 1e-3 (all GPU
+// arithmetic is f32) for a prompt and 16 decode steps. Synthetic models come from the native
+// `build/bin/hearth gen`. One engine for the whole matrix (SwiftShader is slow: tiny prompts).
+// Q4_0/Q8_0 matmuls also run with int8 activations (the default fast path, dot4I8Packed): that
+// rounding of the activations is bounded by INT8_BOUND instead (measured about 1.3e-2 here).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import { createEngine } from '../dist/index.mjs';
+import { gpuContext } from '../dist/gpu/context.mjs';
+import { GpuExecutor } from '../dist/gpu/executor.mjs';
+import { GpuWeights } from '../dist/gpu/weights.mjs';
+import { bytesSource } from '../dist/byte_source.mjs';
+
+const HEARTH = fileURLToPath(new URL('../../build/bin/hearth', import.meta.url));
+const PRESETS = ['tiny-llama', 'tiny-qwen2', 'tiny-qwen3', 'tiny-phi3', 'tiny-gemma2', 'tiny-gemma3'];
+// q4_k_m: Q4_K + Q6_K (+ Q5_K where the recipe gives layers more bits); q4_0's output matrix is Q6_K
+const TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_k_m', 'q6_k'];
+const PROMPT = [1, 5, 17, 42, 7];
+const DECODE_STEPS = 16;
+const INT8_BOUND = 5e-2;
+const skip = existsSync(HEARTH) ? false : 'build/bin/hearth is not built';
+
+let dir;
+let engine;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hearth-matrix-'));
+  if (!skip) engine = await createEngine('webgpu');
+});
+after(() => {
+  engine?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function generate(preset, type) {
+  const file = join(dir, `${preset}-${type}.gguf`);
+  const g = spawnSync(HEARTH, ['gen', '--arch', preset, '--type', type, '-o', file], { encoding: 'utf8' });
+  assert.equal(g.status, 0, g.stderr);
+  return new Uint8Array(readFileSync(file));
+}
+
+/** The tokens of a prompt and 16 decode steps: after the prompt, tokens drawn from a fixed LCG. */
+function sequence(nVocab) {
+  const tokens = [...PROMPT];
+  let s = 12345;
+  for (let i = 0; i < DECODE_STEPS; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    tokens.push(s % nVocab);
+  }
+  return tokens;
+}
+
+function relativeError(gpu, cpu) {
+  let maxRef = 0, maxErr = 0;
+  for (let i = 0; i < cpu.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(cpu[i]));
+    const e = Math.abs(gpu[i] - cpu[i]);
+    if (!(e <= maxErr)) maxErr = e;  // NaN sticks
+  }
+  assert.ok(maxRef > 0, 'the reference logits are all zero');
+  return maxErr / maxRef;
+}
+
+/** GPU logits of every position: the prompt as a batch when the executor has one, then one token a step. */
+async function gpuLogits(exec, tokens) {
+  exec.reset();
+  const out = [];
+  if (typeof exec.evalBatch === 'function') out.push(...(await exec.evalBatch(tokens.slice(0, PROMPT.length), { allLogits: true })));
+  else for (const t of tokens.slice(0, PROMPT.length)) out.push(await exec.eval(t, true));
+  for (const t of tokens.slice(PROMPT.length)) out.push(await exec.eval(t, true));
+  return out;
+}
+
+function check(label, gpu, cpu, bound = 1e-3) {
+  assert.equal(gpu.length, cpu.length);
+  for (let t = 0; t < cpu.length; t++) {
+    const err = relativeError(gpu[t], cpu[t]);
+    assert.ok(err < bound, `${label} position ${t}${t < PROMPT.length ? ' (prompt)' : ' (decode)'}: relative error ${err}`);
+  }
+}
+
+async function uploadWeights(bytes, plan, options = {}) {
+  return GpuWeights.upload(await gpuContext(), plan.nodes.flatMap((n) => (n.weight ? [n.weight] : [])), plan.config.data_offset,
+    bytesSource(bytes), options);
+}
+
+for (const preset of PRESETS) {
+  test(`webgpu matrix: ${preset} × ${TYPES.join(', ')} vs CPU, prompt + ${DECODE_STEPS} decode steps`, { skip }, async () => {
+    const ctx = await gpuContext();
+    for (const type of TYPES) {
+      const bytes = generate(preset, type);
+      const info = await engine.load(bytes, { keepCpuWeights: true });
+      const tokens = sequence(info.n_vocab);
+      const cpu = engine.cpuLogits(tokens);
+      const plan = engine.executor.plan;
+      const weights = await uploadWeights(bytes, plan);
+      try {
+        for (const int8 of type === 'q4_0' || type === 'q8_0' ? [false, true] : [false]) {
+          const exec = GpuExecutor.create(ctx, plan, weights, { int8Activations: int8 });
+          try {
+            check(`${preset} ${type}${int8 ? ' int8 activations' : ''}`, await gpuLogits(exec, tokens), cpu, int8 ? INT8_BOUND : 1e-3);
+          } finally {
+            exec.dispose();
+          }
+        }
+      } finally {
+        weights.dispose();
+      }
+    }
+  });
+}
+
+test('webgpu: weights split in several buffers (tiny maxStorageBufferBindingSize) give the same logits', { skip }, async () => {
+  const bytes = generate('tiny-llama', 'q4_0');
+  await engine.load(bytes, { keepCpuWeights: true });
+  const plan = engine.executor.plan;
+  // 4 KiB parts: the token embedding (512 rows) and output matrix land in dozens of buffers
+  const weights = await uploadWeights(bytes, plan, { maxBindingBytes: 4096 });
+  const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: false });
+  try {
+    const tokens = sequence(plan.config.n_vocab).slice(0, 8).concat([0, plan.config.n_vocab - 1]);
+    check('split tiny-llama q4_0', await gpuLogits(exec, tokens), engine.cpuLogits(tokens));
+  } finally {
+    exec.dispose();
+    weights.dispose();
+  }
+});
