@@ -2,8 +2,9 @@
 # Builds the WebAssembly module (wasm/, core/api's C ABI) and the TypeScript package (web/):
 # web/dist/hearth_core.{mjs,wasm} + the compiled TS (web/dist/index.mjs, cli.mjs, ...). Own build
 # dir: build-wasm-web. The pthreads variant, web/dist/hearth_core_mt.{mjs,wasm} + its worker script
-# (every object built again with -pthread): build-wasm-web-mt. Needs emscripten, nodejs and npm (scripts/setup.sh installs them); npm ci
-# installs the pinned dev dependencies (typescript, @types/node) from web/package-lock.json.
+# (every object built again with -pthread): build-wasm-web-mt. Needs emscripten, nodejs and npm
+# (scripts/setup.sh installs them); npm ci installs the pinned dev dependencies (typescript,
+# @types/node) from web/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
