@@ -21,7 +21,8 @@ hearth_session* hearth_session_create(void);  // one thread: the CPU executor ru
 void hearth_session_destroy(hearth_session* s);
 
 // Takes ownership of data (from malloc; freed with free() on unload, destroy or failure).
-// config: {"n_ctx": N}. Returns the model info: {"architecture", "n_vocab", "n_ctx", ...}.
+// config: {"n_ctx": N, "n_threads": T (CPU threads; absent = 1, 0 = all; the wasm module without
+// pthreads runs 1)}. Returns the model info: {"architecture", "n_vocab", "n_ctx", ..., "n_threads"}.
 const char* hearth_session_load(hearth_session* s, uint8_t* data, size_t size, const char* config_json);
 // Header-only load, for the GPU path (weights stream from the file into GPU buffers, never into
 // wasm memory): data = the first `size` bytes of the file (not taken: the caller frees it), config

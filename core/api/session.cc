@@ -51,9 +51,10 @@ Json Session::load(SharedBytes data, size_t size, const Json& config) {
   if (!config.is_null() && !config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object");
   ModelOptions options;
   options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
+  const int n_threads = int(get_integer(config, "n_threads", n_threads_, 0, 1024));
   auto model = Model::load(std::span<const uint8_t>(data.get(), size), options);
   Tokenizer tok = Tokenizer::from_gguf(model->file());
-  auto exec = std::make_unique<CpuExecutor>(*model, n_threads_);
+  auto exec = std::make_unique<CpuExecutor>(*model, n_threads);
   // everything built: commit
   bytes_ = std::move(data);
   model_ = std::move(model);
@@ -118,6 +119,7 @@ Json Session::info() const {
   j.set("bos_id", t.bos_id());
   j.set("eos_id", t.eos_id());
   j.set("details", describe());
+  j.set("n_threads", exec_ ? exec_->threads() : 0);  // 0: loaded from its header, no CPU executor
   return j;
 }
 

@@ -53,7 +53,9 @@ class Session {
  public:
   explicit Session(int n_threads = 1) : n_threads_(n_threads) {}
 
-  // config JSON: {"n_ctx": int (0 = min(trained, 4096))}. Returns the model info (info_json()).
+  // config JSON: {"n_ctx": int (0 = min(trained, 4096)), "n_threads": int (the CPU executor's
+  // threads; absent = the constructor's, 0 = all hardware threads)}. Returns the model info
+  // (info()), whose "n_threads" is the threads the executor got (fewer where no more could start).
   Json load(SharedBytes data, size_t size, const Json& config);
   Json load(std::vector<uint8_t> bytes, const Json& config);
   // From the file's first bytes only (Model::load_header; GgufNeedBytes when they do not hold the

@@ -51,6 +51,24 @@ TEST(Session, GreedyStoriesContinuation) {
   EXPECT_EQ(s.n_past(), 4 + 56);
 }
 
+// The config's n_threads sizes the CPU executor's pool: the text and every logit are those of one
+// thread (each row of a matmul is computed whole by one thread, in the same order).
+TEST(Session, ThreadsFromTheConfigGiveTheSameTextAndLogits) {
+  Session one;
+  EXPECT_EQ(one.load(stories(), Json()).find("n_threads")->as_number(), 1);  // the constructor's
+  Session two(1);
+  EXPECT_EQ(two.load(stories(), Json::parse(R"({"n_threads": 2})")).find("n_threads")->as_number(), 2);
+  const char* request = R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 57})";
+  one.start(Json::parse(request));
+  two.start(Json::parse(request));
+  EXPECT_EQ(generate(two), kZooGreedy57);
+  const std::vector<int32_t> tokens = {1, 410, 469, 347, 261, 300, 402, 511};
+  EXPECT_EQ(one.cpu_logits(tokens), two.cpu_logits(tokens));
+  EXPECT_THROW(two.load(stories(), Json::parse(R"({"n_threads": -1})")), Error);
+  EXPECT_THROW(two.load(stories(), Json::parse(R"({"n_threads": "2"})")), Error);
+  EXPECT_GE(two.load(stories(), Json::parse(R"({"n_threads": 0})")).find("n_threads")->as_number(), 1);
+}
+
 TEST(Session, TokenPromptMatchesTextPromptAndRestartResets) {
   Session s;
   s.load(stories(), Json());

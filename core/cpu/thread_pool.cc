@@ -1,11 +1,20 @@
 #include "core/cpu/thread_pool.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace hearth {
 
 ThreadPool::ThreadPool(int n_threads) {
-  for (int k = 1; k < std::max(1, n_threads); ++k) workers_.emplace_back([this, k] { worker_loop(k); });
+  for (int k = 1; k < std::max(1, n_threads); ++k) {
+    try {
+      workers_.emplace_back([this, k] { worker_loop(k); });
+    } catch (const std::system_error&) {
+      // no thread to be had (wasm: the page's pre-made worker pool is spent, EAGAIN): run with the
+      // k threads started so far; size() says how many
+      break;
+    }
+  }
 }
 
 ThreadPool::~ThreadPool() {

@@ -1,6 +1,7 @@
 // A fixed set of worker threads for data-parallel loops (matmul rows, attention heads). The calling
 // thread takes part, so a pool of n threads starts n-1 workers; with 1 thread everything runs inline
-// (the wasm build without pthreads).
+// (the wasm build without pthreads). Where fewer threads can be started than asked for (the wasm
+// build with pthreads has a fixed pool of Web Workers), the pool runs with those it got.
 #pragma once
 
 #include <condition_variable>

@@ -27,6 +27,7 @@ class CpuExecutor {
   void reset() { cache_.set_n_past(0); }
   void truncate(int32_t n_past) { cache_.set_n_past(n_past); }  // keep a prefix of the cache
   const Model& model() const { return model_; }
+  int threads() const { return pool_.size(); }  // may be fewer than asked (ThreadPool)
 
   static constexpr int64_t kMaxBatch = 64;  // tokens per graph run; longer inputs are chunked
 

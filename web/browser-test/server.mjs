@@ -51,7 +51,9 @@ export async function startServer() {
       res.writeHead(404, { ...ISOLATION, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { ...ISOLATION, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+    // ?isolation=off: a page served without COOP/COEP (not cross-origin isolated), as many hosts do
+    const headers = url.searchParams.get('isolation') === 'off' ? {} : ISOLATION;
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

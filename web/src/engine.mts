@@ -2,7 +2,7 @@
 // The C++ side is synchronous and step-driven; this layer owns the async shape: generate() is an
 // async iterator of text chunks, one step of the model per chunk.
 import { HearthError } from './errors.mjs';
-import { callJson, loadCore, type Reply } from './core.mjs';
+import { callJson, heapU8, loadCore, resolveThreads, type Reply, type ThreadsOption } from './core.mjs';
 import { stepLogprobs } from './step_logprobs.mjs';
 import { taskYielder } from './next_task.mjs';
 import type { HearthCoreModule } from './hearth_core.mjs';
@@ -38,8 +38,17 @@ export interface ModelInfo {
   tokenizer: string;
   bos_id: number;
   eos_id: number;
+  /** CPU threads the engine's executor runs (fewer than asked where no more could start); 0 for a
+   * WebGPU model loaded from its header (no CPU executor). */
+  n_threads: number;
   /** Milliseconds load() took (WebGPU: header parse + streaming the weights to the GPU). */
   load_ms?: number;
+}
+
+export interface CpuEngineOptions {
+  /** CPU threads (core.mts resolveThreads): absent = 'auto' in browsers, 1 under Node. Above 1
+   * loads the threaded module (hearth_core_mt) where the page is cross-origin isolated / under Node. */
+  threads?: ThreadsOption | undefined;
 }
 
 /** Sampling as in core/sampling/sampling_params.h; absent fields take the core's defaults
@@ -146,15 +155,18 @@ export class CpuEngine implements Engine {
   #session: number;
   #info: ModelInfo | null = null;
   #generation = 0; // id of the generation that owns the session's state
+  #threads: number;
 
-  private constructor(core: HearthCoreModule) {
+  private constructor(core: HearthCoreModule, threads: number) {
     this.#core = core;
+    this.#threads = threads;
     this.#session = core._hearth_session_create();
     if (!this.#session) throw new HearthError('out_of_memory', 'could not create a session');
   }
 
-  static async create(): Promise<CpuEngine> {
-    return new CpuEngine(await loadCore());
+  static async create(options: CpuEngineOptions = {}): Promise<CpuEngine> {
+    const threads = resolveThreads(options.threads);
+    return new CpuEngine(await loadCore(threads), threads);
   }
 
   get info(): ModelInfo | null {
@@ -175,8 +187,8 @@ export class CpuEngine implements Engine {
     const core = this.#core;
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
-    core.HEAPU8.set(bytes, ptr); // HEAPU8 read after malloc: memory may have grown
-    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
+    heapU8(core).set(bytes, ptr); // read after malloc: memory may have grown
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, n_threads: this.#threads });
     // the core owns ptr from here, on success and on failure
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
     this.#info = { ...(info as unknown as ModelInfo), load_ms: now() - t0 };
@@ -194,6 +206,26 @@ export class CpuEngine implements Engine {
     this.#checkAlive();
     const req = JSON.stringify({ tokens, render_special: options.renderSpecial ?? false });
     return this.#call((r) => this.#core._hearth_session_detokenize(this.#session, r), req)['text'] as string;
+  }
+
+  /** The logits of every position of `tokens`, evaluated from an empty cache (ends any generation
+   * in progress); for checking one thread count, or one engine, against another. */
+  cpuLogits(tokens: readonly number[]): Float32Array[] {
+    this.#checkAlive();
+    if (!this.#info) throw new HearthError('invalid_argument', 'no model is loaded');
+    this.#generation++;
+    const V = this.#info.n_vocab;
+    const n = tokens.length * V;
+    const core = this.#core;
+    const ptr = core._malloc(Math.max(1, n * 4));
+    if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
+    try {
+      this.#call((r) => core._hearth_session_cpu_logits(this.#session, r, ptr, n), JSON.stringify({ tokens }));
+      const all = new Float32Array(heapU8(core).buffer, ptr, n).slice();
+      return tokens.map((_, i) => all.subarray(i * V, (i + 1) * V));
+    } finally {
+      core._free(ptr);
+    }
   }
 
   /** Renders a chat prompt with a chat template (core/api/chat_request.h): the request's
@@ -318,14 +350,14 @@ export type Backend = 'auto' | 'cpu' | 'webgpu';
  * auto (the default): the same attempt, falling back to the CPU on exactly that error, so a browser
  * or machine without WebGPU still runs the model; other failures (a device error) still throw.
  */
-export async function createEngine(backend: Backend = 'auto'): Promise<Engine> {
-  if (backend === 'cpu') return CpuEngine.create();
+export async function createEngine(backend: Backend = 'auto', cpuOptions: CpuEngineOptions = {}): Promise<Engine> {
+  if (backend === 'cpu') return CpuEngine.create(cpuOptions);
   if (backend === 'webgpu') return WebGpuEngine.create();
   if (backend === 'auto') {
     try {
       return await WebGpuEngine.create();
     } catch (e) {
-      if (e instanceof HearthError && e.type === 'unsupported') return CpuEngine.create();
+      if (e instanceof HearthError && e.type === 'unsupported') return CpuEngine.create(cpuOptions);
       throw e;
     }
   }

@@ -23,11 +23,17 @@ export interface HearthCoreModule {
   UTF8ToString(ptr: number): string;
   stringToUTF8(str: string, ptr: number, maxBytes: number): void;
   lengthBytesUTF8(str: string): number;
+  /** hearth_core_mt only: the shared memory (HEAPU8 may lag behind it after a worker grew it). */
+  wasmMemory?: WebAssembly.Memory;
+  /** hearth_core_mt only: the glue's pthread worker pool (Web Workers, or worker_threads under Node). */
+  PThread?: { unusedWorkers: unknown[]; runningWorkers: unknown[] };
 }
 
 export interface HearthCoreOptions {
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, scriptDirectory: string) => string;
+  /** hearth_core_mt only: workers made before the module resolves (wasm/CMakeLists.txt). */
+  hearthPoolSize?: number;
 }
 
 declare function createHearthCore(options?: HearthCoreOptions): Promise<HearthCoreModule>;

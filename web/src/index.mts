@@ -1,8 +1,10 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  Backend, ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  Backend, ChatPrompt, CpuEngineOptions, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
+export { threadsAvailable } from './core.mjs';
+export type { ThreadsOption } from './core.mjs';
 export { HearthError } from './errors.mjs';
 export { blobSource, bytesSource, fileSource, readAll } from './byte_source.mjs';
 export type { ByteSource } from './byte_source.mjs';

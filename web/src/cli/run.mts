@@ -2,13 +2,13 @@
 // Same flags and defaults as the native `hearth run` (temp 0.8, top-k 40, top-p 0.95, min-p 0.05,
 // seed 42, 128 tokens): the continuation goes to stdout as it is produced, stats to stderr.
 import { fileSource } from '../byte_source.mjs';
-import { createEngine } from '../engine.mjs';
+import { createEngine, type ModelInfo } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { Args } from './args.mjs';
 
 export const RUN_USAGE =
   'run --model F --prompt TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [--min-p P] ' +
-  '[--repeat-penalty R] [--presence-penalty P] [--frequency-penalty F] [--ctx-size C] [--ignore-eos] [--backend cpu|webgpu]';
+  '[--repeat-penalty R] [--presence-penalty P] [--frequency-penalty F] [--ctx-size C] [--threads N] [--ignore-eos] [--backend cpu|webgpu]';
 
 const VALUE_FLAGS = new Set([
   'model', 'prompt', 'n-predict', 'temp', 'seed', 'top-k', 'top-p', 'min-p', 'repeat-penalty', 'presence-penalty',
@@ -38,13 +38,17 @@ export async function cmdRun(argv: readonly string[]): Promise<number> {
     seed: args.number('seed', 42, 0, Number.MAX_SAFE_INTEGER, true), // the fixed default keeps runs reproducible
   };
   const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true);
-  args.number('threads', 0, 0, 1024, true); // accepted for parity with native; the wasm CPU path runs one thread
+  // CPU threads: N (> 1 loads the threaded module), 0 = every core (as native); absent = 1, the
+  // single-threaded module (threads are opt-in under Node: core.mts resolveThreads)
+  const threadCount = args.number('threads', 1, 0, 1024, true);
+  const threads = threadCount === 0 ? 'auto' : threadCount;
 
-  const engine = await createEngine(backend); // webgpu: no adapter fails here, before reading the model
+  const engine = await createEngine(backend, { threads }); // webgpu: no adapter fails here, before reading the model
   // the GPU path streams the file (header to the core, weights to the GPU); the CPU reads it whole
   const source = await fileSource(modelPath);
+  let info: ModelInfo;
   try {
-    await engine.load(source, { nCtx });
+    info = await engine.load(source, { nCtx });
   } finally {
     await source.close?.();
   }
@@ -56,7 +60,7 @@ export async function cmdRun(argv: readonly string[]): Promise<number> {
   const prefillTps = s.promptTokens / (s.prefillMs / 1000);
   const decodeTps = s.generatedTokens > 1 ? (s.generatedTokens - 1) / (s.decodeMs / 1000) : 0;
   process.stderr.write(
-    `\n[prompt ${s.promptTokens} tokens, ${prefillTps.toFixed(1)} tok/s | generated ${s.generatedTokens} tokens, ${decodeTps.toFixed(1)} tok/s]\n`,
+    `\n${engine.backend === 'cpu' ? `[cpu, ${info.n_threads} threads]\n` : ''}[prompt ${s.promptTokens} tokens, ${prefillTps.toFixed(1)} tok/s | generated ${s.generatedTokens} tokens, ${decodeTps.toFixed(1)} tok/s]\n`,
   );
   engine.dispose();
   return 0;

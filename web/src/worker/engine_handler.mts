@@ -8,6 +8,7 @@
 // disposes it, interruptGenerate aborts the running requests, getMessage and runtimeStatsText come
 // from the last request this handler served.
 import { fileSource, readAll } from '../byte_source.mjs';
+import type { ThreadsOption } from '../core.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
 import { nextTask } from '../next_task.mjs';
 import { HearthError } from '../errors.mjs';
@@ -22,6 +23,8 @@ export interface WorkerEngineOptions {
   /** Default 'auto': WebGPU when the worker can get an adapter, else the CPU. */
   backend?: Backend;
   nCtx?: number;
+  /** CPU threads where the CPU runs the model (core.mts resolveThreads; default 'auto' in browsers). */
+  threads?: ThreadsOption;
   /** Called with loading progress; on the client it stays in the page, and the handler gives the
    * engine a callback that posts each report back. */
   initProgressCallback?: (report: ProgressReport) => void;
@@ -55,7 +58,7 @@ export const fetchEngineFactory: EngineFactory = async (model, options) => {
   report(0, `Fetching ${model}`);
   const bytes = await modelBytes(model);
   report(0.5, `Loading ${model} (${(bytes.length / (1 << 20)).toFixed(1)} MiB)`);
-  const engine = await createEngine(options.backend ?? 'auto');
+  const engine = await createEngine(options.backend ?? 'auto', { threads: options.threads });
   try {
     await engine.load(bytes, options.nCtx === undefined ? {} : { nCtx: options.nCtx });
   } catch (e) {
