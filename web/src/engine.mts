@@ -236,26 +236,6 @@ export class CpuEngine implements Engine {
     return { prompt: reply['prompt'] as string, addSpecial: reply['add_special'] as boolean, template: reply['template'] as ChatPrompt['template'] };
   }
 
-  /** Logits of every position of `tokens` [T][n_vocab], evaluated from an empty cache (ends any
-   * generation in progress; the next one re-evaluates its prompt). */
-  logits(tokens: readonly number[]): Float32Array[] {
-    this.#checkAlive();
-    this.#generation++;
-    const V = this.#info?.n_vocab;
-    if (!V) throw new HearthError('invalid_argument', 'no model is loaded');
-    const n = tokens.length * V;
-    const core = this.#core;
-    const ptr = core._malloc(Math.max(1, n * 4));
-    if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${n * 4} bytes for the logits`);
-    try {
-      this.#call((r) => core._hearth_session_cpu_logits(this.#session, r, ptr, n), JSON.stringify({ tokens }));
-      const all = new Float32Array(core.HEAPU8.buffer, ptr, n).slice();
-      return tokens.map((_, i) => all.subarray(i * V, (i + 1) * V));
-    } finally {
-      core._free(ptr);
-    }
-  }
-
   /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();

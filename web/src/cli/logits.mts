@@ -21,7 +21,7 @@ export async function cmdLogits(argv: readonly string[]): Promise<number> {
   const tokens = engine.tokenize(prompt, { addSpecial: true, parseSpecial: true });
   if (tokens.length === 0) throw new HearthError('invalid_argument', 'the prompt encodes to no tokens');
   let rows: Float32Array[];
-  if (engine instanceof CpuEngine) rows = engine.logits(tokens);
+  if (engine instanceof CpuEngine) rows = engine.cpuLogits(tokens);
   else rows = await (engine as unknown as { gpuLogits(t: readonly number[]): Promise<Float32Array[]> }).gpuLogits(tokens);
   const lines: string[] = [];
   rows.forEach((row, pos) => {
