@@ -4,26 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { launchChromium } from './browsers.mjs';
+import { engineWithWebGpuTests } from './engine_page_tests.mjs';
 import { pageFixture } from './page_fixture.mjs';
 import { assertGreedyZoo } from './stories260k.mjs';
 
 const ENGINE_PAGE = '/web/browser-test/pages/engine.html';
 
 describe('chromium with WebGPU', () => {
-  const browser = pageFixture(launchChromium, ENGINE_PAGE, 'chromium');
-
-  test('the page is cross-origin isolated and has a WebGPU adapter', async () => {
-    assert.equal(await browser.page.evaluate(() => window.crossOriginIsolated_), true);
-    assert.equal(await browser.page.evaluate(() => window.webgpuAdapter()), true);
-  });
-
-  test('webgpu backend: stories260K greedy continuation of "Zoo"', async () => {
-    await assertGreedyZoo(browser.page, 'webgpu');
-  });
-
-  test('cpu backend: stories260K greedy continuation of "Zoo"', async () => {
-    await assertGreedyZoo(browser.page, 'cpu');
-  });
+  engineWithWebGpuTests(pageFixture(launchChromium, ENGINE_PAGE, 'chromium'));
 });
 
 describe('chromium without WebGPU', () => {
