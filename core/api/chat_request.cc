@@ -1,7 +1,6 @@
 #include "core/api/chat_request.h"
 
 #include "core/chat/chat_template.h"
-#include "core/chat/json.h"
 #include "core/util/error.h"
 
 namespace hearth::api {
@@ -53,8 +52,6 @@ Json normalize_message(const Json& m, size_t i) {
   return out;
 }
 
-chat::Value to_value(const Json& j) { return chat::parse_json(j.dump()); }
-
 }  // namespace
 
 ChatPrompt render_chat_prompt(const Json& request, const std::string& model_template, const Tokenizer& tokenizer) {
@@ -85,8 +82,8 @@ ChatPrompt render_chat_prompt(const Json& request, const std::string& model_temp
   }
   const std::string bos = tokenizer.bos_id() >= 0 ? tokenizer.token_text(tokenizer.bos_id()) : "";
   const std::string eos = tokenizer.eos_id() >= 0 ? tokenizer.token_text(tokenizer.eos_id()) : "";
-  chat::Value tools_value = (tools && tools->is_array() && !tools->as_array().empty()) ? to_value(*tools) : chat::Value(nullptr);
-  out.prompt = chat::apply_chat_template(source, to_value(Json(std::move(normalized))), tools_value, add_generation_prompt,
+  chat::Value tools_value = (tools && tools->is_array() && !tools->as_array().empty()) ? to_chat_value(*tools) : chat::Value(nullptr);
+  out.prompt = chat::apply_chat_template(source, to_chat_value(Json(std::move(normalized))), tools_value, add_generation_prompt,
                                          bos, eos);
   out.add_special = bos.empty() || out.prompt.compare(0, bos.size(), bos) != 0;
   return out;

@@ -1,5 +1,6 @@
-// A small JSON value for the C ABI's requests and replies (core/api only; core/chat has its own
-// Python-compatible serialiser for templates). Numbers are doubles; objects keep insertion order.
+// A small JSON value for the C ABI's requests and replies. Numbers are doubles; objects keep
+// insertion order. Text goes through core/chat/json (the one JSON reader and writer): parse and dump
+// convert to and from chat::Value.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/chat/value.h"
 
 namespace hearth::api {
 
@@ -30,9 +33,12 @@ class Json {
   Json(Array a) : kind_(Kind::kArray), arr_(std::move(a)) {}
   Json(Object o) : kind_(Kind::kObject), obj_(std::move(o)) {}
 
-  // Throws Error(kInvalidArgument) with the byte offset of the first syntax error.
+  // Throws Error(kInvalidArgument) with the line and column of the first syntax error; nesting
+  // deeper than 64 is refused (the wasm stack is small).
   static Json parse(std::string_view text);
-  std::string dump() const;  // compact; non-ASCII stays UTF-8; integers print without ".0"
+  // Compact; non-ASCII stays UTF-8; integers print without ".0", other numbers as the shortest text
+  // that reads back to the same double; NaN and infinities print as null.
+  std::string dump() const;
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::kNull; }
@@ -58,6 +64,9 @@ class Json {
   Array arr_;
   Object obj_;
 };
+
+// The template engine's value of j (integral numbers become ints, as JSON text would read back).
+chat::Value to_chat_value(const Json& j);
 
 // Typed field readers for request objects: absent or null → fallback; a wrong type or a value out
 // of [lo, hi] → Error(kInvalidArgument) naming the field.

@@ -1,35 +1,19 @@
 #include "core/chat/json.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 
 namespace hearth::chat {
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
-}
 
 namespace {
 
 class JsonParser {
  public:
-  explicit JsonParser(const std::string& s) : s_(s) {}
+  JsonParser(std::string_view s, int max_depth) : s_(s), max_depth_(max_depth) {}
 
   Value document() {
     Value v = value(0);
@@ -49,7 +33,8 @@ class JsonParser {
         ++col;
       }
     }
-    fail(ErrorCode::kInvalidArgument, "JSON line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + what);
+    fail(ErrorCode::kInvalidArgument,
+         "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + what);
   }
   void skip_ws() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
@@ -75,7 +60,7 @@ class JsonParser {
   }
 
   Value value(int depth) {
-    if (depth > 512) error("nesting too deep");
+    if (depth > max_depth_) error("nesting deeper than " + std::to_string(max_depth_));
     skip_ws();
     if (pos_ >= s_.size()) error("unexpected end of input");
     char c = s_[pos_];
@@ -110,32 +95,36 @@ class JsonParser {
     error(std::string("unexpected character '") + c + "'");
   }
 
+  // RFC 8259 grammar: -?digits(.digits)?([eE][+-]?digits)?; integers stay int64 while they fit.
   Value number() {
     size_t start = pos_;
     bool is_float = false;
     if (s_[pos_] == '-') ++pos_;
-    while (pos_ < s_.size()) {
-      char c = s_[pos_];
-      if (c >= '0' && c <= '9') {
-        ++pos_;
-      } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-        is_float = true;
-        ++pos_;
-      } else {
-        break;
-      }
+    digits();
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      is_float = true;
+      ++pos_;
+      digits();
     }
-    std::string text = s_.substr(start, pos_ - start);
-    if (text == "-" || text.empty()) error("malformed number");
-    char* end = nullptr;
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      is_float = true;
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      digits();
+    }
+    std::string text(s_.substr(start, pos_ - start));
     if (!is_float) {
       errno = 0;
+      char* end = nullptr;
       long long v = std::strtoll(text.c_str(), &end, 10);
-      if (errno == 0 && *end == 0) return Value(int64_t(v));
+      if (errno == 0) return Value(int64_t(v));
     }
-    double d = std::strtod(text.c_str(), &end);
-    if (*end != 0) error("malformed number '" + text + "'");
-    return Value(d);
+    return Value(std::strtod(text.c_str(), nullptr));  // out-of-range integers become floats
+  }
+  void digits() {
+    size_t first = pos_;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    if (pos_ == first) error("malformed number (expected a digit)");
   }
 
   uint32_t hex4() {
@@ -159,6 +148,7 @@ class JsonParser {
       if (pos_ >= s_.size()) error("unterminated string");
       char c = s_[pos_++];
       if (c == '"') return out;
+      if (uint8_t(c) < 0x20) error("control character in string");
       if (c != '\\') {
         out += c;
         continue;
@@ -183,6 +173,7 @@ class JsonParser {
             if (lo >= 0xDC00 && lo < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             else pos_ = save;
           }
+          if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate has no UTF-8 form
           append_utf8(out, cp);
           break;
         }
@@ -191,7 +182,8 @@ class JsonParser {
     }
   }
 
-  const std::string& s_;
+  std::string_view s_;
+  int max_depth_;
   size_t pos_ = 0;
 };
 
@@ -294,7 +286,7 @@ void write(std::string& out, const Value& v, const JsonStyle& st, const std::str
 
 }  // namespace
 
-Value parse_json(const std::string& text) { return JsonParser(text).document(); }
+Value parse_json(std::string_view text, int max_depth) { return JsonParser(text, max_depth).document(); }
 
 std::string to_json(const Value& value, const JsonStyle& style) {
   std::string item_sep = style.has_item_separator ? style.item_separator : style.indent >= 0 ? "," : ", ";

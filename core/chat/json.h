@@ -1,16 +1,19 @@
-// JSON text <-> Value. The serialiser is Python's json.dumps (what transformers' `tojson` filter
+// JSON text <-> Value, the project's one JSON reader and writer (core/api's request/reply Json
+// converts through it). The serialiser is Python's json.dumps (what transformers' `tojson` filter
 // calls): ensure_ascii=False, optional indent, configurable separators, optional sort_keys.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/chat/value.h"
 
 namespace hearth::chat {
 
-// Parses one JSON document (RFC 8259; integers stay integers). Throws Error(kInvalidArgument)
-// naming the line and column of the first fault.
-Value parse_json(const std::string& text);
+// Parses one JSON document (RFC 8259 grammar, plus leading zeros; integers stay integers; a lone
+// \u surrogate becomes U+FFFD). Throws Error(kInvalidArgument) naming the line and column of the
+// first fault, or nesting deeper than max_depth.
+Value parse_json(std::string_view text, int max_depth = 512);
 
 struct JsonStyle {
   int indent = -1;                  // < 0: one line
@@ -23,8 +26,5 @@ struct JsonStyle {
 
 // json.dumps(value, ...). Undefined and functions are not serialisable (Error(kInvalidArgument)).
 std::string to_json(const Value& value, const JsonStyle& style = {});
-
-// Appends the UTF-8 encoding of code point cp.
-void append_utf8(std::string& out, uint32_t cp);
 
 }  // namespace hearth::chat

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "core/chat/json.h"
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 
 namespace hearth::chat {
 

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/util/utf8.h"
+
 namespace hearth::tok {
 
 enum CpFlag : uint8_t {
@@ -34,7 +36,7 @@ size_t utf8_len(uint8_t lead);
 // Decodes UTF-8 to code points; each byte that does not start a well-formed sequence becomes U+FFFD
 // (llama.cpp's unicode_cpts_from_utf8 behaviour, which the BPE pre-tokenizers see).
 std::vector<uint32_t> utf8_to_cpts(std::string_view s);
-void append_utf8(std::string& out, uint32_t cp);
+using ::hearth::append_utf8;  // core/util/utf8.h
 std::string cpts_to_utf8(const std::vector<uint32_t>& cps, size_t begin, size_t end);
 
 }  // namespace hearth::tok

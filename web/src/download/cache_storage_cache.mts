@@ -10,7 +10,7 @@ import { blobSource } from '../byte_source.mjs';
 import type { ByteSource } from '../byte_source.mjs';
 import { HearthError } from '../errors.mjs';
 import type { CacheBackend, CachedModel, EntryInfo, PartialEntry } from './cache_backend.mjs';
-import { browserAvailableBytes, checkSpace, quotaErrorFor } from './quota.mjs';
+import { browserAvailableBytes, browserStorageError, checkSpace } from './quota.mjs';
 
 export const DEFAULT_CHUNK_BYTES = 32 << 20;
 const CACHE_NAME = 'hearth-models';
@@ -29,11 +29,7 @@ interface Meta extends EntryInfo {
 const chunkKey = (url: string, i: number) => `${KEY_ORIGIN}/chunk/${i}/${encodeURIComponent(url)}`;
 const metaKey = (url: string) => `${KEY_ORIGIN}/meta/${encodeURIComponent(url)}`;
 
-async function storageError(e: unknown, what: string, needed: number | null): Promise<HearthError> {
-  if (e instanceof HearthError) return e;
-  return quotaErrorFor(e, WHERE, needed, await browserAvailableBytes()) ??
-    new HearthError('io_error', `${WHERE}: ${what} failed: ${(e as Error).message}`);
-}
+const storageError = (e: unknown, what: string, needed: number | null) => browserStorageError(e, WHERE, what, needed);
 
 export class CacheStorageCache implements CacheBackend {
   readonly kind = 'cache-storage' as const;

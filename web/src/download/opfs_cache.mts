@@ -10,7 +10,7 @@ import type { ByteSource } from '../byte_source.mjs';
 import { HearthError } from '../errors.mjs';
 import type { CacheBackend, CachedModel, EntryInfo, PartialEntry } from './cache_backend.mjs';
 import { cacheKey } from './cache_key.mjs';
-import { browserAvailableBytes, checkSpace, quotaErrorFor } from './quota.mjs';
+import { browserAvailableBytes, browserStorageError, checkSpace } from './quota.mjs';
 
 const DIR_NAME = 'hearth-models';
 const WHERE = 'OPFS';
@@ -29,11 +29,7 @@ interface IterableDirectory {
   keys(): AsyncIterable<string>;
 }
 
-async function storageError(e: unknown, what: string, needed: number | null): Promise<HearthError> {
-  if (e instanceof HearthError) return e;
-  return quotaErrorFor(e, WHERE, needed, await browserAvailableBytes()) ??
-    new HearthError('io_error', `${WHERE}: ${what} failed: ${(e as Error).message}`);
-}
+const storageError = (e: unknown, what: string, needed: number | null) => browserStorageError(e, WHERE, what, needed);
 
 function isNotFound(e: unknown): boolean {
   return (e as { name?: unknown })?.name === 'NotFoundError';

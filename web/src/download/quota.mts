@@ -35,6 +35,15 @@ export function quotaErrorFor(e: unknown, where: string, needed: number | null, 
   return new QuotaExceededError(where, needed, available, typeof message === 'string' ? message : undefined);
 }
 
+/** What a failed browser storage call (Cache Storage, OPFS) throws: a HearthError as it is, "no
+ * room" as a QuotaExceededError with the origin's free bytes, anything else as an io_error naming
+ * `where` and the step (`what`). */
+export async function browserStorageError(e: unknown, where: string, what: string, needed: number | null): Promise<HearthError> {
+  if (e instanceof HearthError) return e;
+  return quotaErrorFor(e, where, needed, await browserAvailableBytes()) ??
+    new HearthError('io_error', `${where}: ${what} failed: ${(e as Error).message}`);
+}
+
 /** Free bytes the browser lets this origin store, or null where it cannot say. */
 export async function browserAvailableBytes(): Promise<number | null> {
   const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
