@@ -56,6 +56,9 @@ async function createContext(): Promise<GpuContext> {
       maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
       // int8-activation matvecs keep x (1.25 bytes an element) in workgroup memory: 14336 columns need 19 KB
       maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+      // attention walks a long context with up to 1024 invocations a head
+      maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
     },
   });
   if (!device) throw new HearthError('unsupported', 'the WebGPU adapter gave no device');

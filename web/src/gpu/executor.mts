@@ -381,7 +381,11 @@ export class GpuExecutor {
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
           // hd/4 invocations cover a position's vec4s; the rest of the workgroup walks other positions
-          const wgSize = Math.max(this.#matvecWg, n.group / 4);
+          // (GPUs: as many invocations as the device allows, up to 1024, a power of two)
+          const lim = this.#device.limits;
+          let wide = 256;
+          while (wide < 1024 && wide * 2 <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) wide *= 2;
+          const wgSize = Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, n.group / 4);
           this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: wgSize }, packParams(fields),
             [out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
