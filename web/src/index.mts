@@ -24,6 +24,6 @@ export {
 } from './download/index.mjs';
 export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecord, OpenModelOptions, OpenedModel } from './download/index.mjs';
 export {
-  CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory,
+  CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory, hearthEngineFactory,
 } from './worker/index.mjs';
 export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';

@@ -105,8 +105,10 @@ test('worker engine: errors are rethrown as the handler\'s classes', async () =>
     (e) => e instanceof InvalidRequestError && e.type === 'invalid_request_error' && e.param === 'top_p');
   await assert.rejects(client.engine.chat.completions.create(request({ bogus: 1 })),
     (e) => e instanceof InvalidRequestError && e.param === 'bogus' && e.code === 'unknown_parameter');
+  // the default factory (CreateEngine → download/'s openModel) names what it could not resolve
   await assert.rejects(client.engine.reload('/nonexistent/model.gguf', { backend: 'cpu' }),
-    (e) => e instanceof HearthError && e.type === 'io_error');
+    (e) => e instanceof HearthError && e.type === 'invalid_argument' && /nonexistent\/model\.gguf/.test(e.message));
+  await assert.rejects(client.engine.getMessage(), (e) => e instanceof HearthError && e.code === 'model_not_loaded');
   // the failed reload left no engine: requests say so until a reload succeeds
   await client.engine.reload(MODEL, { backend: 'cpu' });
   assert.equal((await streamed(client.engine)).text, (await streamed(reference)).text);

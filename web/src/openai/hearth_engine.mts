@@ -2,6 +2,7 @@
 // then engine.chat.completions.create(...) / completions.create(...), reload(model), unload(),
 // interruptGenerate(), getMessage(), runtimeStatsText(), getRuntimeStats(). The same in a page,
 // a worker and Node; the backend (CPU in wasm, WebGPU) is picked by createEngine.
+import type { ThreadsOption } from '../core.mjs';
 import { createEngine, type Engine } from '../engine.mjs';
 
 import { openModel, type CacheKind, type ModelRecord } from '../download/index.mjs';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   nCtx?: number;
   /** A chat prompt that does not fit: 'error' (default) or 'drop_oldest' (a request may override). */
   contextOverflow?: ContextOverflow;
+  /** CPU threads where the CPU runs the model (core.mts resolveThreads). */
+  threads?: ThreadsOption;
 }
 
 export class HearthEngine extends OpenAIEngine {
@@ -77,7 +80,7 @@ export class HearthEngine extends OpenAIEngine {
       report(0.9, `Loading ${id} (${(source.size / (1 << 20)).toFixed(1)} MiB)`);
       // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides); the source
       // streams into GPU buffers, or is read whole into wasm memory for the CPU
-      engine = await createEngine(opts.backend ?? 'auto');
+      engine = await createEngine(opts.backend ?? 'auto', opts.threads === undefined ? {} : { threads: opts.threads });
       await engine.load(source, { nCtx: opts.nCtx ?? 0 });
     } catch (e) {
       engine?.dispose();

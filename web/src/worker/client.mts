@@ -135,7 +135,12 @@ export class WorkerEngine {
   async reload(model: string, options: WorkerEngineOptions = {}): Promise<void> {
     this.#model = model;
     this.#options = options;
-    await this.#reloadCall();
+    try {
+      await this.#reloadCall();
+    } catch (e) {
+      this.#model = null; // nothing is loaded: calls fail 'not loaded' instead of retrying a failing reload
+      throw e;
+    }
   }
 
   /** The callback stays here; the worker gets the plain-data options and posts progress back. */

@@ -4,7 +4,8 @@
 //
 // The engine is called generically: a method it has (reload, unload, interruptGenerate, getMessage,
 // runtimeStatsText) is used; one it lacks is done here — reload makes a new engine with the factory
-// (by default: fetch the model URL, createEngine(backend), load, wrap in OpenAIEngine), unload
+// (by default CreateEngine: the model's id, URL or path through download/'s openModel and its cache,
+// the backend picked by createEngine), unload
 // disposes it, interruptGenerate aborts the running requests, getMessage and runtimeStatsText come
 // from the last request this handler served.
 import { fileSource, readAll } from '../byte_source.mjs';
@@ -12,6 +13,7 @@ import type { ThreadsOption } from '../core.mjs';
 import { createEngine, type Backend } from '../engine.mjs';
 import { nextTask } from '../next_task.mjs';
 import { HearthError } from '../errors.mjs';
+import { CreateEngine, type EngineOptions } from '../openai/hearth_engine.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
 import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
 import {
@@ -49,8 +51,17 @@ export interface ServedEngine {
 
 export type EngineFactory = (model: string, options: WorkerEngineOptions) => Promise<ServedEngine>;
 
-/** The default factory: `model` is a URL of a GGUF file (relative to the worker's script), or under
- * Node (worker_threads) a file path. */
+/** The default factory: CreateEngine, so a worker gets what a page gets — catalog ids, URLs (relative
+ * ones against the worker's script), Node paths, the download cache (options.cache / cacheDir), the
+ * context-overflow policy. `options` are plain data from the client. */
+export const hearthEngineFactory: EngineFactory = async (model, options) => {
+  const isUrlPath = !isNode && !/^[a-z][a-z0-9+.-]*:/i.test(model) && /[/.]/.test(model);
+  const resolved = isUrlPath ? new URL(model, globalThis.location?.href).href : model;
+  return CreateEngine(resolved, options as EngineOptions);
+};
+
+/** A factory without the download layer: `model` is a URL of a GGUF file (relative to the worker's
+ * script), or under Node (worker_threads) a file path, fetched whole on every load (no cache). */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
   const t0 = performance.now();
   const report = (progress: number, text: string): void =>
@@ -111,7 +122,7 @@ export class EngineHandler {
   #lastMessage = '';
   #lastUsage: CompletionUsage | null = null;
 
-  constructor(factory: EngineFactory = fetchEngineFactory) {
+  constructor(factory: EngineFactory = hearthEngineFactory) {
     this.#factory = factory;
   }
 
@@ -224,7 +235,14 @@ export class EngineHandler {
     const options: WorkerEngineOptions = { ...data, initProgressCallback: progress };
     if (this.engine?.reload) {
       this.#loaded = null;
-      await this.engine.reload(model, options);
+      try {
+        await this.engine.reload(model, options);
+      } catch (e) {
+        // a failed reload leaves the engine without a model: drop it, so calls answer 'not loaded'
+        // (the client's cue to reload) until a reload succeeds
+        this.engine = null;
+        throw e;
+      }
     } else {
       await this.#unload();
       this.engine = await this.#factory(model, options);
