@@ -1,6 +1,5 @@
 // hearth template: renders a chat template for a conversation, exactly as transformers' jinja2 does.
 #include <cstdio>
-#include <ctime>
 
 #include "core/chat/chat_template.h"
 #include "core/chat/json.h"
@@ -37,20 +36,8 @@ int cmd_template(const Argv& argv) {
   if (!messages.is_array()) fail(ErrorCode::kInvalidArgument, "--messages must hold a JSON array of messages");
   chat::Value tools(nullptr);
   if (args.has("tools")) tools = chat::parse_json(read_text_file(args.str("tools")));
-  chat::RenderOptions options;
-  if (args.has("now")) {  // --now YYYY-MM-DD: strftime_now() sees midnight of that day (reproducible renders)
-    std::tm tm{};
-    if (std::sscanf(args.str("now").c_str(), "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-      fail(ErrorCode::kInvalidArgument, "--now wants YYYY-MM-DD");
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_isdst = -1;
-    std::mktime(&tm);  // fills in the weekday and day of the year
-    options.strftime_now = [tm](const std::string& format) {
-      char buf[512];
-      return std::string(buf, std::strftime(buf, sizeof buf, format.c_str(), &tm));
-    };
-  }
+  // --now YYYY-MM-DD: strftime_now() sees midnight of that day (reproducible renders)
+  const chat::RenderOptions options = args.has("now") ? chat::fixed_date_options(args.str("now")) : chat::RenderOptions{};
   std::string prompt;
   try {
     prompt = chat::apply_chat_template(source, messages, tools, args.flag("add-generation-prompt"), bos, eos, options);

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/api/chat_request.h"
+#include "core/api/json.h"
+#include "core/chat/chat_template.h"
 #include "core/api/session.h"
 #include "core/gguf/gguf_file.h"
 #include "core/util/error.h"
@@ -219,6 +221,44 @@ const char* hearth_session_chat_prompt(hearth_session* s, const char* request_js
     j.set("prompt", p.prompt);
     j.set("add_special", p.add_special);
     j.set("template", p.source);
+    return j;
+  });
+}
+
+const char* hearth_session_render_template(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    Json req = parse_or_empty(request_json);
+    const hearth::api::Session& session = s->session;
+    std::string source, bos, eos;
+    if (session.loaded()) {
+      const hearth::Tokenizer& tok = session.tokenizer();
+      if (tok.bos_id() >= 0) bos = tok.token_text(tok.bos_id());
+      if (tok.eos_id() >= 0) eos = tok.token_text(tok.eos_id());
+    }
+    if (const Json* t = req.find("template")) {
+      if (!t->is_string()) hearth::fail(ErrorCode::kInvalidArgument, "'template' must be a string");
+      source = t->as_string();
+    } else if (session.loaded() && session.model().file().has("tokenizer.chat_template")) {
+      source = session.model().file().get_string("tokenizer.chat_template");
+    } else {
+      hearth::fail(ErrorCode::kInvalidArgument, session.loaded() ? "the model has no tokenizer.chat_template; pass a template"
+                                                                : "no template given and no model loaded");
+    }
+    const Json* messages = req.find("messages");
+    if (!messages || !messages->is_array()) hearth::fail(ErrorCode::kInvalidArgument, "'messages' must be a JSON array of messages");
+    const Json* tools = req.find("tools");
+    for (const char* key : {"bos_token", "eos_token", "now"}) {
+      const Json* v = req.find(key);
+      if (v && !v->is_string()) hearth::fail(ErrorCode::kInvalidArgument, std::string("'") + key + "' must be a string");
+    }
+    if (const Json* v = req.find("bos_token")) bos = v->as_string();
+    if (const Json* v = req.find("eos_token")) eos = v->as_string();
+    const Json* now = req.find("now");
+    const hearth::chat::RenderOptions options = now ? hearth::chat::fixed_date_options(now->as_string()) : hearth::chat::RenderOptions{};
+    Json j{Json::Object{}};
+    j.set("prompt", hearth::chat::apply_chat_template(source, hearth::api::to_chat_value(*messages),
+                                                       tools ? hearth::api::to_chat_value(*tools) : hearth::chat::Value(nullptr),
+                                                       hearth::api::get_bool(req, "add_generation_prompt", false), bos, eos, options));
     return j;
   });
 }

@@ -72,6 +72,13 @@ const char* hearth_session_cpu_logits(hearth_session* s, const char* request_jso
 // "template": "request"|"model"|"fallback"}. A template that raises is an invalid_argument error.
 const char* hearth_session_chat_prompt(hearth_session* s, const char* request_json);
 
+// Renders a chat template as `hearth template` does: {"template"?: text (absent: the loaded model's
+// tokenizer.chat_template), "messages": [...], "tools"?: [...], "add_generation_prompt": bool (false),
+// "bos_token"?, "eos_token"? (absent: the loaded model's token texts, else empty), "now"?: "YYYY-MM-DD"
+// (fixes strftime_now)} → {"prompt": "..."}. Works without a model when "template" is given; a
+// template that raises is an invalid_argument error with its message.
+const char* hearth_session_render_template(hearth_session* s, const char* request_json);
+
 // {"text": "...", "add_special": bool (false), "parse_special": bool (false)} → {"tokens": [...]}
 const char* hearth_session_tokenize(hearth_session* s, const char* request_json);
 // {"tokens": [...], "render_special": bool (false)} → {"text": "..."}

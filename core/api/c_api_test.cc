@@ -72,6 +72,28 @@ TEST(CApi, ErrorsAreJsonAndTheSessionStaysUsable) {
   hearth_session_destroy(s);
 }
 
+TEST(CApi, RenderTemplateWithAndWithoutAModel) {
+  hearth_session* s = hearth_session_create();
+  // no model: the template must be given; bos/eos come from the request
+  Json r = Json::parse(hearth_session_render_template(s, R"({"template": "{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}{{ strftime_now('%Y') }}",
+      "messages": [{"role": "user", "content": "hi"}], "add_generation_prompt": true, "bos_token": "<s>", "now": "2024-02-29"})"));
+  ASSERT_EQ(r.find("error"), nullptr) << r.dump();
+  EXPECT_EQ(r.find("prompt")->as_string(), "<s><user>hi<assistant>2024");
+  EXPECT_EQ(error_type(hearth_session_render_template(s, R"({"messages": []})")), "invalid_argument");
+  EXPECT_EQ(error_type(hearth_session_render_template(s, R"({"template": "x", "messages": {}})")), "invalid_argument");
+  EXPECT_EQ(error_type(hearth_session_render_template(s, R"({"template": "x", "messages": [], "now": "2024-13-01"})")), "invalid_argument");
+  Json raised = Json::parse(hearth_session_render_template(s, R"({"template": "{{ raise_exception('no tools here') }}", "messages": []})"));
+  ASSERT_NE(raised.find("error"), nullptr);
+  EXPECT_NE(raised.find("error")->find("message")->as_string().find("no tools here"), std::string::npos);
+  // with stories260K loaded (no chat template of its own): bos/eos are its token texts
+  auto bytes = stories();
+  ASSERT_EQ(Json::parse(hearth_session_load(s, malloc_copy(bytes), bytes.size(), nullptr)).find("error"), nullptr);
+  EXPECT_EQ(error_type(hearth_session_render_template(s, R"({"messages": []})")), "invalid_argument");
+  r = Json::parse(hearth_session_render_template(s, R"({"template": "{{ bos_token }}|{{ eos_token }}", "messages": []})"));
+  EXPECT_EQ(r.find("prompt")->as_string(), "<s>|</s>");
+  hearth_session_destroy(s);
+}
+
 // The GPU path loads from the header alone; models over 4 GB (llama-3.1-8b Q4_0 is ~4.6 GB) must
 // keep their tensors' file offsets exact through the C ABI's JSON (doubles: exact to 2^53).
 TEST(CApi, LoadHeaderOfAModelOver4GB) {

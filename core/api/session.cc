@@ -118,6 +118,7 @@ Json Session::info() const {
   j.set("tokenizer", t.model_name());
   j.set("bos_id", t.bos_id());
   j.set("eos_id", t.eos_id());
+  j.set("chat_template", m.file().has("tokenizer.chat_template"));
   j.set("details", describe());
   j.set("n_threads", exec_ ? exec_->threads() : 0);  // 0: loaded from its header, no CPU executor
   return j;

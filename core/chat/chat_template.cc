@@ -1,5 +1,6 @@
 #include "core/chat/chat_template.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "core/chat/parser.h"
@@ -15,6 +16,24 @@ std::string strftime_local_now(const std::string& format) {
   char buf[512];
   size_t n = std::strftime(buf, sizeof buf, format.c_str(), &tm);
   return std::string(buf, n);
+}
+
+RenderOptions fixed_date_options(const std::string& date) {
+  std::tm tm{};
+  char rest = 0;
+  if (std::sscanf(date.c_str(), "%d-%d-%d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &rest) != 3 || tm.tm_mon < 1 ||
+      tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+    fail(ErrorCode::kInvalidArgument, "the date must be YYYY-MM-DD, not '" + date + "'");
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_isdst = -1;
+  std::mktime(&tm);  // fills in the weekday and day of the year
+  RenderOptions options;
+  options.strftime_now = [tm](const std::string& format) {
+    char buf[512];
+    return std::string(buf, std::strftime(buf, sizeof buf, format.c_str(), &tm));
+  };
+  return options;
 }
 
 ChatTemplate::ChatTemplate(const std::string& source) : body_(parse_template(source)) {}

@@ -26,6 +26,10 @@ struct RenderOptions {
 // Formats the current local time (the default strftime_now).
 std::string strftime_local_now(const std::string& format);
 
+// Options whose strftime_now() sees midnight of `date` (YYYY-MM-DD), for reproducible renders;
+// a malformed date is an invalid_argument error.
+RenderOptions fixed_date_options(const std::string& date);
+
 class ChatTemplate {
  public:
   // Parses; throws Error(kInvalidArgument) "template syntax error at line L, column C: ...".

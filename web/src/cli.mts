@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // hearth's Node CLI over the wasm engine: `node dist/cli.mjs <command> [flags]`. One file per
 // subcommand under cli/ (each exports its usage and its entry point); errors print as
-// `hearth <command>: error (<type>): <message>`, exit 1 (2 with usage for a bad flag).
+// `hearth <command>: error (<type>): <message>`, exit 1, or as the native CLI 2 with the usage for
+// invalid_argument (a bad flag or value).
 import { HearthError } from './errors.mjs';
 import { RUN_USAGE, cmdRun } from './cli/run.mjs';
 import { BENCH_USAGE, cmdBench } from './cli/bench.mjs';
@@ -10,6 +11,7 @@ import { TOKENIZE_USAGE, cmdTokenize } from './cli/tokenize.mjs';
 import { DETOKENIZE_USAGE, cmdDetokenize } from './cli/detokenize.mjs';
 import { INFO_USAGE, cmdInfo } from './cli/info.mjs';
 import { LOGITS_USAGE, cmdLogits } from './cli/logits.mjs';
+import { TEMPLATE_USAGE, cmdTemplate } from './cli/template.mjs';
 
 interface Command {
   usage: string;
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   detokenize: { usage: DETOKENIZE_USAGE, main: cmdDetokenize },
   info: { usage: INFO_USAGE, main: cmdInfo },
   logits: { usage: LOGITS_USAGE, main: cmdLogits },
+  template: { usage: TEMPLATE_USAGE, main: cmdTemplate },
 };
 
 function usage(): string {
@@ -42,7 +45,10 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof HearthError) {
       process.stderr.write(`hearth ${name}: error (${e.type}): ${e.message}\n`);
-      if (e.type === 'invalid_argument') process.stderr.write(`usage: node cli.mjs ${command.usage}\n`);
+      if (e.type === 'invalid_argument') {
+        process.stderr.write(`usage: node cli.mjs ${command.usage}\n`);
+        return 2;
+      }
       return 1;
     }
     process.stderr.write(`hearth ${name}: error (internal): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -38,6 +38,8 @@ export interface ModelInfo {
   tokenizer: string;
   bos_id: number;
   eos_id: number;
+  /** Whether the file has its own tokenizer.chat_template. */
+  chat_template: boolean;
   /** CPU threads the engine's executor runs (fewer than asked where no more could start); 0 for a
    * WebGPU model loaded from its header (no CPU executor). */
   n_threads: number;
@@ -105,6 +107,20 @@ export interface ChatPrompt {
   /** False when the rendered text already starts with the BOS token text. */
   addSpecial: boolean;
   template: 'request' | 'model' | 'fallback';
+}
+
+/** A chat template rendered as given (`hearth template`): no fallback, no BOS handling. */
+export interface RenderTemplateRequest {
+  /** The Jinja source; absent: the loaded model's tokenizer.chat_template. */
+  template?: string;
+  messages: readonly unknown[];
+  tools?: readonly unknown[];
+  add_generation_prompt?: boolean;
+  /** Default: the loaded model's BOS/EOS token text, else empty. */
+  bos_token?: string;
+  eos_token?: string;
+  /** YYYY-MM-DD: strftime_now() sees midnight of that day (reproducible renders). */
+  now?: string;
 }
 
 export type FinishReason = 'eog' | 'length';
@@ -234,6 +250,13 @@ export class CpuEngine implements Engine {
     this.#checkAlive();
     const reply = this.#call((r) => this.#core._hearth_session_chat_prompt(this.#session, r), JSON.stringify(request));
     return { prompt: reply['prompt'] as string, addSpecial: reply['add_special'] as boolean, template: reply['template'] as ChatPrompt['template'] };
+  }
+
+  /** Renders a chat template exactly (no model needed when `template` is given); a template
+   * that raises throws HearthError with its message. */
+  renderTemplate(request: RenderTemplateRequest): string {
+    this.#checkAlive();
+    return this.#call((r) => this.#core._hearth_session_render_template(this.#session, r), JSON.stringify(request))['prompt'] as string;
   }
 
   /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */

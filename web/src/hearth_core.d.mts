@@ -15,6 +15,7 @@ export interface HearthCoreModule {
   _hearth_session_tokenize(session: number, requestJson: number): number;
   _hearth_session_detokenize(session: number, requestJson: number): number;
   _hearth_session_chat_prompt(session: number, requestJson: number): number;
+  _hearth_session_render_template(session: number, requestJson: number): number;
   _hearth_session_step_logits(session: number, logits: number, n: number): number;
   _hearth_session_step_candidates(session: number, ids: number, logits: number, n: number): number;
   _hearth_session_step_candidates_bounded(session: number, ids: number, logits: number, n: number, tailWeight: number, tailError: number): number;

@@ -1,7 +1,7 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  Backend, ChatPrompt, CpuEngineOptions, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  Backend, ChatPrompt, CpuEngineOptions, ChatPromptRequest, RenderTemplateRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { threadsAvailable } from './core.mjs';
 export type { ThreadsOption } from './core.mjs';

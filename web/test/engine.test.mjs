@@ -87,12 +87,12 @@ test('a malformed file gives a typed HearthError and a good model loads afterwar
   engine.dispose();
 });
 
-test('the CLI reports errors with their type and exit code 1', async () => {
+test('the CLI reports errors with their type and exit code 1 (2 for invalid arguments, as native)', async () => {
   const missing = spawnSync(process.execPath, [CLI, 'run', '--model', '/nonexistent.gguf', '--prompt', 'Zoo'], { encoding: 'utf8' });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /error \(io_error\)/);
   const badFlag = spawnSync(process.execPath, [CLI, 'run', '--model', MODEL, '--prompt', 'Zoo', '--temp', 'hot'], { encoding: 'utf8' });
-  assert.equal(badFlag.status, 1);
+  assert.equal(badFlag.status, 2);
   assert.match(badFlag.stderr, /error \(invalid_argument\): --temp must be a number/);
   await assert.rejects(createEngine('tpu'), (e) => e instanceof HearthError && e.type === 'invalid_argument');
 });
