@@ -1,6 +1,7 @@
 // Gated linear unit of the FFN: y = act(gate) * up, act = SiLU (ACT_SILU) or GELU-tanh (ACT_GELU).
 // gate and up may be the same buffer bound twice (phi3's fused gate-up: offsets 0 and f).
-// One invocation per element. Shapes: y [n]; gate [gate_off + n]; up [up_off + n].
+// One invocation per element; Q8_OUT: per block of 32, y written as int8 blocks (common/q8_block.wgsl)
+// for the int8 matvec (ffn_down) that alone reads it. Shapes: y [n]; gate [gate_off + n]; up [up_off + n].
 #include "common/math.wgsl"
 
 struct Params {
@@ -11,22 +12,46 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
+#ifdef Q8_OUT
+@group(0) @binding(1) var<storage, read_write> xq: array<u32>;
+#include "common/q8_block.wgsl"
+#else
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
+#endif
 @group(0) @binding(2) var<storage, read> gate: array<f32>;
 @group(0) @binding(3) var<storage, read> up: array<f32>;
 
-@compute @workgroup_size(WG_SIZE)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let i = flat_wg(wg, nwg) * WG_SIZE + lid;
-  if (i >= params.n) {
-    return;
-  }
+fn glu_at(i: u32) -> f32 {
   let g = gate[params.gate_off + i];
 #ifdef ACT_GELU
   let a = gelu_tanh(g);
 #else
   let a = silu(g);
 #endif
-  y[i] = a * up[params.up_off + i];
+  return a * up[params.up_off + i];
+}
+
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+#ifdef Q8_OUT
+  let b = flat_wg(wg, nwg) * WG_SIZE + lid;
+  let nb = params.n / 32u;
+  if (b >= nb) {
+    return;
+  }
+  var v: array<vec4<f32>, 8>;
+  for (var k = 0u; k < 8u; k = k + 1u) {
+    for (var j = 0u; j < 4u; j = j + 1u) {
+      v[k][j] = glu_at(32u * b + 4u * k + j);
+    }
+  }
+  q8_block_store(b, nb, v);
+#else
+  let i = flat_wg(wg, nwg) * WG_SIZE + lid;
+  if (i >= params.n) {
+    return;
+  }
+  y[i] = glu_at(i);
+#endif
 }

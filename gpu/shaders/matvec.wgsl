@@ -11,10 +11,10 @@
 // TPR-th element/block/chunk, then a reduction per row (SUBGROUPS: subgroupAdd, then the row's
 // subgroups through workgroup memory; TPR must be a multiple of the subgroup size; else a tree in
 // workgroup memory). ADD_RES: y[r] = W x + res[r] (a residual add fused into the epilogue).
-// Q8_ACT (TYPE_Q4_0, TYPE_Q8_0): the workgroup first quantizes x to int8 per block of 32 (scale
-// amax/127, round to nearest) in workgroup memory, then dots the weight bytes with dot4I8Packed; the
-// result differs from the f32 path by that rounding (about 1e-2 relative on logits; see BENCHMARKS.md).
-// MAX_COLS (Q8_ACT): the workgroup arrays' size, >= ncols.
+// Q8_ACT (TYPE_Q4_0, TYPE_Q8_0, TYPE_Q6_K, TYPE_Q4_K): x comes already quantized to int8 per block of
+// 32 by quantize_q8.wgsl (once per matmul input, shared by the matvecs reading it; layout there), and
+// the weight bytes are dotted with dot4I8Packed; the result differs from the f32 path by that
+// rounding (about 1e-2 relative on logits; see BENCHMARKS.md).
 #ifdef SUBGROUPS
 enable subgroups;
 #endif
@@ -36,7 +36,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
 #ifdef Q8_ACT
-@group(0) @binding(3) var<storage, read> x: array<vec4<f32>>;  // only read by quantize_x
+@group(0) @binding(3) var<storage, read> xqb: array<u32>;  // quantize_q8.wgsl's output
 #else
 @group(0) @binding(3) var<storage, read> x: array<f32>;
 #endif
@@ -83,37 +83,17 @@ fn row_sum(lid: u32, v: f32) -> f32 {
 #endif
 
 #ifdef Q8_ACT
-var<workgroup> xq: array<u32, MAX_COLS / 4>;   // int8 x, 4 a word
-var<workgroup> xd: array<f32, MAX_COLS / 32>;  // scale per block of 32
-var<workgroup> xs: array<i32, MAX_COLS / 32>;  // sum of the block's int8 values
-
-// One invocation per block of 32: its 8 vec4 loads are independent (issued together, one memory
-// latency rather than 32 in a row), then scale, round, pack.
-fn quantize_x(lid: u32) {
-  let nb = params.ncols / 32u;
-  for (var b = lid; b < nb; b = b + WG_SIZE) {
-    var v: array<vec4<f32>, 8>;
-    var m = vec4<f32>(0.0);
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      v[k] = x[b * 8u + k];
-      m = max(m, abs(v[k]));
-    }
-    let amax = max(max(m.x, m.y), max(m.z, m.w));
-    let d = amax / 127.0;
-    var id = 0.0;
-    if (d > 0.0) {
-      id = 1.0 / d;
-    }
-    var sum = 0;
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      let q = vec4<i32>(round(v[k] * id));
-      sum = sum + q.x + q.y + q.z + q.w;
-      xq[b * 8u + k] = pack4xI8(q);
-    }
-    xd[b] = d;
-    xs[b] = sum;
-  }
-  workgroupBarrier();
+// int8 x, 4 a word (word i)
+fn xq(i: u32) -> u32 {
+  return xqb[i];
+}
+// scale of block b
+fn xd(b: u32) -> f32 {
+  return bitcast<f32>(xqb[params.ncols / 4u + b]);
+}
+// sum of block b's int8 values
+fn xs(b: u32) -> i32 {
+  return bitcast<i32>(xqb[params.ncols / 4u + params.ncols / 32u + b]);
 }
 #endif
 
@@ -198,9 +178,9 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     let off = row_off + b * 34u;
     var s = 0;
     for (var k = 0u; k < 8u; k = k + 1u) {
-      s = s + dot4I8Packed(load_u32_at(off + 2u + 4u * k), xq[b * 8u + k]);
+      s = s + dot4I8Packed(load_u32_at(off + 2u + 4u * k), xq(b * 8u + k));
     }
-    acc = acc + load_f16_at(off) * xd[b] * f32(s);
+    acc = acc + load_f16_at(off) * xd(b) * f32(s);
   }
   return acc;
 }
@@ -237,9 +217,9 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     var s = 0;
     for (var k = 0u; k < 4u; k = k + 1u) {
       let w = load_u32_at(off + 2u + 4u * k);
-      s = s + dot4I8Packed(w & 0x0f0f0f0fu, xq[b * 8u + k]) + dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xq[b * 8u + 4u + k]);
+      s = s + dot4I8Packed(w & 0x0f0f0f0fu, xq(b * 8u + k)) + dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xq(b * 8u + 4u + k));
     }
-    acc = acc + load_f16_at(off) * xd[b] * f32(s - 8 * xs[b]);
+    acc = acc + load_f16_at(off) * xd(b) * f32(s - 8 * xs(b));
   }
   return acc;
 }
@@ -292,7 +272,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     var x1 = 0;
     for (var k = 0u; k < 8u; k = k + 1u) {
       let q = ((load_u32_at(ql_off + 4u * k) >> nshift) & 0x0f0f0f0fu) | (((load_u32_at(qh_off + 4u * k) >> hshift) & 0x03030303u) << 4u);
-      let xw = xq[u * 8u + k];
+      let xw = xq(u * 8u + k);
       if (k < 4u) {
         s0 = s0 + dot4I8Packed(q, xw);
         x0 = x0 + dot4I8Packed(0x01010101u, xw);
@@ -302,7 +282,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
       }
     }
     let sc_off = off + 192u + 8u * h + 2u * g;
-    acc = acc + load_f16_at(off + 208u) * xd[u] * (load_i8_at(sc_off) * f32(s0 - 32 * x0) + load_i8_at(sc_off + 1u) * f32(s1 - 32 * x1));
+    acc = acc + load_f16_at(off + 208u) * xd(u) * (load_i8_at(sc_off) * f32(s0 - 32 * x0) + load_i8_at(sc_off + 1u) * f32(s1 - 32 * x1));
   }
   return acc;
 }
@@ -358,10 +338,10 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     let nshift = 4u * (c & 1u);
     var s = 0;
     for (var k = 0u; k < 8u; k = k + 1u) {
-      s = s + dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xq[u * 8u + k]);
+      s = s + dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xq(u * 8u + k));
     }
     let sm = k4_scale_min(off + 4u, c);
-    acc = acc + xd[u] * (load_f16_at(off) * sm.x * f32(s) - load_f16_at(off + 2u) * sm.y * f32(xs[u]));
+    acc = acc + xd(u) * (load_f16_at(off) * sm.x * f32(s) - load_f16_at(off + 2u) * sm.y * f32(xs(u)));
   }
   return acc;
 }
@@ -401,9 +381,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(subgroup_invocation_id) sg_lane: u32, @builtin(subgroup_size) sg_size: u32,
 #endif
         @builtin(local_invocation_index) lid: u32) {
-#ifdef Q8_ACT
-  quantize_x(lid);
-#endif
   let row = flat_wg(wg, nwg) * ROWS + lid / TPR;
   let lane = lid % TPR;
   var partial = 0.0;

@@ -4,7 +4,8 @@
 // one small storage buffer (position, token) that every kernel reads, replays the recorded dispatch
 // list in a single compute pass (KV appends happen inside attention, slices are a copy kernel, so
 // nothing ends the pass) and, when asked, reads back the logits. Fusions made at plan time: a residual
-// add into the matmul before it, int8 activations for Q4_0/Q8_0 matmuls (dot4I8Packed).
+// add into the matmul before it; int8 activations for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed), x
+// quantized once per matmul input (by its rms_norm or glu producer where only int8 matvecs read it).
 // One token per step (decode shape; prompt tokens are fed one at a time).
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
@@ -130,6 +131,9 @@ export class GpuExecutor {
   /** Every subgroup has exactly #tpr invocations: a row's sum is one subgroupAdd. */
   #rowIsSubgroup = false;
   #subgroups: boolean;
+  /** Matmul input buffer -> its int8 blocks (quantize_q8.wgsl), written once a step by the first matvec
+   * reading that input and read by the others (values are written once a step, so it stays valid). */
+  #quantized = new Map<Gpu, Gpu>();
 
   private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions) {
     this.#ctx = ctx;
@@ -233,6 +237,30 @@ export class GpuExecutor {
     this.#dispatches.push({ label: shader, pipeline, bindGroup, workgroups });
   }
 
+  /** Whether matvecs of this weight read x as int8 blocks (Q8_ACT). */
+  #int8Matvec(wt: PlanWeight): boolean {
+    return this.#options.int8Activations && INT8_TYPES.has(wt.type);
+  }
+
+  /** The int8-block buffer standing for value buffer `x` (ncols wide), written by its producer. */
+  #quantizedOutput(x: Gpu, ncols: number): Gpu {
+    const q = this.#buffer((ncols / 32) * 40, STORAGE);
+    this.#quantized.set(x, q);
+    return q;
+  }
+
+  /** x (ncols f32) as int8 blocks for the Q8_ACT matvecs: one quantize dispatch at its first use. */
+  #quantizedInput(x: Gpu, ncols: number): Gpu {
+    let q = this.#quantized.get(x);
+    if (!q) {
+      const nb = ncols / 32;
+      q = this.#buffer(nb * 40, STORAGE);
+      this.#dispatch('quantize_q8', {}, packParams([['u32', ncols], ['u32', 0], ['u32', 0], ['u32', 0]]), [q, x], elemGrid(nb));
+      this.#quantized.set(x, q);
+    }
+    return q;
+  }
+
   /** y[yOffset..] = W x (+ res) for one weight part. */
   #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null): void {
     const ncols = wt.dims[0]!;
@@ -244,16 +272,16 @@ export class GpuExecutor {
     if (this.#subgroups) defines['SUBGROUPS'] = true;
     if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
     if (res) defines['ADD_RES'] = true;
-    // int8 activations: x in workgroup memory as int8 + a scale and a sum per block (1.25 bytes an element)
-    const wgBytes = ncols + (ncols / 32) * 8 + this.#matvecWg * 4;
-    if (this.#options.int8Activations && INT8_TYPES.has(wt.type) && wgBytes <= Number(this.#device.limits.maxComputeWorkgroupStorageSize)) {
+    // int8 activations: x quantized once per input (int8 + a scale and a sum per block of 32)
+    let input = x;
+    if (this.#int8Matvec(wt)) {
       defines['Q8_ACT'] = true;
-      defines['MAX_COLS'] = ncols;
+      input = this.#quantizedInput(x, ncols);
     }
     const pipeline = this.#pipeline('matvec', defines);
     const uniform = this.#buffer(16, UNIFORM);
     this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', part.rows], ['u32', 0], ['u32', part.firstRow]]));
-    const entries = [uniform, out, part.buffer, x, ...(res ? [res] : [])].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    const entries = [uniform, out, part.buffer, input, ...(res ? [res] : [])].map((buffer, binding) => ({ binding, resource: { buffer } }));
     const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     this.#dispatches.push({ label: `matvec ${wt.type} ${part.rows}x${ncols}${defines['Q8_ACT'] ? ' int8' : ''}${res ? ' +res' : ''}`, pipeline, bindGroup,
       workgroups: grid(Math.ceil(part.rows / rows)) });
@@ -286,6 +314,11 @@ export class GpuExecutor {
       producer[n.out] = i;
     });
     uses[plan.logits]!++;
+    // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
+    // straight as int8 blocks, saving the separate quantize dispatch (and the f32 write).
+    const int8Reads = new Array<number>(plan.widths.length).fill(0);
+    for (const n of plan.nodes) if (n.op === 'matmul' && this.#int8Matvec(n.weight!)) int8Reads[n.in[0]!]!++;
+    const int8Only = (v: number): boolean => uses[v]! > 0 && int8Reads[v] === uses[v] && plan.widths[v]! % 32 === 0;
     const fusedAdd = new Map<number, { out: number; res: number }>(); // matmul node index -> add's output, residual
     const skip = new Set<number>();
     plan.nodes.forEach((n, i) => {
@@ -341,6 +374,11 @@ export class GpuExecutor {
               [out, p.buffer, this.#step], elemGrid(w));
           break;
         case 'rms_norm':
+          if (w === n.group && int8Only(n.out)) {
+            this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg, Q8_OUT: true }, packParams([['u32', w], ['u32', 1], ['f32', n.eps], ['u32', 0]]),
+              [this.#quantizedOutput(out, w), in0, weight(n.weight)], [1, 1, 1]);
+            break;
+          }
           this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', w / n.group], ['f32', n.eps], ['u32', 0]]),
             [out, in0, weight(n.weight)], grid(w / n.group));
           break;
@@ -391,6 +429,11 @@ export class GpuExecutor {
           break;
         }
         case 'glu':
+          if (int8Only(n.out)) {
+            this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true, Q8_OUT: true }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
+              [this.#quantizedOutput(out, w), in0, V[n.in[1]!]], elemGrid(w / 32));
+            break;
+          }
           this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
             [out, in0, V[n.in[1]!]], elemGrid(w));
           break;
