@@ -97,6 +97,8 @@ export interface ExecutorOptions {
   int8Activations?: boolean;
   /** Use subgroup reductions when the device has `subgroups` (default true). */
   subgroups?: boolean;
+  /** Int8 matvecs of one input, weight type and width (q/k/v, gate/up) share one dispatch (default true). */
+  segments?: boolean;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -140,7 +142,7 @@ export class GpuExecutor {
     this.#weights = weights;
     this.#device = ctx.device;
     this.plan = plan;
-    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true };
+    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
     // GPUs with wide subgroups: 256 invocations, a subgroup (or two) per row. Without subgroups: 64
@@ -287,6 +289,29 @@ export class GpuExecutor {
       workgroups: grid(Math.ceil(part.rows / rows)) });
   }
 
+  /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch. */
+  #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
+    const ncols = wts[0]!.dims[0]!;
+    const rows = this.#matvecWg / this.#tpr;
+    const defines: Record<string, number | boolean> = { [TYPES[wts[0]!.type]!]: true, ROWS: rows, WG_SIZE: this.#matvecWg, Q8_ACT: true, SEGMENTS: true };
+    if (wts.length === 3) defines['SEGMENT3'] = true;
+    if (this.#subgroups) defines['SUBGROUPS'] = true;
+    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
+    const parts = wts.map((w) => this.#weights.get(w.name).parts[0]!);
+    const pipeline = this.#pipeline('matvec', defines);
+    const uniform = this.#buffer(32, UNIFORM);
+    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', parts[0]!.rows], ['u32', 0], ['u32', 0],
+      ['u32', parts[1]!.rows], ['u32', parts[2]?.rows ?? 0], ['u32', 0], ['u32', 0]]));
+    const buffers: Array<[number, Gpu]> = [[0, uniform], [1, outs[0]], [2, parts[0]!.buffer], [3, this.#quantizedInput(x, ncols)],
+      [5, outs[1]], [6, parts[1]!.buffer]];
+    if (wts.length === 3) buffers.push([7, outs[2]], [8, parts[2]!.buffer]);
+    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map(([binding, buffer]) => ({ binding, resource: { buffer } })) });
+    const total = parts.reduce((n, p) => n + p.rows, 0);
+    this.#dispatches.push({ label: `matvec ${wts[0]!.type} ${parts.map((p) => p.rows).join('+')}x${ncols} int8`, pipeline, bindGroup,
+      workgroups: grid(Math.ceil(total / rows)) });
+  }
+
   #build(): void {
     const { plan } = this;
     const { n_ctx, kv_width } = plan.config;
@@ -331,6 +356,25 @@ export class GpuExecutor {
         return;
       }
     });
+    // int8 matmuls of one input, weight type and width, unsplit and without a fused add (q/k/v,
+    // gate/up): one segmented dispatch of up to three, emitted at the first (every value has one
+    // producer, so writing the later ones' outputs earlier changes nothing)
+    const segmentGroups = new Map<number, number[]>(); // first node index -> the group's node indices
+    if (this.#options.segments) {
+      const byInput = new Map<string, number[]>();
+      plan.nodes.forEach((n, i) => {
+        if (n.op !== 'matmul' || !this.#int8Matvec(n.weight!) || fusedAdd.has(i) || parts(n.weight).length !== 1) return;
+        const key = `${n.in[0]}/${n.weight!.type}/${n.weight!.dims[0]}`;
+        byInput.set(key, [...(byInput.get(key) ?? []), i]);
+      });
+      for (const nodes of byInput.values()) {
+        for (let k = 0; k + 1 < nodes.length; k += 3) {
+          const group = nodes.slice(k, k + 3);
+          segmentGroups.set(group[0]!, group);
+          for (const i of group.slice(1)) skip.add(i);
+        }
+      }
+    }
     // rope of q and of k with the same parameters, both read only by one attention: one dispatch,
     // emitted at the later of the two (the k rope), the earlier skipped
     const ropePair = new Map<number, number>(); // later rope node index -> earlier
@@ -383,6 +427,11 @@ export class GpuExecutor {
             [out, in0, weight(n.weight)], grid(w / n.group));
           break;
         case 'matmul': {
+          const group = segmentGroups.get(index);
+          if (group) {
+            this.#matvecSegments(group.map((i) => plan.nodes[i]!.weight!), group.map((i) => V[plan.nodes[i]!.out]), in0);
+            break;
+          }
           const fused = fusedAdd.get(index);
           for (const p of parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
           break;
