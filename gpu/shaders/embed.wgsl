@@ -1,6 +1,14 @@
 // Embedding row gather: y[i] = dequant(weights row `row`)[i], i < ncols. `TYPE_F32`, `TYPE_Q8_0`,
 // `TYPE_Q4_0`, `TYPE_Q6_K`, `TYPE_Q4_K` (common/kquants.wgsl) read straight from the GGML bytes (as array<u32>), as matvec does.
 // One invocation per output element. Shapes: y [ncols]; weights [nrows, ncols] in GGML layout.
+// SHADER_F16 with TYPE_F16 (devices with 'shader-f16'): the table is read as array<f16>; each value is
+// widened to f32 exactly, so the output is the same as through unpack2x16float.
+#ifdef SHADER_F16
+enable f16;
+#ifdef TYPE_F16
+#define WEIGHTS_F16
+#endif
+#endif
 #include "common/math.wgsl"
 
 struct Params {
@@ -12,14 +20,20 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
+#ifdef WEIGHTS_F16
+@group(0) @binding(2) var<storage, read> weights: array<f16>;
+#else
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
+#endif
 #ifdef STEP_TOKEN
 // STEP_TOKEN: the token comes from step[1] (written once per step for every kernel); a part of a
 // split embedding writes only when it holds the token's row.
 @group(0) @binding(3) var<storage, read> step: array<u32>;
 #endif
 
+#ifndef WEIGHTS_F16
 #include "common/bytes.wgsl"
+#endif
 
 #ifdef TYPE_F32
 fn element(row: u32, i: u32) -> f32 {
@@ -28,9 +42,15 @@ fn element(row: u32, i: u32) -> f32 {
 #endif
 
 #ifdef TYPE_F16
+#ifdef WEIGHTS_F16
+fn element(row: u32, i: u32) -> f32 {
+  return f32(weights[params.w_offset / 2u + row * params.ncols + i]);
+}
+#else
 fn element(row: u32, i: u32) -> f32 {
   return load_f16_at(params.w_offset + (row * params.ncols + i) * 2u);
 }
+#endif
 #endif
 
 #ifdef TYPE_BF16

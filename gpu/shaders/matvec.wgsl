@@ -20,8 +20,21 @@
 // y, then rows1 rows of weights1 into y1 (then rows2 of weights2 into y2). Each row knows its matrix
 // (`seg`, common/bytes.wgsl); one dispatch instead of three saves its launch gap, and the small k/v
 // matrices no longer run alone on a mostly idle GPU.
+// SHADER_F16 (TYPE_F16, only on devices with the 'shader-f16' feature; `enable f16;`): the weights are
+// read as vec4<f16> (8 bytes a load; ncols % 4 == 0, w_offset % 8 == 0) instead of u32 words through
+// unpack2x16float. Only storage is f16: each weight is widened to f32 (exactly: f32 holds every f16)
+// before any arithmetic, products and sums stay f32, so the result is the f32 path's up to summation
+// order (a vec4 dot) and keeps its bound (1e-3 relative vs the CPU on logits). The f16 scales of
+// quant blocks stay on unpack2x16float (common/bytes.wgsl): reading them as f16 needs a bitcast of a
+// u32 to vec2<f16>, which naga (Firefox's WGSL compiler) rejects (gfx-rs/wgpu#4403, #8896).
 #ifdef SUBGROUPS
 enable subgroups;
+#endif
+#ifdef SHADER_F16
+enable f16;
+#ifdef TYPE_F16
+#define WEIGHTS_VEC4_F16
+#endif
 #endif
 #include "common/math.wgsl"
 
@@ -45,7 +58,11 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
+#ifdef WEIGHTS_VEC4_F16
+@group(0) @binding(2) var<storage, read> weights: array<vec4<f16>>;
+#else
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
+#endif
 #ifdef Q8_ACT
 @group(0) @binding(3) var<storage, read> xqb: array<u32>;  // quantize_q8.wgsl's output
 #else
@@ -116,7 +133,9 @@ fn xs(b: u32) -> i32 {
 }
 #endif
 
+#ifndef WEIGHTS_VEC4_F16
 #include "common/bytes.wgsl"
+#endif
 
 #ifdef TYPE_F32
 fn row_partial(row: u32, lid: u32) -> f32 {
@@ -130,6 +149,18 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 #endif
 
 #ifdef TYPE_F16
+#ifdef WEIGHTS_VEC4_F16
+// four halves a load (ncols % 4 == 0), widened to f32 before the multiply
+fn row_partial(row: u32, lid: u32) -> f32 {
+  let base = params.w_offset / 8u + row * (params.ncols / 4u);
+  var acc = 0.0;
+  for (var i = lid; i < params.ncols / 4u; i = i + TPR) {
+    let e = 4u * i;
+    acc = acc + dot(vec4<f32>(weights[base + i]), vec4<f32>(x[e], x[e + 1u], x[e + 2u], x[e + 3u]));
+  }
+  return acc;
+}
+#else
 // two halves per u32 word (ncols even, so every row starts on a word when w_offset does)
 fn row_partial(row: u32, lid: u32) -> f32 {
   let base = params.w_offset + row * params.ncols * 2u;
@@ -140,6 +171,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   }
   return acc;
 }
+#endif
 #endif
 
 #ifdef TYPE_BF16

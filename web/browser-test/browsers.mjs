@@ -1,6 +1,8 @@
 // Headless browsers for the tests, never downloaded: Debian's chromium driven by playwright-core,
 // Debian's firefox-esr driven by puppeteer-core over WebDriver BiDi. Both page objects share what
 // the tests use (goto, evaluate(fn, arg), waitForFunction, on('console'|'pageerror')).
+import { existsSync } from 'node:fs';
+
 export const CHROMIUM = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
 export const FIREFOX = process.env.HEARTH_FIREFOX ?? '/usr/bin/firefox-esr';
 
@@ -16,13 +18,20 @@ export async function launchChromium({ webgpu = true } = {}) {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: webgpu ? CHROMIUM_WEBGPU : CHROMIUM_NO_WEBGPU });
 }
 
+// Firefox's Vulkan ICD: lavapipe (mesa-vulkan-drivers), whatever VK_ICD_FILENAMES the tests' own
+// process has (the Node GPU tests point it at SwiftShader, which Firefox would then use: no shader-f16).
+const LAVAPIPE_ICD = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
+
 /** Headless Firefox ESR with WebGPU on (wgpu over Vulkan: lavapipe from mesa-vulkan-drivers here). */
 export async function launchFirefox() {
   const { default: puppeteer } = await import('puppeteer-core');
+  const env = { ...process.env };
+  if (existsSync(LAVAPIPE_ICD)) env.VK_ICD_FILENAMES = LAVAPIPE_ICD;
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
+    env,
     extraPrefsFirefox: { 'dom.webgpu.enabled': true, 'gfx.webgpu.ignore-blocklist': true },
   });
 }

@@ -29,18 +29,22 @@ const ISOLATION = {
   'Cache-Control': 'no-store',
 };
 
-/** The file a URL path names, or null when it lies outside the served roots. */
-function fileOf(pathname) {
-  const [root, rest] = pathname.startsWith('/shared/') ? [SHARED, pathname.slice('/shared/'.length)] : [REPO, pathname.slice(1)];
+/** The file a URL path names, or null when it lies outside the served roots. `extra`: URL prefix
+ * ('/gen/') -> directory, served before the repository. */
+function fileOf(pathname, extra) {
+  const roots = [...Object.entries(extra), ['/shared/', SHARED]];
+  const hit = roots.find(([prefix]) => pathname.startsWith(prefix));
+  const [root, rest] = hit ? [resolve(hit[1]), pathname.slice(hit[0].length)] : [REPO, pathname.slice(1)];
   const file = resolve(root, rest);
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
-/** Starts the server; resolves to { origin, close() }. */
-export async function startServer() {
+/** Starts the server; resolves to { origin, close() }. `extraRoots`: more directories to serve, by
+ * URL prefix (e.g. { '/gen/': a temporary directory of generated models }). */
+export async function startServer(extraRoots = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const file = fileOf(decodeURIComponent(url.pathname));
+    const file = fileOf(decodeURIComponent(url.pathname), extraRoots);
     let info;
     try {
       info = file && (await stat(file));

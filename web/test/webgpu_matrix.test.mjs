@@ -146,3 +146,27 @@ test('webgpu: weights split in several buffers (tiny maxStorageBufferBindingSize
     weights.dispose();
   }
 });
+
+test('webgpu: SHADER_F16 kernels exactly where the device has shader-f16 (else the unpack2x16float fallback)', { skip }, async () => {
+  const ctx = await gpuContext();
+  const bytes = generate('tiny-llama', 'f16');
+  await engine.load(bytes, { keepCpuWeights: true });
+  const plan = engine.executor.plan;
+  const weights = await uploadWeights(bytes, plan);
+  const tokens = sequence(plan.config.n_vocab).slice(0, 8);
+  const cpu = engine.cpuLogits(tokens);
+  try {
+    for (const shaderF16 of [true, false]) {
+      const exec = GpuExecutor.create(ctx, plan, weights, { shaderF16 });
+      try {
+        const f16Matvecs = exec.kernelVariants.filter((v) => v.startsWith('matvec|') && v.includes('TYPE_F16') && v.includes('SHADER_F16'));
+        assert.equal(f16Matvecs.length > 0, shaderF16 && ctx.features.has('shader-f16'), exec.kernelVariants.join(' ; '));
+        check(`tiny-llama f16 shaderF16=${shaderF16}`, await gpuLogits(exec, tokens), cpu);
+      } finally {
+        exec.dispose();
+      }
+    }
+  } finally {
+    weights.dispose();
+  }
+});

@@ -7,6 +7,12 @@
 // add into the matmul before it; int8 activations for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed), x
 // quantized once per matmul input (by its rms_norm or glu producer where only int8 matvecs read it).
 // One token per step (decode shape; prompt tokens are fed one at a time).
+// Kernel variants follow the device's optional features: SUBGROUPS (subgroupAdd reductions) where it
+// has 'subgroups', SHADER_F16 (F16 weights read as vec4<f16> by matvec, as f16 by embed; f32
+// arithmetic, so the same bound) where it has 'shader-f16'; without them the plain WGSL variants run
+// (the fallback: unpack2x16float on u32 words). Quant blocks' f16 scales stay on unpack2x16float
+// everywhere: naga (Firefox) cannot bitcast u32 to vec2<f16> (gfx-rs/wgpu#4403, #8896).
+// `kernelVariants` lists what one executor compiled.
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
 import type { GpuWeights } from './weights.mjs';
@@ -99,6 +105,9 @@ export interface ExecutorOptions {
   subgroups?: boolean;
   /** Int8 matvecs of one input, weight type and width (q/k/v, gate/up) share one dispatch (default true). */
   segments?: boolean;
+  /** Read F16 weights as WGSL f16 vectors when the device has `shader-f16` (default true; false runs
+   *  the unpack2x16float variants, for comparison). */
+  shaderF16?: boolean;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -133,6 +142,10 @@ export class GpuExecutor {
   /** Every subgroup has exactly #tpr invocations: a row's sum is one subgroupAdd. */
   #rowIsSubgroup = false;
   #subgroups: boolean;
+  /** SHADER_F16 variants for F16 weights (the device has 'shader-f16' and the option is on). */
+  #shaderF16: boolean;
+  /** The pipeline keys (shader|defines) this executor uses. */
+  #variants = new Set<string>();
   /** Matmul input buffer -> its int8 blocks (quantize_q8.wgsl), written once a step by the first matvec
    * reading that input and read by the others (values are written once a step, so it stays valid). */
   #quantized = new Map<Gpu, Gpu>();
@@ -142,8 +155,10 @@ export class GpuExecutor {
     this.#weights = weights;
     this.#device = ctx.device;
     this.plan = plan;
-    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true };
+    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
+      shaderF16: options.shaderF16 ?? true };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
+    this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
     // GPUs with wide subgroups: 256 invocations, a subgroup (or two) per row. Without subgroups: 64
     // invocations a row, reduced in workgroup memory. A CPU fallback adapter (SwiftShader, where every
@@ -187,6 +202,10 @@ export class GpuExecutor {
   get matvecLayout(): string {
     return `${this.#matvecWg} invocations, ${this.#tpr} a row${this.#subgroups ? ', subgroups' : ''}${this.#rowIsSubgroup ? ' (row = subgroup)' : ''}`;
   }
+  /** The kernel variants this executor runs: `shader|DEFINE=value,...` (pipeline keys), sorted. */
+  get kernelVariants(): string[] {
+    return [...this.#variants].sort();
+  }
   /** Dispatches one decode step records. */
   get dispatchCount(): number {
     return this.#dispatches.length;
@@ -218,6 +237,7 @@ export class GpuExecutor {
 
   #pipeline(shader: string, defines: Record<string, number | boolean>): Gpu {
     const key = `${shader}|${Object.keys(defines).sort().map((k) => `${k}=${String(defines[k])}`).join(',')}`;
+    this.#variants.add(key);
     let cache = PIPELINES.get(this.#device);
     if (!cache) PIPELINES.set(this.#device, (cache = new Map()));
     let p = cache.get(key);
@@ -274,6 +294,8 @@ export class GpuExecutor {
     if (this.#subgroups) defines['SUBGROUPS'] = true;
     if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
     if (res) defines['ADD_RES'] = true;
+    // f16 weights as vec4<f16>: rows must hold whole vec4s
+    if (this.#shaderF16 && wt.type === 'f16' && ncols % 4 === 0) defines['SHADER_F16'] = true;
     // int8 activations: x quantized once per input (int8 + a scale and a sum per block of 32)
     let input = x;
     if (this.#int8Matvec(wt)) {
@@ -414,7 +436,7 @@ export class GpuExecutor {
         case 'embed':
           // every part runs; only the one holding the token's row writes
           for (const p of parts(n.weight))
-            this.#dispatch('embed', { [typeDefine(n.weight)]: true, STEP_TOKEN: true }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
+            this.#dispatch('embed', { [typeDefine(n.weight)]: true, STEP_TOKEN: true, ...(this.#shaderF16 && n.weight!.type === 'f16' ? { SHADER_F16: true } : {}) }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
               [out, p.buffer, this.#step], elemGrid(w));
           break;
         case 'rms_norm':
