@@ -1,7 +1,11 @@
 // The GPU correctness matrix: for every tiny architecture preset × every GPU weight type, the WebGPU
 // forward pass against the core's CPU reference (engine.cpuLogits), relative error < 1e-3 (all GPU
-// arithmetic is f32) for a prompt and 16 decode steps. Synthetic models come from the native
-// `build/bin/hearth gen`. One engine for the whole matrix (SwiftShader is slow: tiny prompts).
+// arithmetic is f32) at every position of a prompt and of 16 decode steps. The prompt (37 tokens) goes
+// through the batched prefill (evalBatch with allLogits: a full chunk of PREFILL_CHUNK = 32 tokens,
+// then a partial one of 5), and the decode steps read the K/V rows the chunks appended. KV prefix
+// reuse (truncate, then evalBatch of a new suffix across the chunk boundary) is checked once per
+// architecture. Synthetic models come from the native `build/bin/hearth gen`. One engine for the
+// whole matrix (SwiftShader is slow: tiny prompts).
 // Q4_0/Q8_0/Q4_K/Q6_K matmuls also run with int8 activations (the default fast path, dot4I8Packed): that
 // rounding of the activations is bounded by INT8_BOUND instead (measured about 1.3e-2 here).
 import assert from 'node:assert/strict';
@@ -14,7 +18,7 @@ import { after, before, test } from 'node:test';
 
 import { createEngine } from '../dist/index.mjs';
 import { gpuContext } from '../dist/gpu/context.mjs';
-import { GpuExecutor } from '../dist/gpu/executor.mjs';
+import { GpuExecutor, PREFILL_CHUNK } from '../dist/gpu/executor.mjs';
 import { GpuWeights } from '../dist/gpu/weights.mjs';
 import { bytesSource } from '../dist/byte_source.mjs';
 
@@ -22,7 +26,9 @@ const HEARTH = fileURLToPath(new URL('../../build/bin/hearth', import.meta.url))
 const PRESETS = ['tiny-llama', 'tiny-qwen2', 'tiny-qwen3', 'tiny-phi3', 'tiny-gemma2', 'tiny-gemma3'];
 // q4_k_m: Q4_K + Q6_K (+ Q5_K where the recipe gives layers more bits); q4_0's output matrix is Q6_K
 const TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_k_m', 'q6_k'];
-const PROMPT = [1, 5, 17, 42, 7];
+/** A full prefill chunk and a partial one. */
+const PROMPT_LENGTH = 37;
+const REUSE_AT = 20; // truncate here and re-evaluate the rest of the prompt
 const DECODE_STEPS = 16;
 const INT8_BOUND = 5e-2;
 const INT8_PATH = new Set(['q8_0', 'q4_0', 'q4_k_m', 'q6_k']); // types whose matmuls have the int8 path
@@ -46,11 +52,11 @@ function generate(preset, type) {
   return new Uint8Array(readFileSync(file));
 }
 
-/** The tokens of a prompt and 16 decode steps: after the prompt, tokens drawn from a fixed LCG. */
+/** The tokens of a prompt and 16 decode steps: 1, 5, 17, 42, 7, then tokens drawn from a fixed LCG. */
 function sequence(nVocab) {
-  const tokens = [...PROMPT];
+  const tokens = [1, 5, 17, 42, 7];
   let s = 12345;
-  for (let i = 0; i < DECODE_STEPS; i++) {
+  while (tokens.length < PROMPT_LENGTH + DECODE_STEPS) {
     s = (s * 1103515245 + 12345) % 2147483648;
     tokens.push(s % nVocab);
   }
@@ -68,21 +74,20 @@ function relativeError(gpu, cpu) {
   return maxErr / maxRef;
 }
 
-/** GPU logits of every position: the prompt as a batch when the executor has one, then one token a step. */
-async function gpuLogits(exec, tokens) {
+/** GPU logits of every position: the first `promptLength` tokens as a batched prefill, then one token a step. */
+async function gpuLogits(exec, tokens, promptLength = PROMPT_LENGTH) {
   exec.reset();
-  const out = [];
-  if (typeof exec.evalBatch === 'function') out.push(...(await exec.evalBatch(tokens.slice(0, PROMPT.length), { allLogits: true })));
-  else for (const t of tokens.slice(0, PROMPT.length)) out.push(await exec.eval(t, true));
-  for (const t of tokens.slice(PROMPT.length)) out.push(await exec.eval(t, true));
+  const out = await exec.evalBatch(tokens.slice(0, promptLength), { allLogits: true });
+  assert.equal(out.length, promptLength);
+  for (const t of tokens.slice(promptLength)) out.push(await exec.eval(t, true));
   return out;
 }
 
-function check(label, gpu, cpu, bound = 1e-3) {
+function check(label, gpu, cpu, bound = 1e-3, promptLength = PROMPT_LENGTH, first = 0) {
   assert.equal(gpu.length, cpu.length);
   for (let t = 0; t < cpu.length; t++) {
     const err = relativeError(gpu[t], cpu[t]);
-    assert.ok(err < bound, `${label} position ${t}${t < PROMPT.length ? ' (prompt)' : ' (decode)'}: relative error ${err}`);
+    assert.ok(err < bound, `${label} position ${first + t}${first + t < promptLength ? ' (prompt)' : ' (decode)'}: relative error ${err}`);
   }
 }
 
@@ -91,8 +96,12 @@ async function uploadWeights(bytes, plan, options = {}) {
     bytesSource(bytes), options);
 }
 
+test('the matrix prompt spans a full prefill chunk and a partial one', () => {
+  assert.ok(PROMPT_LENGTH > PREFILL_CHUNK && PROMPT_LENGTH % PREFILL_CHUNK !== 0 && REUSE_AT < PREFILL_CHUNK);
+});
+
 for (const preset of PRESETS) {
-  test(`webgpu matrix: ${preset} × ${TYPES.join(', ')} vs CPU, prompt + ${DECODE_STEPS} decode steps`, { skip }, async () => {
+  test(`webgpu matrix: ${preset} × ${TYPES.join(', ')} vs CPU, batched prefill of ${PROMPT_LENGTH} + ${DECODE_STEPS} decode steps`, { skip }, async () => {
     const ctx = await gpuContext();
     for (const type of TYPES) {
       const bytes = generate(preset, type);
@@ -106,6 +115,17 @@ for (const preset of PRESETS) {
           const exec = GpuExecutor.create(ctx, plan, weights, { int8Activations: int8 });
           try {
             check(`${preset} ${type}${int8 ? ' int8 activations' : ''}`, await gpuLogits(exec, tokens), cpu, int8 ? INT8_BOUND : 1e-3);
+            if (type === TYPES[0]) {
+              // KV prefix reuse: keep REUSE_AT positions, prefill the rest of the prompt again
+              exec.truncate(REUSE_AT);
+              const again = await exec.evalBatch(tokens.slice(REUSE_AT, PROMPT_LENGTH), { allLogits: true });
+              check(`${preset} ${type} after truncate(${REUSE_AT})`, again, cpu.slice(REUSE_AT, PROMPT_LENGTH), 1e-3, PROMPT_LENGTH, REUSE_AT);
+              // the last logits alone, and the same values left in logitsBuffer's position
+              exec.truncate(REUSE_AT);
+              const [lastOnly] = await exec.evalBatch(tokens.slice(REUSE_AT, PROMPT_LENGTH));
+              check(`${preset} ${type} last logits`, [lastOnly], [cpu[PROMPT_LENGTH - 1]], 1e-3, PROMPT_LENGTH, PROMPT_LENGTH - 1);
+              assert.equal(exec.nPast, PROMPT_LENGTH);
+            }
           } finally {
             exec.dispose();
           }
@@ -125,7 +145,9 @@ test('webgpu: weights split in several buffers (tiny maxStorageBufferBindingSize
   const weights = await uploadWeights(bytes, plan, { maxBindingBytes: 4096 });
   const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: false });
   try {
-    const tokens = sequence(plan.config.n_vocab).slice(0, 8).concat([0, plan.config.n_vocab - 1]);
+    // the first and last embedding rows inside the prompt (the prefill's embed over split parts), then in decode
+    const seq = sequence(plan.config.n_vocab);
+    const tokens = [0, plan.config.n_vocab - 1, ...seq.slice(2, PROMPT_LENGTH), 0, plan.config.n_vocab - 1];
     check('split tiny-llama q4_0', await gpuLogits(exec, tokens), engine.cpuLogits(tokens));
   } finally {
     exec.dispose();
