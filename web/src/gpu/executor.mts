@@ -68,6 +68,8 @@ const WG = 64;
  *  value buffers are 32x the decode ones (one per plan value), and a partial chunk wastes at most 31
  *  rows of arithmetic. */
 export const PREFILL_CHUNK = 32;
+/** Ops that treat each token's row on its own (may run over the last row alone). */
+const ROW_WISE = new Set(['rms_norm', 'matmul', 'add_bias', 'slice', 'glu', 'add', 'scale', 'soft_cap']);
 /** Tiles of matmul.wgsl (rows x tokens a workgroup). */
 const MATMUL_TILE = 32;
 
@@ -136,9 +138,15 @@ interface Fusions {
   alias: Map<number, number>;
 }
 
-/** The prefill dispatch list (built at the first evalBatch of several tokens). */
+/** The prefill dispatch lists (built at the first evalBatch of several tokens). */
 interface Prefill {
+  /** Every node up to output_rows, over the chunk's rows. */
   dispatches: Dispatch[];
+  /** output_rows and the nodes after it (final norm, output matrix, softcap) over every row of the
+   *  chunk, and over its last valid row only (written to row 0). Empty when the plan's tail reads
+   *  values from before output_rows: then `dispatches` holds every node over every row. */
+  tailAll: Dispatch[];
+  tailLast: Dispatch[];
   /** [first position, count, 0, 0, PREFILL_CHUNK token ids] */
   step: Gpu;
   /** [PREFILL_CHUNK, n_vocab] logits of the chunk */
@@ -522,21 +530,39 @@ export class GpuExecutor {
     const { n_ctx, n_vocab } = plan.config;
     const B = PREFILL_CHUNK;
     const { fusedAdd, ropePair, skip, alias } = this.#fusions!;
+    // The tail (output_rows and what follows) runs over the rows whose logits are wanted, when it
+    // reads nothing from before output_rows but output_rows' input.
+    const orIndex = plan.nodes.findIndex((n) => n.op === 'output_rows');
+    let tailStart = plan.nodes.length;
+    if (orIndex >= 0) {
+      const tail = new Set([plan.nodes[orIndex]!.out]);
+      let self = true;
+      for (let i = orIndex + 1; i < plan.nodes.length; i++) {
+        const n = plan.nodes[i]!;
+        if (!ROW_WISE.has(n.op) || !n.in.every((v) => tail.has(v)) || fusedAdd.has(i) || skip.has(i)) self = false;
+        tail.add(n.out);
+      }
+      if (self && tail.has(plan.logits)) tailStart = orIndex;
+    }
     const dispatches: Dispatch[] = [];
+    const tailAll: Dispatch[] = [];
+    const tailLast: Dispatch[] = [];
     this.#recording = dispatches;
     try {
       const step = this.#buffer((4 + B) * 4, STORAGE);
-      const real = plan.widths.map((w, i) => (alias.has(i) ? null : this.#buffer(B * w * 4, STORAGE)));
-      const V = plan.widths.map((_, i) => real[alias.get(i) ?? i]!);
+      // output_rows is a copy when the tail is split off, else an alias
+      const aliased = (i: number): boolean => alias.has(i) && tailStart === plan.nodes.length;
+      const real = plan.widths.map((w, i) => (aliased(i) ? null : this.#buffer(B * w * 4, STORAGE)));
+      const V = plan.widths.map((_, i) => real[aliased(i) ? alias.get(i)! : i]!);
       let maxHeads = 1;
       for (const n of plan.nodes) if (n.op === 'attention') maxHeads = Math.max(maxHeads, n.n_head);
       const scores = this.#buffer(B * maxHeads * n_ctx * 4, STORAGE);
-      plan.nodes.forEach((n, index) => {
-        if (skip.has(index)) return;
+      // node `index` over R rows (B, or 1 for the last-row tail)
+      const emit = (n: PlanNode, index: number, R: number): void => {
         const out = V[n.out];
         const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
         const w = n.width;
-        const rows = B * w; // elements of a value over the chunk
+        const rows = R * w; // elements of a value over the rows
         switch (n.op) {
           case 'embed':
             for (const p of this.#parts(n.weight))
@@ -553,9 +579,9 @@ export class GpuExecutor {
             const define = this.#typeDefine(wt);
             for (const p of this.#parts(wt)) {
               this.#dispatch('matmul', { [define]: true, ADD_RES: fused !== undefined },
-                packParams([['u32', wt.dims[0]!], ['u32', p.rows], ['u32', 0], ['u32', p.firstRow], ['u32', w], ['u32', B], ['u32', 0], ['u32', 0]]),
+                packParams([['u32', wt.dims[0]!], ['u32', p.rows], ['u32', 0], ['u32', p.firstRow], ['u32', w], ['u32', R], ['u32', 0], ['u32', 0]]),
                 fused ? [V[fused.out], p.buffer, in0, V[fused.res]] : [out, p.buffer, in0],
-                [Math.ceil(p.rows / MATMUL_TILE), Math.ceil(B / MATMUL_TILE), 1]);
+                [Math.ceil(p.rows / MATMUL_TILE), Math.ceil(R / MATMUL_TILE), 1]);
             }
             break;
           }
@@ -563,7 +589,7 @@ export class GpuExecutor {
             this.#dispatch('add', {}, packParams([['u32', rows], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, this.#whole(n.weight)], elemGrid(rows));
             break;
           case 'slice':
-            this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', B], ['u32', plan.widths[n.in[0]!]!]]), [out, in0], elemGrid(rows));
+            this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', R], ['u32', plan.widths[n.in[0]!]!]]), [out, in0], elemGrid(rows));
             break;
           case 'rope': {
             const defines: Record<string, boolean> = { POS_FIRST: true };
@@ -582,8 +608,8 @@ export class GpuExecutor {
               buffers.push(out, in0);
               total += w;
             }
-            this.#dispatch('rope', defines, packParams([['u32', B], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
-              ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(B * total));
+            this.#dispatch('rope', defines, packParams([['u32', R], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
+              ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(R * total));
             break;
           }
           case 'attention': {
@@ -611,13 +637,28 @@ export class GpuExecutor {
           case 'soft_cap':
             this.#dispatch('softcap', {}, packParams([['u32', rows], ['f32', n.cap], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(rows));
             break;
-          case 'output_rows': // aliased
+          case 'output_rows':
+            // every row (R = B), or the chunk's last valid row (R = 1); aliased when the tail is not split
+            if (index === tailStart)
+              this.#dispatch('copy', R === 1 ? { LAST_ROW: true } : {}, packParams([['u32', w], ['u32', 0], ['u32', R], ['u32', plan.widths[n.in[0]!]!]]),
+                [out, in0, ...(R === 1 ? [step] : [])], elemGrid(rows));
             break;
           default:
             throw new HearthError('unsupported', `the WebGPU backend has no op '${n.op}'`);
         }
+      };
+      plan.nodes.forEach((n, index) => {
+        if (skip.has(index)) return;
+        if (index < tailStart) {
+          emit(n, index, B);
+          return;
+        }
+        this.#recording = tailAll;
+        emit(n, index, B);
+        this.#recording = tailLast;
+        emit(n, index, 1);
       });
-      return { dispatches, step, logits: V[plan.logits], staging: this.#buffer(B * n_vocab * 4, MAP_READ | COPY_DST) };
+      return { dispatches, tailAll, tailLast, step, logits: V[plan.logits], staging: this.#buffer(B * n_vocab * 4, MAP_READ | COPY_DST) };
     } finally {
       this.#recording = this.#dispatches;
     }
@@ -706,17 +747,22 @@ export class GpuExecutor {
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       let pipeline: Gpu = null;
-      for (const d of prefill.dispatches) {
+      // logits of every row with allLogits; else of the last chunk's last row only (row 0 of the
+      // logits when the tail is split off), none for the chunks before
+      const all = options.allLogits === true;
+      const tail = all ? prefill.tailAll : last ? prefill.tailLast : [];
+      for (const d of [...prefill.dispatches, ...tail]) {
         if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
         pass.setBindGroup(0, d.bindGroup);
         pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
       }
       pass.end();
       // rows to read back: all with allLogits (the last only when readLogits), else the last
-      const readRows = options.allLogits === true ? (last && !readLast ? count - 1 : count) : 0;
+      const readRows = all ? (last && !readLast ? count - 1 : count) : 0;
       if (readRows > 0) enc.copyBufferToBuffer(prefill.logits, 0, prefill.staging, 0, readRows * n_vocab * 4);
       if (last) {
-        enc.copyBufferToBuffer(prefill.logits, (count - 1) * n_vocab * 4, this.logitsBuffer, 0, n_vocab * 4);
+        const lastRow = all || prefill.tailLast.length === 0 ? count - 1 : 0;
+        enc.copyBufferToBuffer(prefill.logits, lastRow * n_vocab * 4, this.logitsBuffer, 0, n_vocab * 4);
         options.encode?.(enc);
         if (readLast && options.allLogits !== true) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
       }
