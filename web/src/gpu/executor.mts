@@ -522,6 +522,54 @@ export class GpuExecutor {
     });
   }
 
+  /**
+   * The prefill value buffers (B rows each), shared between values whose lives do not overlap: the
+   * dispatches run in order, so a buffer is free once the last dispatch reading its value has been
+   * recorded (the decode list keeps a buffer per value; 32 rows of every value would cost 32x that).
+   * A value lives from the dispatch writing it to the last one reading it (fused adds are written
+   * by their matmul, the first of a rope pair by the later rope); the logits and the tail's values
+   * (run once per chunk in one of two variants) live to the end.
+   */
+  #prefillValues(B: number, root: (v: number) => number, tailStart: number): Gpu[] {
+    const { plan } = this;
+    const { fusedAdd, ropePair } = this.#fusions!;
+    const nNodes = plan.nodes.length;
+    const emitAt = plan.nodes.map((_, i) => i);
+    for (const [p, f] of fusedAdd) plan.nodes.forEach((n, i) => { if (n.op === 'add' && n.out === f.out) emitAt[i] = p; });
+    for (const [later, first] of ropePair) emitAt[first] = later;
+    const start = new Array<number>(plan.widths.length).fill(Infinity);
+    const end = new Array<number>(plan.widths.length).fill(-1);
+    plan.nodes.forEach((n, i) => {
+      const at = i >= tailStart ? nNodes : emitAt[i]!;
+      const o = root(n.out);
+      start[o] = Math.min(start[o]!, at);
+      end[o] = Math.max(end[o]!, at);
+      for (const v of n.in) end[root(v)] = Math.max(end[root(v)]!, at);
+    });
+    end[root(plan.logits)] = nNodes;
+    for (let v = 0; v < end.length; v++) end[v] = Math.max(end[v]!, start[v]!); // written, never read: free after
+    const free = new Map<number, Gpu[]>(); // bytes -> free buffers
+    const byStart = new Map<number, number[]>();
+    const byEnd = new Map<number, number[]>();
+    plan.widths.forEach((_, v) => {
+      if (root(v) !== v || start[v] === Infinity) return;
+      byStart.set(start[v]!, [...(byStart.get(start[v]!) ?? []), v]);
+      byEnd.set(end[v]!, [...(byEnd.get(end[v]!) ?? []), v]);
+    });
+    const own: Gpu[] = new Array(plan.widths.length).fill(null);
+    for (let i = 0; i <= nNodes; i++) {
+      for (const v of byStart.get(i) ?? []) {
+        const bytes = B * plan.widths[v]! * 4;
+        own[v] = free.get(bytes)?.pop() ?? this.#buffer(bytes, STORAGE);
+      }
+      for (const v of byEnd.get(i) ?? []) {
+        const bytes = B * plan.widths[v]! * 4;
+        free.set(bytes, [...(free.get(bytes) ?? []), own[v]]);
+      }
+    }
+    return plan.widths.map((_, v) => own[root(v)]);
+  }
+
   /** Records the prefill dispatch list: the plan over PREFILL_CHUNK tokens (value buffers of
    *  PREFILL_CHUNK rows, f32 arithmetic, tiled matmuls), writing the chunk's K/V rows into the
    *  decode cache. Built at the first evalBatch of several tokens (decode-only users never pay it). */
@@ -551,9 +599,8 @@ export class GpuExecutor {
     try {
       const step = this.#buffer((4 + B) * 4, STORAGE);
       // output_rows is a copy when the tail is split off, else an alias
-      const aliased = (i: number): boolean => alias.has(i) && tailStart === plan.nodes.length;
-      const real = plan.widths.map((w, i) => (aliased(i) ? null : this.#buffer(B * w * 4, STORAGE)));
-      const V = plan.widths.map((_, i) => real[aliased(i) ? alias.get(i)! : i]!);
+      const root = (v: number): number => (alias.has(v) && tailStart === plan.nodes.length ? alias.get(v)! : v);
+      const V = this.#prefillValues(B, root, tailStart);
       let maxHeads = 1;
       for (const n of plan.nodes) if (n.op === 'attention') maxHeads = Math.max(maxHeads, n.n_head);
       const scores = this.#buffer(B * maxHeads * n_ctx * 4, STORAGE);
