@@ -15,6 +15,11 @@
 // 32 by quantize_q8.wgsl (once per matmul input, shared by the matvecs reading it; layout there), and
 // the weight bytes are dotted with dot4I8Packed; the result differs from the f32 path by that
 // rounding (about 1e-2 relative on logits; see BENCHMARKS.md).
+// SEGMENTS (SEGMENT3 for three; Q8_ACT only): two or three matrices of the same type and ncols that
+// read the same x (attention q/k/v, FFN gate/up) in one dispatch: rows [0, nrows) of `weights` into
+// y, then rows1 rows of weights1 into y1 (then rows2 of weights2 into y2). Each row knows its matrix
+// (`seg`, common/bytes.wgsl); one dispatch instead of three saves its launch gap, and the small k/v
+// matrices no longer run alone on a mostly idle GPU.
 #ifdef SUBGROUPS
 enable subgroups;
 #endif
@@ -30,6 +35,12 @@ struct Params {
   nrows: u32,
   w_offset: u32,  // byte offset of row 0 inside `weights` (multiple of 2; of 4 for F32)
   y_offset: u32,  // row r is written to y[y_offset + r] (a tensor split in parts: the part's first row)
+#ifdef SEGMENTS
+  rows1: u32,
+  rows2: u32,
+  _pad0: u32,
+  _pad1: u32,
+#endif
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -42,6 +53,14 @@ struct Params {
 #endif
 #ifdef ADD_RES
 @group(0) @binding(4) var<storage, read> res: array<f32>;
+#endif
+#ifdef SEGMENTS
+@group(0) @binding(5) var<storage, read_write> y1: array<f32>;
+@group(0) @binding(6) var<storage, read> weights1: array<u32>;
+#ifdef SEGMENT3
+@group(0) @binding(7) var<storage, read_write> y2: array<f32>;
+@group(0) @binding(8) var<storage, read> weights2: array<u32>;
+#endif
 #endif
 
 var<workgroup> red_scratch: array<f32, WG_SIZE>;
@@ -381,10 +400,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         @builtin(subgroup_invocation_id) sg_lane: u32, @builtin(subgroup_size) sg_size: u32,
 #endif
         @builtin(local_invocation_index) lid: u32) {
-  let row = flat_wg(wg, nwg) * ROWS + lid / TPR;
+  var row = flat_wg(wg, nwg) * ROWS + lid / TPR;
+  var nrows = params.nrows;
+#ifdef SEGMENTS
+  // this row's matrix: rows past the first matrix's belong to the second (then the third)
+  if (row >= nrows) {
+    row = row - nrows;
+    nrows = params.rows1;
+    seg = 1u;
+#ifdef SEGMENT3
+    if (row >= nrows) {
+      row = row - nrows;
+      nrows = params.rows2;
+      seg = 2u;
+    }
+#endif
+  }
+#endif
   let lane = lid % TPR;
   var partial = 0.0;
-  if (row < params.nrows) {
+  if (row < nrows) {
     partial = row_partial(row, lane);
   }
 #ifdef SUBGROUPS
@@ -392,11 +427,24 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #else
   let total = row_sum(lid, partial);
 #endif
-  if (lane == 0u && row < params.nrows) {
+  if (lane == 0u && row < nrows) {
 #ifdef ADD_RES
     y[params.y_offset + row] = total + res[params.y_offset + row];
 #else
+#ifdef SEGMENTS
+    if (seg == 0u) {
+      y[row] = total;
+    } else if (seg == 1u) {
+      y1[row] = total;
+    }
+#ifdef SEGMENT3
+    if (seg == 2u) {
+      y2[row] = total;
+    }
+#endif
+#else
     y[params.y_offset + row] = total;
+#endif
 #endif
   }
 }

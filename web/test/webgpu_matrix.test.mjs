@@ -7,7 +7,8 @@
 // architecture. Synthetic models come from the native `build/bin/hearth gen`. One engine for the
 // whole matrix (SwiftShader is slow: tiny prompts).
 // Q4_0/Q8_0/Q4_K/Q6_K matmuls also run with int8 activations (the default fast path, dot4I8Packed): that
-// rounding of the activations is bounded by INT8_BOUND instead (measured about 1.3e-2 here).
+// rounding of the activations is bounded by INT8_BOUND instead (measured about 1.3e-2 here), and the
+// matvecs sharing one dispatch (SEGMENTS: q/k/v, gate/up) give exactly the logits of one dispatch each.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -114,7 +115,8 @@ for (const preset of PRESETS) {
         for (const int8 of INT8_PATH.has(type) ? [false, true] : [false]) {
           const exec = GpuExecutor.create(ctx, plan, weights, { int8Activations: int8 });
           try {
-            check(`${preset} ${type}${int8 ? ' int8 activations' : ''}`, await gpuLogits(exec, tokens), cpu, int8 ? INT8_BOUND : 1e-3);
+            const logits = await gpuLogits(exec, tokens);
+            check(`${preset} ${type}${int8 ? ' int8 activations' : ''}`, logits, cpu, int8 ? INT8_BOUND : 1e-3);
             if (type === TYPES[0]) {
               // KV prefix reuse: keep REUSE_AT positions, prefill the rest of the prompt again
               exec.truncate(REUSE_AT);
@@ -125,6 +127,18 @@ for (const preset of PRESETS) {
               const [lastOnly] = await exec.evalBatch(tokens.slice(REUSE_AT, PROMPT_LENGTH));
               check(`${preset} ${type} last logits`, [lastOnly], [cpu[PROMPT_LENGTH - 1]], 1e-3, PROMPT_LENGTH, PROMPT_LENGTH - 1);
               assert.equal(exec.nPast, PROMPT_LENGTH);
+            }
+            if (int8) {
+              // matvecs sharing a dispatch (q/k/v, gate/up: SEGMENTS) do each row's arithmetic as alone
+              const single = GpuExecutor.create(ctx, plan, weights, { int8Activations: true, segments: false });
+              try {
+                // (phi3's q/k/v and gate/up are single fused tensors already: nothing to group)
+                if (preset === 'tiny-phi3') assert.equal(exec.dispatchCount, single.dispatchCount);
+                else assert.ok(exec.dispatchCount < single.dispatchCount, `${preset} ${type}: ${exec.dispatchCount} vs ${single.dispatchCount} dispatches`);
+                assert.deepEqual(await gpuLogits(single, tokens), logits, `${preset} ${type}: segmented matvecs differ`);
+              } finally {
+                single.dispose();
+              }
             }
           } finally {
             exec.dispose();

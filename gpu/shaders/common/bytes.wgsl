@@ -3,27 +3,48 @@
 // GGML blocks (Q8_0: 34 bytes, Q4_0: 18 bytes, Q6_K: 210, Q4_K: 144) are not 4-byte aligned, so block fields are read as
 // u32 words and shifted. f16 values are decoded with unpack2x16float (no shader-f16 needed).
 
+// Word i of the weights. SEGMENTS (matvec.wgsl: up to three matrices in one dispatch): of the
+// current row's matrix, `seg` (0..2, set per invocation), bound as weights, weights1, weights2.
+#ifdef SEGMENTS
+var<private> seg: u32 = 0u;
+fn weight_word(i: u32) -> u32 {
+  if (seg == 0u) {
+    return weights[i];
+  }
+#ifdef SEGMENT3
+  if (seg == 2u) {
+    return weights2[i];
+  }
+#endif
+  return weights1[i];
+}
+#else
+fn weight_word(i: u32) -> u32 {
+  return weights[i];
+}
+#endif
+
 // The 4 bytes at byte offset `off` (any alignment), little-endian.
 fn load_u32_at(off: u32) -> u32 {
   let i = off >> 2u;
   let s = (off & 3u) * 8u;
-  let lo = weights[i];
+  let lo = weight_word(i);
   if (s == 0u) {
     return lo;
   }
-  return (lo >> s) | (weights[i + 1u] << (32u - s));
+  return (lo >> s) | (weight_word(i + 1u) << (32u - s));
 }
 
 // The f16 at an even byte offset, as f32 (an even offset never straddles two words).
 fn load_f16_at(off: u32) -> f32 {
-  let word = weights[off >> 2u];
+  let word = weight_word(off >> 2u);
   let half = (word >> ((off & 2u) * 8u)) & 0xffffu;
   return unpack2x16float(half).x;
 }
 
 // The byte at byte offset `off` (any alignment).
 fn load_u8_at(off: u32) -> u32 {
-  return (weights[off >> 2u] >> ((off & 3u) * 8u)) & 0xffu;
+  return (weight_word(off >> 2u) >> ((off & 3u) * 8u)) & 0xffu;
 }
 
 // Signed byte `j` (0..3) of a word.

@@ -113,6 +113,8 @@ export interface ExecutorOptions {
   int8Activations?: boolean;
   /** Use subgroup reductions when the device has `subgroups` (default true). */
   subgroups?: boolean;
+  /** Int8 matvecs of one input, weight type and width (q/k/v, gate/up) share one dispatch (default true). */
+  segments?: boolean;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -134,6 +136,10 @@ interface Fusions {
   ropePair: Map<number, number>;
   /** nodes emitted by another node's dispatch */
   skip: Set<number>;
+  /** decode only: int8 matvecs sharing one dispatch (first node index -> the group), and the
+   *  nodes of a group after its first (emitted by it) */
+  segmentGroups: Map<number, number[]>;
+  segmentSkip: Set<number>;
   /** output_rows value -> the value it aliases */
   alias: Map<number, number>;
 }
@@ -191,7 +197,7 @@ export class GpuExecutor {
     this.#weights = weights;
     this.#device = ctx.device;
     this.plan = plan;
-    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true };
+    this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
     // GPUs with wide subgroups: 256 invocations, a subgroup (or two) per row. Without subgroups: 64
@@ -365,6 +371,29 @@ export class GpuExecutor {
     return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
   }
 
+  /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch. */
+  #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
+    const ncols = wts[0]!.dims[0]!;
+    const rows = this.#matvecWg / this.#tpr;
+    const defines: Record<string, number | boolean> = { [TYPES[wts[0]!.type]!]: true, ROWS: rows, WG_SIZE: this.#matvecWg, Q8_ACT: true, SEGMENTS: true };
+    if (wts.length === 3) defines['SEGMENT3'] = true;
+    if (this.#subgroups) defines['SUBGROUPS'] = true;
+    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
+    const parts = wts.map((w) => this.#weights.get(w.name).parts[0]!);
+    const pipeline = this.#pipeline('matvec', defines);
+    const uniform = this.#buffer(32, UNIFORM);
+    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', parts[0]!.rows], ['u32', 0], ['u32', 0],
+      ['u32', parts[1]!.rows], ['u32', parts[2]?.rows ?? 0], ['u32', 0], ['u32', 0]]));
+    const buffers: Array<[number, Gpu]> = [[0, uniform], [1, outs[0]], [2, parts[0]!.buffer], [3, this.#quantizedInput(x, ncols)],
+      [5, outs[1]], [6, parts[1]!.buffer]];
+    if (wts.length === 3) buffers.push([7, outs[2]], [8, parts[2]!.buffer]);
+    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map(([binding, buffer]) => ({ binding, resource: { buffer } })) });
+    const total = parts.reduce((n, p) => n + p.rows, 0);
+    this.#dispatches.push({ label: `matvec ${wts[0]!.type} ${parts.map((p) => p.rows).join('+')}x${ncols} int8`, pipeline, bindGroup,
+      workgroups: grid(Math.ceil(total / rows)) });
+  }
+
   #analyze(): Fusions {
     const { plan } = this;
     // How many nodes read each value (the logits count as read): a matmul whose output only feeds
@@ -388,6 +417,26 @@ export class GpuExecutor {
         return;
       }
     });
+    // int8 matmuls of one input, weight type and width, unsplit and without a fused add (q/k/v,
+    // gate/up): one segmented dispatch of up to three, emitted at the first (every value has one
+    // producer, so writing the later ones' outputs earlier changes nothing)
+    const segmentGroups = new Map<number, number[]>(); // first node index -> the group's node indices
+    const segmentSkip = new Set<number>();
+    if (this.#options.segments) {
+      const byInput = new Map<string, number[]>();
+      plan.nodes.forEach((n, i) => {
+        if (n.op !== 'matmul' || !this.#int8Matvec(n.weight!) || fusedAdd.has(i) || this.#parts(n.weight).length !== 1) return;
+        const key = `${n.in[0]}/${n.weight!.type}/${n.weight!.dims[0]}`;
+        byInput.set(key, [...(byInput.get(key) ?? []), i]);
+      });
+      for (const nodes of byInput.values()) {
+        for (let k = 0; k + 1 < nodes.length; k += 3) {
+          const group = nodes.slice(k, k + 3);
+          segmentGroups.set(group[0]!, group);
+          for (const i of group.slice(1)) segmentSkip.add(i);
+        }
+      }
+    }
     // rope of q and of k with the same parameters, both read only by one attention: one dispatch,
     // emitted at the later of the two (the k rope), the earlier skipped
     const ropePair = new Map<number, number>(); // later rope node index -> earlier
@@ -407,7 +456,7 @@ export class GpuExecutor {
     // it asks for): the value aliases its input
     const alias = new Map<number, number>();
     for (const n of plan.nodes) if (n.op === 'output_rows') alias.set(n.out, alias.get(n.in[0]!) ?? n.in[0]!);
-    return { uses, fusedAdd, ropePair, skip, alias };
+    return { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip };
   }
 
   #build(): void {
@@ -417,7 +466,7 @@ export class GpuExecutor {
     const weight = (w: PlanWeight | null): Gpu => this.#whole(w);
     const typeDefine = (w: PlanWeight | null): string => this.#typeDefine(w);
     const fusions = (this.#fusions = this.#analyze());
-    const { uses, fusedAdd, ropePair, skip, alias } = fusions;
+    const { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip } = fusions;
     // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
     // straight as int8 blocks, saving the separate quantize dispatch (and the f32 write).
     const int8Reads = new Array<number>(plan.widths.length).fill(0);
@@ -436,7 +485,7 @@ export class GpuExecutor {
     const scores = this.#buffer(maxHeads * n_ctx * 4, STORAGE);
     const V = this.#values;
     plan.nodes.forEach((n, index) => {
-      if (skip.has(index)) return;
+      if (skip.has(index) || segmentSkip.has(index)) return;
       const out = V[n.out];
       const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
       const w = n.width;
@@ -457,6 +506,11 @@ export class GpuExecutor {
             [out, in0, weight(n.weight)], grid(w / n.group));
           break;
         case 'matmul': {
+          const group = segmentGroups.get(index);
+          if (group) {
+            this.#matvecSegments(group.map((i) => plan.nodes[i]!.weight!), group.map((i) => V[plan.nodes[i]!.out]), in0);
+            break;
+          }
           const fused = fusedAdd.get(index);
           for (const p of parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
           break;
