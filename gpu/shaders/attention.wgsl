@@ -13,6 +13,9 @@
 // pos is read from them (not the cache) and the first query head of each KV head writes them into the
 // cache for later steps, so no copy (which would split the compute pass) is needed. Nothing in this
 // dispatch reads cache position pos, so the write does not race.
+// BATCH (prefill): the queries of a chunk, q and out [ntok, H, hd], one workgroup per (token, head);
+// query i is at position step[0] + i and sees the cache up to it (causal; kv_append.wgsl wrote the
+// chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. scores [ntok H, n_kv].
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
 
@@ -41,6 +44,9 @@ struct Params {
 @group(0) @binding(4) var<storage, read> k: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> v: array<vec4<f32>>;
 #endif
+#ifdef BATCH
+@group(0) @binding(8) var<storage, read> step: array<u32>;
+#endif
 
 var<workgroup> partial_out: array<vec4<f32>, WG_SIZE>;
 
@@ -66,13 +72,23 @@ fn value_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let h = flat_wg(wg, nwg);
+#ifdef BATCH
+  let qh = flat_wg(wg, nwg);  // token * H + head: q's and out's head index
+  let h = qh % params.H;
+  let valid = qh / params.H < step[1];
+  let pos = step[0] + qh / params.H;
+#else
+  let qh = flat_wg(wg, nwg);
+  let h = qh;
   let valid = h < params.H;
+#endif
   let hd4 = params.hd / 4u;
   let kh = h / (params.H / params.Hkv);
   let stride = params.Hkv * hd4;  // vec4s per cache position
   let kbase = kh * hd4;
-  let qbase = h * hd4;
+  let qbase = qh * hd4;
+#ifdef BATCH
+#else
 #ifdef KV_APPEND
   let pos = step[0];
   if (valid && h % (params.H / params.Hkv) == 0u) {
@@ -84,11 +100,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #else
   let pos = params.pos;
 #endif
+#endif
   var lo = 0u;
   if (params.window > 0u && pos + 1u > params.window) {
     lo = pos + 1u - params.window;
   }
-  let srow = h * params.n_kv;
+  let srow = qh * params.n_kv;
 
   // 1. scores and their max
   var m = -3.0e38;
@@ -138,7 +155,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       total = total + partial_out[i * hd4 + lid];
     }
     total = total * inv;
-    let o = h * params.hd + 4u * lid;
+    let o = qh * params.hd + 4u * lid;
     out[o] = total.x;
     out[o + 1u] = total.y;
     out[o + 2u] = total.z;

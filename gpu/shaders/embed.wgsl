@@ -25,7 +25,12 @@ struct Params {
 #else
 @group(0) @binding(2) var<storage, read> weights: array<u32>;
 #endif
+#ifdef STEP_TOKENS
+#define STEP_TOKEN
+#endif
 #ifdef STEP_TOKEN
+// STEP_TOKENS (prefill): the batch step buffer [first, count, 0, 0, token 0, token 1, ...]: one row
+// of y per token, ntok = params of the dispatch grid (rows past count read padding tokens, unused).
 // STEP_TOKEN: the token comes from step[1] (written once per step for every kernel); a part of a
 // split embedding writes only when it holds the token's row.
 @group(0) @binding(3) var<storage, read> step: array<u32>;
@@ -104,6 +109,19 @@ fn element(row: u32, i: u32) -> f32 {
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
+#ifdef STEP_TOKENS
+  let idx = flat_wg(wg, nwg) * WG_SIZE + lid;
+  let tok = idx / params.ncols;
+  let i = idx % params.ncols;
+  if (tok >= arrayLength(&step) - 4u) {
+    return;
+  }
+  let token = step[4u + tok];
+  if (token < params.row || token - params.row >= params.rows) {
+    return;
+  }
+  y[idx] = element(token - params.row, i);
+#else
   let i = flat_wg(wg, nwg) * WG_SIZE + lid;
   if (i >= params.ncols) {
     return;
@@ -116,5 +134,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   y[i] = element(token - params.row, i);
 #else
   y[i] = element(params.row, i);
+#endif
 #endif
 }

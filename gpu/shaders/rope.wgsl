@@ -82,7 +82,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let ia = 2u * i;
   let ib = 2u * i + 1u;
 #endif
-  var theta = f32(pos[tok]) * params.lin_scale * pow(params.base, -2.0 * f32(i) / f32(params.n_rot));
+#ifdef POS_FIRST
+  // prefill: token tok of a chunk is at position pos[0] + tok (the batch step buffer's first)
+  let p = pos[0] + tok;
+#else
+  let p = pos[tok];
+#endif
+  var theta = f32(p) * params.lin_scale * pow(params.base, -2.0 * f32(i) / f32(params.n_rot));
 #ifdef FREQ_FACTORS
   theta = theta / ff[i];
 #endif

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runKernel, packParams, grid, pipelineKey, pipelineCacheSize, getPipeline } from '../runner.mjs';
-import { quantizeQ8_0, quantizeQ4_0, dequantize, randomKBlocks } from '../testing/ggml_quant.mjs';
+import { quantizeQ8_0, quantizeQ4_0, dequantize, randomKBlocks, f32ToF16, f16ToF32 } from '../testing/ggml_quant.mjs';
 import * as ref from '../testing/reference.mjs';
 
 const TOL = 1e-4;
@@ -80,6 +80,49 @@ for (const type of ['Q6_K', 'Q4_K']) {
   test(`matvec ${type} 64x256`, () => checkMatvec(type, 64, 256, 41));
   test(`matvec ${type} 5x768, WG_SIZE 16`, () => checkMatvec(type, 5, 768, 43, 16));
 }
+
+// ---- matmul (prefill): Y[m, off + r] = X[m] . W[r] (+ res) ----
+// Shapes off the 32x32 tile on purpose: rows and tokens that leave partial tiles, F32/F16 columns
+// that end inside a 32-column step, two tiles of tokens (m 33), a part written at a row offset into
+// wider rows with the residual add.
+async function checkMatmul(type, nrows, ncols, m, seed, { yOffset = 0, yStride = nrows, res = false } = {}) {
+  const wf = randomF32(nrows * ncols, seed);
+  const x = randomF32(m * ncols, seed + 1);
+  let bytes, wref;
+  if (type === 'F32') { bytes = wf; wref = Float64Array.from(wf); }
+  else if (type === 'F16') {
+    bytes = Uint16Array.from(wf, f32ToF16);
+    wref = Float64Array.from(bytes, f16ToF32);
+  } else if (type.endsWith('_K')) {
+    bytes = randomKBlocks(type, nrows * ncols / 256, rng(seed + 2));
+    wref = dequantize(type, bytes, nrows * ncols);
+  } else {
+    bytes = type === 'Q8_0' ? quantizeQ8_0(wf) : quantizeQ4_0(wf);
+    wref = dequantize(type, bytes, nrows * ncols);
+  }
+  const r = res ? randomF32(m * yStride, seed + 3) : null;
+  const [y] = await runKernel({
+    shader: 'matmul', defines: { [`TYPE_${type}`]: true, ADD_RES: res },
+    params: packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', yOffset], ['u32', yStride], ['u32', m], ['u32', 0], ['u32', 0]]),
+    outputs: [m * yStride * 4], inputs: r ? [bytes, x, r] : [bytes, x], workgroups: [Math.ceil(nrows / 32), Math.ceil(m / 32), 1],
+  });
+  const want = [], got = [];
+  for (let t = 0; t < m; t++) {
+    const row = ref.matvec(wref, x.subarray(t * ncols, (t + 1) * ncols), nrows, ncols);
+    for (let i = 0; i < nrows; i++) {
+      want.push(row[i] + (r ? r[t * yStride + yOffset + i] : 0));
+      got.push(y[t * yStride + yOffset + i]);
+    }
+  }
+  assertClose(got, want, `matmul ${type} ${nrows}x${ncols}, ${m} tokens`);
+}
+
+test('matmul F32 37x70, 5 tokens (partial tiles, columns end inside a step)', () => checkMatmul('F32', 37, 70, 5, 201));
+test('matmul F16 33x46, 33 tokens (two token tiles)', () => checkMatmul('F16', 33, 46, 33, 203));
+test('matmul Q4_0 45x96, 7 tokens, rows 10.. of 60 with residual', () => checkMatmul('Q4_0', 45, 96, 7, 205, { yOffset: 10, yStride: 60, res: true }));
+test('matmul Q8_0 40x64, 3 tokens', () => checkMatmul('Q8_0', 40, 64, 3, 207));
+test('matmul Q6_K 35x512, 6 tokens', () => checkMatmul('Q6_K', 35, 512, 6, 209));
+test('matmul Q4_K 9x256, 32 tokens', () => checkMatmul('Q4_K', 9, 256, 32, 211));
 
 // ---- elementwise helper ----
 const WG = 64;

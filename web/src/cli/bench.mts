@@ -114,7 +114,10 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
       await small.mapAsync(0x1);
       small.unmap();
     };
-    // warm-up (pipelines are compiled at load; the first submissions still pay driver set-up)
+    // warm-up (decode pipelines are compiled at load, the prefill ones at the first evalBatch; the first
+    // submissions still pay driver set-up)
+    ex.reset();
+    if (prompt.length > 1) await ex.evalBatch(prompt, { readLogits: false, encode: readOne }).then(wait);
     ex.reset();
     for (let i = 0; i < 4; i++) await ex.eval(prompt[i % prompt.length]!, { readLogits: false, encode: readOne }).then(wait);
     ex.reset();

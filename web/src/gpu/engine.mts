@@ -330,7 +330,7 @@ export class WebGpuEngine implements Engine {
       stats.cachedTokens = common;
       stats.prefillTokens = prompt.length - common;
       let logits: Float32Array | null = null;
-      // the executor's prompt entry point (batched prefill lands behind it); the sampler joins the
+      // the executor's prompt entry point (batched prefill in chunks); the sampler joins the
       // last token's submission. A failure midway leaves nPast != #gpuTokens.length: no reuse next time.
       const rest = prompt.slice(common);
       logits = (await exec.evalBatch(rest, step(true)))[0] ?? null;

@@ -6,16 +6,24 @@
 // nothing ends the pass) and, when asked, reads back the logits. Fusions made at plan time: a residual
 // add into the matmul before it; int8 activations for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed), x
 // quantized once per matmul input (by its rms_norm or glu producer where only int8 matvecs read it).
-// One token per step (decode shape; prompt tokens are fed one at a time).
+// Decode: one token per step, through the list above.
 // Kernel variants follow the device's optional features: SUBGROUPS (subgroupAdd reductions) where it
 // has 'subgroups', SHADER_F16 (F16 weights read as vec4<f16> by matvec, as f16 by embed; f32
 // arithmetic, so the same bound) where it has 'shader-f16'; without them the plain WGSL variants run
 // (the fallback: unpack2x16float on u32 words). Quant blocks' f16 scales stay on unpack2x16float
 // everywhere: naga (Firefox) cannot bitcast u32 to vec2<f16> (gfx-rs/wgpu#4403, #8896).
 // `kernelVariants` lists what one executor compiled.
+// Prefill (evalBatch of several tokens): a second dispatch list, recorded at the first such call, runs
+// the plan over chunks of PREFILL_CHUNK tokens, one submission a chunk: value buffers of
+// PREFILL_CHUNK rows, a step buffer (first position, count, the token ids), tiled matrix-matrix
+// kernels over the quantized weights (matmul.wgsl, f32 arithmetic for every weight type, the same
+// residual fusion), a K/V append of the chunk's rows, then causal attention of its queries over the
+// cache. Elementwise kernels run over all PREFILL_CHUNK rows; rows past count are padding that no
+// valid row reads (attention and the K/V append skip them). The chunk's last logits row is copied to
+// the decode logits buffer, so sampling after a prefill reads the same buffer as after a decode step.
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
-import type { GpuWeights } from './weights.mjs';
+import type { GpuWeights, WeightPart } from './weights.mjs';
 
 export interface PlanWeight {
   name: string;
@@ -62,6 +70,15 @@ const COPY_DST = 0x8;
 const pad4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 /** Elementwise kernels' workgroup size. */
 const WG = 64;
+/** Tokens a prefill chunk evaluates at once: one matmul tile of tokens (matmul.wgsl computes 32
+ *  tokens x 32 rows a workgroup), so every weight byte is read once per 32 prompt tokens; the chunk's
+ *  value buffers are 32x the decode ones (one per plan value), and a partial chunk wastes at most 31
+ *  rows of arithmetic. */
+export const PREFILL_CHUNK = 32;
+/** Ops that treat each token's row on its own (may run over the last row alone). */
+const ROW_WISE = new Set(['rms_norm', 'matmul', 'add_bias', 'slice', 'glu', 'add', 'scale', 'soft_cap']);
+/** Tiles of matmul.wgsl (rows x tokens a workgroup). */
+const MATMUL_TILE = 32;
 
 function grid(n: number): [number, number, number] {
   if (n <= 65535) return [Math.max(1, n), 1, 1];
@@ -120,6 +137,39 @@ interface Dispatch {
   workgroups: [number, number, number];
 }
 
+/** Plan-time fusions, shared by the decode and the prefill dispatch lists. */
+interface Fusions {
+  uses: number[];
+  /** matmul node index -> the add fused into its epilogue (its output, the residual) */
+  fusedAdd: Map<number, { out: number; res: number }>;
+  /** later rope node index -> the earlier one it also rotates */
+  ropePair: Map<number, number>;
+  /** nodes emitted by another node's dispatch */
+  skip: Set<number>;
+  /** decode only: int8 matvecs sharing one dispatch (first node index -> the group), and the
+   *  nodes of a group after its first (emitted by it) */
+  segmentGroups: Map<number, number[]>;
+  segmentSkip: Set<number>;
+  /** output_rows value -> the value it aliases */
+  alias: Map<number, number>;
+}
+
+/** The prefill dispatch lists (built at the first evalBatch of several tokens). */
+interface Prefill {
+  /** Every node up to output_rows, over the chunk's rows. */
+  dispatches: Dispatch[];
+  /** output_rows and the nodes after it (final norm, output matrix, softcap) over every row of the
+   *  chunk, and over its last valid row only (written to row 0). Empty when the plan's tail reads
+   *  values from before output_rows: then `dispatches` holds every node over every row. */
+  tailAll: Dispatch[];
+  tailLast: Dispatch[];
+  /** [first position, count, 0, 0, PREFILL_CHUNK token ids] */
+  step: Gpu;
+  /** [PREFILL_CHUNK, n_vocab] logits of the chunk */
+  logits: Gpu;
+  staging: Gpu;
+}
+
 export class GpuExecutor {
   readonly plan: Plan;
   #ctx: GpuContext;
@@ -130,6 +180,12 @@ export class GpuExecutor {
   #bufferBytes = 0;
   #values: Gpu[] = [];
   #dispatches: Dispatch[] = [];
+  /** The list #dispatch appends to while one is being recorded. */
+  #recording: Dispatch[] = this.#dispatches;
+  #fusions: Fusions | null = null;
+  #kCache: Gpu[] = [];
+  #vCache: Gpu[] = [];
+  #prefill: Prefill | null = null;
   /** [pos, token]: written once per step, read by embed, rope and attention. */
   #step: Gpu;
   #staging: Gpu;
@@ -256,7 +312,7 @@ export class GpuExecutor {
     // null: a binding number the shader does not use in this variant
     const entries = [uniform, ...buffers].flatMap((buffer, binding) => (buffer === null ? [] : [{ binding, resource: { buffer } }]));
     const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.#dispatches.push({ label: shader, pipeline, bindGroup, workgroups });
+    this.#recording.push({ label: shader, pipeline, bindGroup, workgroups });
   }
 
   /** Whether matvecs of this weight read x as int8 blocks (Q8_ACT). */
@@ -311,6 +367,33 @@ export class GpuExecutor {
       workgroups: grid(Math.ceil(part.rows / rows)) });
   }
 
+  #parts(w: PlanWeight | null): WeightPart[] {
+    if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
+    return this.#weights.get(w.name).parts;
+  }
+
+  /** A weight read whole by a kernel (norms, biases, rope factors: small, never split). */
+  #whole(w: PlanWeight | null): Gpu {
+    const p = this.#parts(w);
+    if (p.length !== 1) throw new HearthError('unsupported', `tensor ${w!.name} is split in ${p.length} buffers but its kernel reads it whole`);
+    return p[0]!.buffer;
+  }
+
+  #typeDefine(w: PlanWeight | null): string {
+    const d = w && TYPES[w.type];
+    if (!d) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${w?.type ?? 'missing'} weights (${w?.name ?? '?'})`);
+    return d;
+  }
+
+  /** Attention's workgroup size: hd/4 invocations cover a position's vec4s; the rest of the workgroup
+   *  walks other positions (GPUs: as many invocations as the device allows, up to 1024, a power of two). */
+  #attentionWg(hd: number): number {
+    const lim = this.#device.limits;
+    let wide = 256;
+    while (wide < 1024 && wide * 2 <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) wide *= 2;
+    return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
+  }
+
   /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch. */
   #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
     const ncols = wts[0]!.dims[0]!;
@@ -334,24 +417,8 @@ export class GpuExecutor {
       workgroups: grid(Math.ceil(total / rows)) });
   }
 
-  #build(): void {
+  #analyze(): Fusions {
     const { plan } = this;
-    const { n_ctx, kv_width } = plan.config;
-    const parts = (w: PlanWeight | null) => {
-      if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
-      return this.#weights.get(w.name).parts;
-    };
-    // Weights read whole by a kernel (norms, biases, rope factors) are small: never split.
-    const weight = (w: PlanWeight | null): Gpu => {
-      const p = parts(w);
-      if (p.length !== 1) throw new HearthError('unsupported', `tensor ${w!.name} is split in ${p.length} buffers but its kernel reads it whole`);
-      return p[0]!.buffer;
-    };
-    const typeDefine = (w: PlanWeight | null): string => {
-      const d = w && TYPES[w.type];
-      if (!d) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${w?.type ?? 'missing'} weights (${w?.name ?? '?'})`);
-      return d;
-    };
     // How many nodes read each value (the logits count as read): a matmul whose output only feeds
     // an add gets the add fused into its epilogue.
     const uses = new Array<number>(plan.widths.length).fill(0);
@@ -361,11 +428,6 @@ export class GpuExecutor {
       producer[n.out] = i;
     });
     uses[plan.logits]!++;
-    // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
-    // straight as int8 blocks, saving the separate quantize dispatch (and the f32 write).
-    const int8Reads = new Array<number>(plan.widths.length).fill(0);
-    for (const n of plan.nodes) if (n.op === 'matmul' && this.#int8Matvec(n.weight!)) int8Reads[n.in[0]!]!++;
-    const int8Only = (v: number): boolean => uses[v]! > 0 && int8Reads[v] === uses[v] && plan.widths[v]! % 32 === 0;
     const fusedAdd = new Map<number, { out: number; res: number }>(); // matmul node index -> add's output, residual
     const skip = new Set<number>();
     plan.nodes.forEach((n, i) => {
@@ -382,10 +444,11 @@ export class GpuExecutor {
     // gate/up): one segmented dispatch of up to three, emitted at the first (every value has one
     // producer, so writing the later ones' outputs earlier changes nothing)
     const segmentGroups = new Map<number, number[]>(); // first node index -> the group's node indices
+    const segmentSkip = new Set<number>();
     if (this.#options.segments) {
       const byInput = new Map<string, number[]>();
       plan.nodes.forEach((n, i) => {
-        if (n.op !== 'matmul' || !this.#int8Matvec(n.weight!) || fusedAdd.has(i) || parts(n.weight).length !== 1) return;
+        if (n.op !== 'matmul' || !this.#int8Matvec(n.weight!) || fusedAdd.has(i) || this.#parts(n.weight).length !== 1) return;
         const key = `${n.in[0]}/${n.weight!.type}/${n.weight!.dims[0]}`;
         byInput.set(key, [...(byInput.get(key) ?? []), i]);
       });
@@ -393,7 +456,7 @@ export class GpuExecutor {
         for (let k = 0; k + 1 < nodes.length; k += 3) {
           const group = nodes.slice(k, k + 3);
           segmentGroups.set(group[0]!, group);
-          for (const i of group.slice(1)) skip.add(i);
+          for (const i of group.slice(1)) segmentSkip.add(i);
         }
       }
     }
@@ -412,13 +475,30 @@ export class GpuExecutor {
       ropePair.set(later, first);
       skip.add(first);
     }
-    // output_rows of one token is the identity: the value aliases its input
+    // output_rows is the identity (one token; a prefill chunk keeps its rows, the caller reads the ones
+    // it asks for): the value aliases its input
     const alias = new Map<number, number>();
     for (const n of plan.nodes) if (n.op === 'output_rows') alias.set(n.out, alias.get(n.in[0]!) ?? n.in[0]!);
+    return { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip };
+  }
+
+  #build(): void {
+    const { plan } = this;
+    const { n_ctx, kv_width } = plan.config;
+    const parts = (w: PlanWeight | null) => this.#parts(w);
+    const weight = (w: PlanWeight | null): Gpu => this.#whole(w);
+    const typeDefine = (w: PlanWeight | null): string => this.#typeDefine(w);
+    const fusions = (this.#fusions = this.#analyze());
+    const { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip } = fusions;
+    // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
+    // straight as int8 blocks, saving the separate quantize dispatch (and the f32 write).
+    const int8Reads = new Array<number>(plan.widths.length).fill(0);
+    for (const n of plan.nodes) if (n.op === 'matmul' && this.#int8Matvec(n.weight!)) int8Reads[n.in[0]!]!++;
+    const int8Only = (v: number): boolean => uses[v]! > 0 && int8Reads[v] === uses[v] && plan.widths[v]! % 32 === 0;
     const real = plan.widths.map((w, i) => (alias.has(i) ? null : this.#buffer(w * 4, STORAGE)));
     this.#values = plan.widths.map((_, i) => real[alias.get(i) ?? i]!);
-    const kCache: Gpu[] = [];
-    const vCache: Gpu[] = [];
+    const kCache = this.#kCache;
+    const vCache = this.#vCache;
     for (let l = 0; l < plan.config.n_layer; l++) {
       kCache.push(this.#buffer(n_ctx * kv_width * 4, STORAGE));
       vCache.push(this.#buffer(n_ctx * kv_width * 4, STORAGE));
@@ -428,7 +508,7 @@ export class GpuExecutor {
     const scores = this.#buffer(maxHeads * n_ctx * 4, STORAGE);
     const V = this.#values;
     plan.nodes.forEach((n, index) => {
-      if (skip.has(index)) return;
+      if (skip.has(index) || segmentSkip.has(index)) return;
       const out = V[n.out];
       const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
       const w = n.width;
@@ -462,7 +542,7 @@ export class GpuExecutor {
           this.#dispatch('add', {}, packParams([['u32', w], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, weight(n.weight)], elemGrid(w));
           break;
         case 'slice':
-          this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(w));
+          this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', 1], ['u32', 0]]), [out, in0], elemGrid(w));
           break;
         case 'rope': {
           const defines: Record<string, boolean> = {};
@@ -489,13 +569,7 @@ export class GpuExecutor {
           const [, k, v] = n.in.map((i) => V[i]);
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
-          // hd/4 invocations cover a position's vec4s; the rest of the workgroup walks other positions
-          // (GPUs: as many invocations as the device allows, up to 1024, a power of two)
-          const lim = this.#device.limits;
-          let wide = 256;
-          while (wide < 1024 && wide * 2 <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) wide *= 2;
-          const wgSize = Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, n.group / 4);
-          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: wgSize }, packParams(fields),
+          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
             [out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
         }
@@ -523,6 +597,195 @@ export class GpuExecutor {
           throw new HearthError('unsupported', `the WebGPU backend has no op '${n.op}'`);
       }
     });
+  }
+
+  /**
+   * The prefill value buffers (B rows each), shared between values whose lives do not overlap: the
+   * dispatches run in order, so a buffer is free once the last dispatch reading its value has been
+   * recorded (the decode list keeps a buffer per value; 32 rows of every value would cost 32x that).
+   * A value lives from the dispatch writing it to the last one reading it (fused adds are written
+   * by their matmul, the first of a rope pair by the later rope); the logits and the tail's values
+   * (run once per chunk in one of two variants) live to the end.
+   */
+  #prefillValues(B: number, root: (v: number) => number, tailStart: number): Gpu[] {
+    const { plan } = this;
+    const { fusedAdd, ropePair } = this.#fusions!;
+    const nNodes = plan.nodes.length;
+    const emitAt = plan.nodes.map((_, i) => i);
+    for (const [p, f] of fusedAdd) plan.nodes.forEach((n, i) => { if (n.op === 'add' && n.out === f.out) emitAt[i] = p; });
+    for (const [later, first] of ropePair) emitAt[first] = later;
+    const start = new Array<number>(plan.widths.length).fill(Infinity);
+    const end = new Array<number>(plan.widths.length).fill(-1);
+    plan.nodes.forEach((n, i) => {
+      const at = i >= tailStart ? nNodes : emitAt[i]!;
+      const o = root(n.out);
+      start[o] = Math.min(start[o]!, at);
+      end[o] = Math.max(end[o]!, at);
+      for (const v of n.in) end[root(v)] = Math.max(end[root(v)]!, at);
+    });
+    end[root(plan.logits)] = nNodes;
+    for (let v = 0; v < end.length; v++) end[v] = Math.max(end[v]!, start[v]!); // written, never read: free after
+    const free = new Map<number, Gpu[]>(); // bytes -> free buffers
+    const byStart = new Map<number, number[]>();
+    const byEnd = new Map<number, number[]>();
+    plan.widths.forEach((_, v) => {
+      if (root(v) !== v || start[v] === Infinity) return;
+      byStart.set(start[v]!, [...(byStart.get(start[v]!) ?? []), v]);
+      byEnd.set(end[v]!, [...(byEnd.get(end[v]!) ?? []), v]);
+    });
+    const own: Gpu[] = new Array(plan.widths.length).fill(null);
+    for (let i = 0; i <= nNodes; i++) {
+      for (const v of byStart.get(i) ?? []) {
+        const bytes = B * plan.widths[v]! * 4;
+        own[v] = free.get(bytes)?.pop() ?? this.#buffer(bytes, STORAGE);
+      }
+      for (const v of byEnd.get(i) ?? []) {
+        const bytes = B * plan.widths[v]! * 4;
+        free.set(bytes, [...(free.get(bytes) ?? []), own[v]]);
+      }
+    }
+    return plan.widths.map((_, v) => own[root(v)]);
+  }
+
+  /** Records the prefill dispatch list: the plan over PREFILL_CHUNK tokens (value buffers of
+   *  PREFILL_CHUNK rows, f32 arithmetic, tiled matmuls), writing the chunk's K/V rows into the
+   *  decode cache. Built at the first evalBatch of several tokens (decode-only users never pay it). */
+  #buildPrefill(): Prefill {
+    const { plan } = this;
+    const { n_ctx, n_vocab } = plan.config;
+    const B = PREFILL_CHUNK;
+    const { fusedAdd, ropePair, skip, alias } = this.#fusions!;
+    // The tail (output_rows and what follows) runs over the rows whose logits are wanted, when it
+    // reads nothing from before output_rows but output_rows' input.
+    const orIndex = plan.nodes.findIndex((n) => n.op === 'output_rows');
+    let tailStart = plan.nodes.length;
+    if (orIndex >= 0) {
+      const tail = new Set([plan.nodes[orIndex]!.out]);
+      let self = true;
+      for (let i = orIndex + 1; i < plan.nodes.length; i++) {
+        const n = plan.nodes[i]!;
+        if (!ROW_WISE.has(n.op) || !n.in.every((v) => tail.has(v)) || fusedAdd.has(i) || skip.has(i)) self = false;
+        tail.add(n.out);
+      }
+      if (self && tail.has(plan.logits)) tailStart = orIndex;
+    }
+    const dispatches: Dispatch[] = [];
+    const tailAll: Dispatch[] = [];
+    const tailLast: Dispatch[] = [];
+    this.#recording = dispatches;
+    try {
+      const step = this.#buffer((4 + B) * 4, STORAGE);
+      // output_rows is a copy when the tail is split off, else an alias
+      const root = (v: number): number => (alias.has(v) && tailStart === plan.nodes.length ? alias.get(v)! : v);
+      const V = this.#prefillValues(B, root, tailStart);
+      let maxHeads = 1;
+      for (const n of plan.nodes) if (n.op === 'attention') maxHeads = Math.max(maxHeads, n.n_head);
+      const scores = this.#buffer(B * maxHeads * n_ctx * 4, STORAGE);
+      // node `index` over R rows (B, or 1 for the last-row tail)
+      const emit = (n: PlanNode, index: number, R: number): void => {
+        const out = V[n.out];
+        const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
+        const w = n.width;
+        const rows = R * w; // elements of a value over the rows
+        switch (n.op) {
+          case 'embed':
+            for (const p of this.#parts(n.weight))
+              this.#dispatch('embed', { [this.#typeDefine(n.weight)]: true, STEP_TOKENS: true }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
+                [out, p.buffer, step], elemGrid(rows));
+            break;
+          case 'rms_norm':
+            this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', rows / n.group], ['f32', n.eps], ['u32', 0]]),
+              [out, in0, this.#whole(n.weight)], grid(rows / n.group));
+            break;
+          case 'matmul': {
+            const fused = fusedAdd.get(index);
+            const wt = n.weight!;
+            const define = this.#typeDefine(wt);
+            for (const p of this.#parts(wt)) {
+              this.#dispatch('matmul', { [define]: true, ADD_RES: fused !== undefined },
+                packParams([['u32', wt.dims[0]!], ['u32', p.rows], ['u32', 0], ['u32', p.firstRow], ['u32', w], ['u32', R], ['u32', 0], ['u32', 0]]),
+                fused ? [V[fused.out], p.buffer, in0, V[fused.res]] : [out, p.buffer, in0],
+                [Math.ceil(p.rows / MATMUL_TILE), Math.ceil(R / MATMUL_TILE), 1]);
+            }
+            break;
+          }
+          case 'add_bias':
+            this.#dispatch('add', {}, packParams([['u32', rows], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, this.#whole(n.weight)], elemGrid(rows));
+            break;
+          case 'slice':
+            this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', R], ['u32', plan.widths[n.in[0]!]!]]), [out, in0], elemGrid(rows));
+            break;
+          case 'rope': {
+            const defines: Record<string, boolean> = { POS_FIRST: true };
+            if (n.rope_neox) defines['NEOX'] = true;
+            const pairIndex = ropePair.get(index);
+            const a = pairIndex === undefined ? n : plan.nodes[pairIndex]!;
+            const buffers: Array<Gpu | null> = [V[a.out], V[a.in[0]!], step];
+            if (n.weight) {
+              defines['FREQ_FACTORS'] = true;
+              buffers.push(this.#whole(n.weight));
+            }
+            let total = a.width;
+            if (pairIndex !== undefined) {
+              defines['PAIR'] = true;
+              if (!n.weight) buffers.push(null);
+              buffers.push(out, in0);
+              total += w;
+            }
+            this.#dispatch('rope', defines, packParams([['u32', R], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
+              ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(R * total));
+            break;
+          }
+          case 'attention': {
+            const [, k, v] = n.in.map((i) => V[i]);
+            const kvw = plan.widths[n.in[1]!]!;
+            // the chunk's keys and values go into the cache first; attention then reads only the cache
+            this.#dispatch('kv_append', {}, packParams([['u32', kvw], ['u32', B], ['u32', 0], ['u32', 0]]),
+              [this.#kCache[n.layer], this.#vCache[n.layer], k, v, step], elemGrid(B * kvw));
+            const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
+              ['f32', n.scale], ['f32', n.cap]];
+            this.#dispatch('attention', { BATCH: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
+              [out, scores, in0, this.#kCache[n.layer], this.#vCache[n.layer], null, null, step], grid(B * n.n_head));
+            break;
+          }
+          case 'glu':
+            this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true }, packParams([['u32', rows], ['u32', 0], ['u32', 0], ['u32', 0]]),
+              [out, in0, V[n.in[1]!]], elemGrid(rows));
+            break;
+          case 'add':
+            this.#dispatch('add', {}, packParams([['u32', rows], ['u32', rows], ['u32', 0], ['u32', 0]]), [out, in0, V[n.in[1]!]], elemGrid(rows));
+            break;
+          case 'scale':
+            this.#dispatch('scale', {}, packParams([['u32', rows], ['f32', n.scale], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(rows));
+            break;
+          case 'soft_cap':
+            this.#dispatch('softcap', {}, packParams([['u32', rows], ['f32', n.cap], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(rows));
+            break;
+          case 'output_rows':
+            // every row (R = B), or the chunk's last valid row (R = 1); aliased when the tail is not split
+            if (index === tailStart)
+              this.#dispatch('copy', R === 1 ? { LAST_ROW: true } : {}, packParams([['u32', w], ['u32', 0], ['u32', R], ['u32', plan.widths[n.in[0]!]!]]),
+                [out, in0, ...(R === 1 ? [step] : [])], elemGrid(rows));
+            break;
+          default:
+            throw new HearthError('unsupported', `the WebGPU backend has no op '${n.op}'`);
+        }
+      };
+      plan.nodes.forEach((n, index) => {
+        if (skip.has(index)) return;
+        if (index < tailStart) {
+          emit(n, index, B);
+          return;
+        }
+        this.#recording = tailAll;
+        emit(n, index, B);
+        this.#recording = tailLast;
+        emit(n, index, 1);
+      });
+      return { dispatches, tailAll, tailLast, step, logits: V[plan.logits], staging: this.#buffer(B * n_vocab * 4, MAP_READ | COPY_DST) };
+    } finally {
+      this.#recording = this.#dispatches;
+    }
   }
 
   #checkToken(token: number): void {
@@ -578,20 +841,68 @@ export class GpuExecutor {
   /**
    * Evaluates a prompt's tokens at the next positions. Returns the logits of every position
    * (`allLogits`) or of the last only (one element), or none (`readLogits: false`); `encode` joins
-   * the last token's submission. (Tokens are evaluated one per submission for now; a batched
-   * matrix-matrix prefill would replace this loop behind the same call.)
+   * the last submission. Several tokens run as prefill chunks of up to PREFILL_CHUNK tokens, one
+   * submission each (tiled matmuls, causal attention over the chunk); the last position's logits are
+   * also left in `logitsBuffer`, as after `eval`. One token is a decode step.
    */
   async evalBatch(tokens: readonly number[], options: EvalOptions & { allLogits?: boolean } = {}): Promise<Float32Array[]> {
     if (tokens.length === 0) throw new HearthError('invalid_argument', 'evalBatch needs at least one token');
     if (this.#nPast + tokens.length > this.nCtx) throw new HearthError('invalid_argument', `context is full (${this.nCtx} tokens)`);
+    const { n_vocab } = this.plan.config;
+    for (const t of tokens) if (!Number.isInteger(t) || t < 0 || t >= n_vocab) throw new HearthError('invalid_argument', `token id ${t} is outside the vocabulary`);
+    const readLast = options.readLogits ?? true;
+    if (tokens.length === 1) {
+      const opts: EvalOptions = { readLogits: readLast };
+      if (options.encode) opts.encode = options.encode;
+      const l = await this.eval(tokens[0]!, opts);
+      return l ? [l] : [];
+    }
+    const prefill = (this.#prefill ??= this.#buildPrefill());
+    const device = this.#device;
     const out: Float32Array[] = [];
-    const last = tokens.length - 1;
-    for (let i = 0; i < tokens.length; i++) {
-      const read = i === last ? options.readLogits ?? true : options.allLogits === true;
-      const opts: EvalOptions = { readLogits: read };
-      if (i === last && options.encode) opts.encode = options.encode;
-      const l = await this.eval(tokens[i]!, opts);
-      if (l) out.push(l);
+    const B = PREFILL_CHUNK;
+    for (let start = 0; start < tokens.length; start += B) {
+      const count = Math.min(B, tokens.length - start);
+      const last = start + count === tokens.length;
+      const step = new Uint32Array(4 + B);
+      step.set([this.#nPast, count]);
+      step.set(tokens.slice(start, start + count), 4);
+      device.queue.writeBuffer(prefill.step, 0, step);
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      let pipeline: Gpu = null;
+      // logits of every row with allLogits; else of the last chunk's last row only (row 0 of the
+      // logits when the tail is split off), none for the chunks before
+      const all = options.allLogits === true;
+      const tail = all ? prefill.tailAll : last ? prefill.tailLast : [];
+      for (const d of [...prefill.dispatches, ...tail]) {
+        if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+      }
+      pass.end();
+      // rows to read back: all with allLogits (the last only when readLogits), else the last
+      const readRows = all ? (last && !readLast ? count - 1 : count) : 0;
+      if (readRows > 0) enc.copyBufferToBuffer(prefill.logits, 0, prefill.staging, 0, readRows * n_vocab * 4);
+      if (last) {
+        const lastRow = all || prefill.tailLast.length === 0 ? count - 1 : 0;
+        enc.copyBufferToBuffer(prefill.logits, lastRow * n_vocab * 4, this.logitsBuffer, 0, n_vocab * 4);
+        options.encode?.(enc);
+        if (readLast && options.allLogits !== true) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
+      }
+      device.queue.submit([enc.finish()]);
+      this.#nPast += count;
+      if (readRows > 0) {
+        await prefill.staging.mapAsync(0x1);
+        const all = new Float32Array(prefill.staging.getMappedRange(0, readRows * n_vocab * 4).slice(0));
+        prefill.staging.unmap();
+        for (let r = 0; r < readRows; r++) out.push(all.slice(r * n_vocab, (r + 1) * n_vocab));
+      }
+    }
+    if (readLast && options.allLogits !== true) {
+      await this.#staging.mapAsync(0x1);
+      out.push(new Float32Array(this.#staging.getMappedRange(0, n_vocab * 4).slice(0)));
+      this.#staging.unmap();
     }
     return out;
   }
@@ -668,6 +979,8 @@ export class GpuExecutor {
     this.#buffers = [];
     this.#bufferBytes = 0;
     this.#dispatches = [];
+    this.#recording = this.#dispatches;
+    this.#prefill = null;
     this.#nextForward = null;
   }
 }
