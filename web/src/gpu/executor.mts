@@ -875,15 +875,15 @@ export class GpuExecutor {
         const lastRow = all || prefill.tailLast.length === 0 ? count - 1 : 0;
         enc.copyBufferToBuffer(prefill.logits, lastRow * n_vocab * 4, this.logitsBuffer, 0, n_vocab * 4);
         options.encode?.(enc);
-        if (readLast && options.allLogits !== true) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
+        if (readLast && !all) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
       }
       device.queue.submit([enc.finish()]);
       this.#nPast += count;
       if (readRows > 0) {
         await prefill.staging.mapAsync(0x1);
-        const all = new Float32Array(prefill.staging.getMappedRange(0, readRows * n_vocab * 4).slice(0));
+        const rows = new Float32Array(prefill.staging.getMappedRange(0, readRows * n_vocab * 4).slice(0));
         prefill.staging.unmap();
-        for (let r = 0; r < readRows; r++) out.push(all.slice(r * n_vocab, (r + 1) * n_vocab));
+        for (let r = 0; r < readRows; r++) out.push(rows.slice(r * n_vocab, (r + 1) * n_vocab));
       }
     }
     if (readLast && options.allLogits !== true) {
