@@ -15,7 +15,9 @@
 // dispatch reads cache position pos, so the write does not race.
 // BATCH (prefill): the queries of a chunk, q and out [ntok, H, hd], one workgroup per (token, head);
 // query i is at position step[0] + i and sees the cache up to it (causal; kv_append.wgsl wrote the
-// chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. scores [ntok H, n_kv].
+// chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. A dispatch takes the
+// (token, head) pairs from params.pos on (several dispatches when scores, [pairs of a dispatch, n_kv],
+// would outgrow a buffer).
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
 
@@ -45,7 +47,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read> v: array<vec4<f32>>;
 #endif
 #ifdef BATCH
-@group(0) @binding(8) var<storage, read> step: array<u32>;
+@group(0) @binding(6) var<storage, read> step: array<u32>;  // [first position, count, ...]
 #endif
 
 var<workgroup> partial_out: array<vec4<f32>, WG_SIZE>;
@@ -73,7 +75,7 @@ fn value_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
 #ifdef BATCH
-  let qh = flat_wg(wg, nwg);  // token * H + head: q's and out's head index
+  let qh = params.pos + flat_wg(wg, nwg);  // token * H + head: q's and out's head index
   let h = qh % params.H;
   let valid = qh / params.H < step[1];
   let pos = step[0] + qh / params.H;
@@ -105,7 +107,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (params.window > 0u && pos + 1u > params.window) {
     lo = pos + 1u - params.window;
   }
+#ifdef BATCH
+  let srow = (qh - params.pos) * params.n_kv;
+#else
   let srow = qh * params.n_kv;
+#endif
 
   // 1. scores and their max
   var m = -3.0e38;

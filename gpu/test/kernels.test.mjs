@@ -183,6 +183,34 @@ for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
   });
 }
 
+// ---- attention of a prefill chunk (BATCH) ----
+// 5 query tokens at positions 3.. of which 4 are valid (the fifth is padding: its output stays 0),
+// over a cache of 9 positions; the (token, head) pairs in two dispatches (from pair 0 and from 8) as
+// the executor splits them when the scores buffer would be too large.
+for (const [softcap, window] of [[0, 0], [30, 4]]) {
+  test(`attention BATCH H4 Hkv2 hd16, 5 queries (4 valid) at positions 3.., softcap ${softcap}, window ${window}`, async () => {
+    const H = 4, Hkv = 2, hd = 16, nkv = 9, ntok = 5, first = 3, count = 4, split = 8;
+    const q = randomF32(ntok * H * hd, 151, 2), k = randomF32(nkv * Hkv * hd, 153, 2), v = randomF32(nkv * Hkv * hd, 159);
+    const scale = 1 / Math.sqrt(hd);
+    const step = Uint32Array.from([first, count, 0, 0]);
+    const run = (from, pairs) => runKernel({
+      shader: 'attention', defines: { WG_SIZE: 32, BATCH: true },
+      params: packParams([['u32', H], ['u32', Hkv], ['u32', hd], ['u32', nkv], ['u32', from], ['u32', window],
+        ['f32', scale], ['f32', softcap]]),
+      outputs: [ntok * H * hd * 4, pairs * nkv * 4], inputs: [q, k, v, step], workgroups: grid(pairs),
+    });
+    const [a] = await run(0, split);
+    const [b] = await run(split, ntok * H - split);
+    const got = [...a.subarray(0, split * hd), ...b.subarray(split * hd)];
+    const want = [];
+    for (let t = 0; t < ntok; t++) {
+      if (t >= count) { want.push(...new Array(H * hd).fill(0)); continue; }
+      want.push(...ref.attention(q.subarray(t * H * hd, (t + 1) * H * hd), k, v, { H, Hkv, hd, pos: first + t, scale, softcap, window }));
+    }
+    assertClose(got, want, 'attention BATCH');
+  });
+}
+
 // ---- glu ----
 for (const act of ['SILU', 'GELU']) {
   test(`glu ${act} (fused gate-up buffer, offsets 0 and n)`, async () => {

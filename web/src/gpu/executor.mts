@@ -125,6 +125,9 @@ export interface ExecutorOptions {
   /** Read F16 weights as WGSL f16 vectors when the device has `shader-f16` (default true; false runs
    *  the unpack2x16float variants, for comparison). */
   shaderF16?: boolean;
+  /** Most bytes of the prefill attention's scores buffer (default 64 MiB, and at most what one binding
+   *  holds): a chunk's (token, head) pairs beyond it go in further dispatches. */
+  prefillScoresBytes?: number;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -212,7 +215,7 @@ export class GpuExecutor {
     this.#device = ctx.device;
     this.plan = plan;
     this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
-      shaderF16: options.shaderF16 ?? true };
+      shaderF16: options.shaderF16 ?? true, prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
@@ -680,7 +683,11 @@ export class GpuExecutor {
       const V = this.#prefillValues(B, root, tailStart);
       let maxHeads = 1;
       for (const n of plan.nodes) if (n.op === 'attention') maxHeads = Math.max(maxHeads, n.n_head);
-      const scores = this.#buffer(B * maxHeads * n_ctx * 4, STORAGE);
+      // attention scores of up to `pairs` (token, head) pairs at once: long contexts take several dispatches
+      const lim = this.#device.limits;
+      const scoreBytes = Math.min(this.#options.prefillScoresBytes, Number(lim.maxStorageBufferBindingSize), Number(lim.maxBufferSize));
+      const pairs = Math.max(1, Math.min(B * maxHeads, Math.floor(scoreBytes / (n_ctx * 4))));
+      const scores = this.#buffer(pairs * n_ctx * 4, STORAGE);
       // node `index` over R rows (B, or 1 for the last-row tail)
       const emit = (n: PlanNode, index: number, R: number): void => {
         const out = V[n.out];
@@ -742,10 +749,12 @@ export class GpuExecutor {
             // the chunk's keys and values go into the cache first; attention then reads only the cache
             this.#dispatch('kv_append', {}, packParams([['u32', kvw], ['u32', B], ['u32', 0], ['u32', 0]]),
               [this.#kCache[n.layer], this.#vCache[n.layer], k, v, step], elemGrid(B * kvw));
-            const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
-              ['f32', n.scale], ['f32', n.cap]];
-            this.#dispatch('attention', { BATCH: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
-              [out, scores, in0, this.#kCache[n.layer], this.#vCache[n.layer], null, null, step], grid(B * n.n_head));
+            for (let first = 0; first < B * n.n_head; first += pairs) {
+              const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', first], ['u32', n.window],
+                ['f32', n.scale], ['f32', n.cap]];
+              this.#dispatch('attention', { BATCH: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
+                [out, scores, in0, this.#kCache[n.layer], this.#vCache[n.layer], step], grid(Math.min(pairs, B * n.n_head - first)));
+            }
             break;
           }
           case 'glu':
@@ -888,15 +897,15 @@ export class GpuExecutor {
         const lastRow = all || prefill.tailLast.length === 0 ? count - 1 : 0;
         enc.copyBufferToBuffer(prefill.logits, lastRow * n_vocab * 4, this.logitsBuffer, 0, n_vocab * 4);
         options.encode?.(enc);
-        if (readLast && options.allLogits !== true) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
+        if (readLast && !all) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
       }
       device.queue.submit([enc.finish()]);
       this.#nPast += count;
       if (readRows > 0) {
         await prefill.staging.mapAsync(0x1);
-        const all = new Float32Array(prefill.staging.getMappedRange(0, readRows * n_vocab * 4).slice(0));
+        const rows = new Float32Array(prefill.staging.getMappedRange(0, readRows * n_vocab * 4).slice(0));
         prefill.staging.unmap();
-        for (let r = 0; r < readRows; r++) out.push(all.slice(r * n_vocab, (r + 1) * n_vocab));
+        for (let r = 0; r < readRows; r++) out.push(rows.slice(r * n_vocab, (r + 1) * n_vocab));
       }
     }
     if (readLast && options.allLogits !== true) {
