@@ -397,6 +397,28 @@ export class GpuExecutor {
     return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
   }
 
+  /** A row-wise elementwise node (glu, add, scale, soft_cap) over `count` elements: one token's
+   *  width in the decode list, rows x width in the prefill list. in1: glu's up, add's second term. */
+  #elementwise(n: PlanNode, count: number, out: Gpu, in0: Gpu, in1: Gpu | null): void {
+    const params = (second: Field): ArrayBuffer => packParams([['u32', count], second, ['u32', 0], ['u32', 0]]);
+    switch (n.op) {
+      case 'glu':
+        this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true }, params(['u32', 0]), [out, in0, in1], elemGrid(count));
+        break;
+      case 'add':
+        this.#dispatch('add', {}, params(['u32', count]), [out, in0, in1], elemGrid(count));
+        break;
+      case 'scale':
+        this.#dispatch('scale', {}, params(['f32', n.scale]), [out, in0], elemGrid(count));
+        break;
+      case 'soft_cap':
+        this.#dispatch('softcap', {}, params(['f32', n.cap]), [out, in0], elemGrid(count));
+        break;
+      default:
+        throw new HearthError('internal', `'${n.op}' is not an elementwise op`);
+    }
+  }
+
   /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch. */
   #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
     const ncols = wts[0]!.dims[0]!;
@@ -582,17 +604,12 @@ export class GpuExecutor {
               [this.#quantizedOutput(out, w), in0, V[n.in[1]!]], elemGrid(w / 32));
             break;
           }
-          this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
-            [out, in0, V[n.in[1]!]], elemGrid(w));
+          this.#elementwise(n, w, out, in0, V[n.in[1]!]);
           break;
         case 'add':
-          this.#dispatch('add', {}, packParams([['u32', w], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, V[n.in[1]!]], elemGrid(w));
-          break;
         case 'scale':
-          this.#dispatch('scale', {}, packParams([['u32', w], ['f32', n.scale], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(w));
-          break;
         case 'soft_cap':
-          this.#dispatch('softcap', {}, packParams([['u32', w], ['f32', n.cap], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(w));
+          this.#elementwise(n, w, out, in0, n.in[1] !== undefined ? V[n.in[1]] : null);
           break;
         case 'output_rows': // aliased above
           break;
@@ -758,17 +775,10 @@ export class GpuExecutor {
             break;
           }
           case 'glu':
-            this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true }, packParams([['u32', rows], ['u32', 0], ['u32', 0], ['u32', 0]]),
-              [out, in0, V[n.in[1]!]], elemGrid(rows));
-            break;
           case 'add':
-            this.#dispatch('add', {}, packParams([['u32', rows], ['u32', rows], ['u32', 0], ['u32', 0]]), [out, in0, V[n.in[1]!]], elemGrid(rows));
-            break;
           case 'scale':
-            this.#dispatch('scale', {}, packParams([['u32', rows], ['f32', n.scale], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(rows));
-            break;
           case 'soft_cap':
-            this.#dispatch('softcap', {}, packParams([['u32', rows], ['f32', n.cap], ['u32', 0], ['u32', 0]]), [out, in0], elemGrid(rows));
+            this.#elementwise(n, rows, out, in0, n.in[1] !== undefined ? V[n.in[1]] : null);
             break;
           case 'output_rows':
             // every row (R = B), or the chunk's last valid row (R = 1); aliased when the tail is not split
