@@ -13,6 +13,8 @@
 // pos is read from them (not the cache) and the first query head of each KV head writes them into the
 // cache for later steps, so no copy (which would split the compute pass) is needed. Nothing in this
 // dispatch reads cache position pos, so the write does not race.
+// Q8_OUT (decode; hd % 32 == 0): out is written as int8 blocks of 32 (common/q8_block.wgsl) for the
+// int8 matvec (attn_output) that alone reads it, instead of f32 then a quantize_q8 dispatch.
 // BATCH (prefill): the queries of a chunk, q and out [ntok, H, hd], one workgroup per (token, head);
 // query i is at position step[0] + i and sees the cache up to it (causal; kv_append.wgsl wrote the
 // chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. A dispatch takes the
@@ -33,7 +35,12 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
+#ifdef Q8_OUT
+@group(0) @binding(1) var<storage, read_write> xq: array<u32>;
+#include "common/q8_block.wgsl"
+#else
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
+#endif
 @group(0) @binding(2) var<storage, read_write> scores: array<f32>;
 @group(0) @binding(3) var<storage, read> q: array<vec4<f32>>;
 #ifdef KV_APPEND
@@ -155,16 +162,32 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
   partial_out[lid] = acc;
   workgroupBarrier();
+  var total = vec4<f32>(0.0);
   if (valid && lid < hd4) {
-    var total = vec4<f32>(0.0);
     for (var i = 0u; i < groups; i = i + 1u) {
       total = total + partial_out[i * hd4 + lid];
     }
     total = total * inv;
+#ifndef Q8_OUT
     let o = qh * params.hd + 4u * lid;
     out[o] = total.x;
     out[o + 1u] = total.y;
     out[o + 2u] = total.z;
     out[o + 3u] = total.w;
+#endif
   }
+#ifdef Q8_OUT
+  // the head's hd values (hd % 32 == 0) go out as int8 blocks for the int8 matvec that alone reads
+  // them (common/q8_block.wgsl), an invocation a block: no separate quantize dispatch
+  workgroupBarrier();  // every read of partial_out above is done
+  partial_out[lid] = total;
+  workgroupBarrier();
+  if (valid && lid < params.hd / 32u) {
+    var blk: array<vec4<f32>, 8>;
+    for (var i = 0u; i < 8u; i = i + 1u) {
+      blk[i] = partial_out[8u * lid + i];
+    }
+    q8_block_store(qh * params.hd / 32u + lid, params.H * params.hd / 32u, blk);
+  }
+#endif
 }

@@ -5,7 +5,8 @@
 // list in a single compute pass (KV appends happen inside attention, slices are a copy kernel, so
 // nothing ends the pass) and, when asked, reads back the logits. Fusions made at plan time: a residual
 // add into the matmul before it; int8 activations for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed), x
-// quantized once per matmul input (by its rms_norm or glu producer where only int8 matvecs read it).
+// quantized once per matmul input (by its rms_norm, glu or attention producer where only int8 matvecs
+// read it).
 // Decode: one token per step, through the list above.
 // Kernel variants follow the device's optional features: SUBGROUPS (subgroupAdd reductions) where it
 // has 'subgroups', SHADER_F16 (F16 weights read as vec4<f16> by matvec, as f16 by embed; f32
@@ -594,8 +595,10 @@ export class GpuExecutor {
           const [, k, v] = n.in.map((i) => V[i]);
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
-          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
-            [out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
+          // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
+          const q8 = int8Only(n.out) && n.group % 32 === 0;
+          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), Q8_OUT: q8 }, packParams(fields),
+            [q8 ? this.#quantizedOutput(out, w) : out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
         }
         case 'glu':
