@@ -343,16 +343,20 @@ export class GpuExecutor {
     return q;
   }
 
+  /** The matvec kernel's defines for a weight type on this device: the type, the layout (rows a
+   *  workgroup), the subgroup reduction. */
+  #matvecDefines(wt: PlanWeight): Record<string, number | boolean> {
+    const defines: Record<string, number | boolean> = { [this.#typeDefine(wt)]: true, ROWS: this.#matvecWg / this.#tpr, WG_SIZE: this.#matvecWg };
+    if (this.#subgroups) defines['SUBGROUPS'] = true;
+    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
+    return defines;
+  }
+
   /** y[yOffset..] = W x (+ res) for one weight part. */
   #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null): void {
     const ncols = wt.dims[0]!;
-    const type = TYPES[wt.type];
-    if (!type) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${wt.type} weights (${wt.name})`);
-    const tpr = this.#tpr;
-    const rows = this.#matvecWg / tpr;
-    const defines: Record<string, number | boolean> = { [type]: true, ROWS: rows, WG_SIZE: this.#matvecWg };
-    if (this.#subgroups) defines['SUBGROUPS'] = true;
-    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
+    const rows = this.#matvecWg / this.#tpr;
+    const defines = this.#matvecDefines(wt);
     if (res) defines['ADD_RES'] = true;
     // f16 weights as vec4<f16>: rows must hold whole vec4s
     if (this.#shaderF16 && wt.type === 'f16' && ncols % 4 === 0) defines['SHADER_F16'] = true;
@@ -424,11 +428,8 @@ export class GpuExecutor {
   #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
     const ncols = wts[0]!.dims[0]!;
     const rows = this.#matvecWg / this.#tpr;
-    const defines: Record<string, number | boolean> = { [TYPES[wts[0]!.type]!]: true, ROWS: rows, WG_SIZE: this.#matvecWg, Q8_ACT: true, SEGMENTS: true };
-    if (wts.length === 3) defines['SEGMENT3'] = true;
-    if (this.#subgroups) defines['SUBGROUPS'] = true;
-    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
-    const parts = wts.map((w) => this.#weights.get(w.name).parts[0]!);
+    const defines = { ...this.#matvecDefines(wts[0]!), Q8_ACT: true, SEGMENTS: true, SEGMENT3: wts.length === 3 };
+    const parts = wts.map((w) => this.#parts(w)[0]!);
     const pipeline = this.#pipeline('matvec', defines);
     const uniform = this.#buffer(32, UNIFORM);
     this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', parts[0]!.rows], ['u32', 0], ['u32', 0],
