@@ -4,7 +4,8 @@
 //   out_h = sum_t softmax(score)_t v_t. GQA: query head h reads KV head h / (H / Hkv).
 // One workgroup per query head. Scores go to a scratch buffer [H, n_kv] (any context length fits).
 // Shapes: q, out [H, hd]; k, v [n_kv, Hkv, hd] (position-major cache); pos < n_kv; hd % 4 == 0 and
-// hd / 4 <= WG_SIZE (vec4 loads).
+// hd / 4 <= WG_SIZE (vec4 loads). HD (optional, = params.hd): the head size as a constant, so the
+// compiler unrolls the per-position dot product (a loop bounded by a uniform waits on each load).
 // Work split: scores with one invocation per position (a vec4 dot over hd); the weighted sum of
 // values with the workgroup as G = WG_SIZE / (hd/4) groups of hd/4 invocations, group g taking
 // positions g, g+G, ... (one vec4 of dims each), then a sum over groups in workgroup memory: a long
@@ -59,25 +60,6 @@ struct Params {
 
 var<workgroup> partial_out: array<vec4<f32>, WG_SIZE>;
 
-// vec4 i of cache position t (i = (kh * hd + d) / 4; stride = Hkv * hd / 4).
-fn key_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
-#ifdef KV_APPEND
-  if (t == pos) {
-    return k_new[i];
-  }
-#endif
-  return k[t * stride + i];
-}
-
-fn value_at(t: u32, pos: u32, stride: u32, i: u32) -> vec4<f32> {
-#ifdef KV_APPEND
-  if (t == pos) {
-    return v_new[i];
-  }
-#endif
-  return v[t * stride + i];
-}
-
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -91,7 +73,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let h = qh;
   let valid = h < params.H;
 #endif
+#ifdef HD
+  let hd4 = HD / 4u;  // a constant: the dot products over the head unroll into independent loads
+#else
   let hd4 = params.hd / 4u;
+#endif
   let kh = h / (params.H / params.Hkv);
   let stride = params.Hkv * hd4;  // vec4s per cache position
   let kbase = kh * hd4;
@@ -125,9 +111,20 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (valid) {
     for (var t = lo + lid; t <= pos; t = t + WG_SIZE) {
       var acc = vec4<f32>(0.0);
-      for (var d = 0u; d < hd4; d = d + 1u) {
-        acc = acc + q[qbase + d] * key_at(t, pos, stride, kbase + d);
+#ifdef KV_APPEND
+      if (t == pos) {
+        for (var d = 0u; d < hd4; d = d + 1u) {
+          acc = acc + q[qbase + d] * k_new[kbase + d];
+        }
+      } else {
+#endif
+        // no branch inside: the loads of the unrolled loop go out together
+        for (var d = 0u; d < hd4; d = d + 1u) {
+          acc = acc + q[qbase + d] * k[t * stride + kbase + d];
+        }
+#ifdef KV_APPEND
       }
+#endif
       var s = (acc.x + acc.y + acc.z + acc.w) * params.scale;
       if (params.softcap > 0.0) {
         s = softcap(s, params.softcap);
@@ -156,8 +153,25 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let d = lid % hd4;
   var acc = vec4<f32>(0.0);
   if (valid && g < groups) {
-    for (var t = lo + g; t <= pos; t = t + groups) {
-      acc = acc + scores[srow + t] * value_at(t, pos, stride, kbase + d);
+    // four positions a round: their loads are independent (one memory latency a round, not four)
+    // cache positions [lo, end); KV_APPEND: pos itself from v_new, by group 0
+#ifdef KV_APPEND
+    let end = pos;
+    if (g == 0u) {
+      acc = scores[srow + pos] * v_new[kbase + d];
+    }
+#else
+    let end = pos + 1u;
+#endif
+    var t = lo + g;
+    for (; t + 3u * groups < end; t = t + 4u * groups) {
+      acc = acc + scores[srow + t] * v[t * stride + kbase + d]
+                + scores[srow + t + groups] * v[(t + groups) * stride + kbase + d]
+                + scores[srow + t + 2u * groups] * v[(t + 2u * groups) * stride + kbase + d]
+                + scores[srow + t + 3u * groups] * v[(t + 3u * groups) * stride + kbase + d];
+    }
+    for (; t < end; t = t + groups) {
+      acc = acc + scores[srow + t] * v[t * stride + kbase + d];
     }
   }
   partial_out[lid] = acc;

@@ -1,7 +1,7 @@
 // Gated linear unit of the FFN: y = act(gate) * up, act = SiLU (ACT_SILU) or GELU-tanh (ACT_GELU).
 // gate and up may be the same buffer bound twice (phi3's fused gate-up: offsets 0 and f).
 // One invocation per element; Q8_OUT: per block of 32, y written as int8 blocks (common/q8_block.wgsl)
-// for the int8 matvec (ffn_down) that alone reads it. Shapes: y [n]; gate [gate_off + n]; up [up_off + n].
+// for the int8 matvec (ffn_down) that alone reads it (vec4 loads: gate_off, up_off % 4 == 0). Shapes: y [n]; gate [gate_off + n]; up [up_off + n].
 #include "common/math.wgsl"
 
 struct Params {
@@ -15,21 +15,27 @@ struct Params {
 #ifdef Q8_OUT
 @group(0) @binding(1) var<storage, read_write> xq: array<u32>;
 #include "common/q8_block.wgsl"
+@group(0) @binding(2) var<storage, read> gate: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> up: array<vec4<f32>>;
 #else
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
-#endif
 @group(0) @binding(2) var<storage, read> gate: array<f32>;
 @group(0) @binding(3) var<storage, read> up: array<f32>;
-
-fn glu_at(i: u32) -> f32 {
-  let g = gate[params.gate_off + i];
-#ifdef ACT_GELU
-  let a = gelu_tanh(g);
-#else
-  let a = silu(g);
 #endif
-  return a * up[params.up_off + i];
+
+fn act(g: f32) -> f32 {
+#ifdef ACT_GELU
+  return gelu_tanh(g);
+#else
+  return silu(g);
+#endif
 }
+
+#ifndef Q8_OUT
+fn glu_at(i: u32) -> f32 {
+  return act(gate[params.gate_off + i]) * up[params.up_off + i];
+}
+#endif
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -40,11 +46,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (b >= nb) {
     return;
   }
+  // the block's 16 vec4 loads first, all in flight at once, then the arithmetic
+  var gv: array<vec4<f32>, 8>;
+  var uv: array<vec4<f32>, 8>;
+  for (var k = 0u; k < 8u; k = k + 1u) {
+    gv[k] = gate[params.gate_off / 4u + 8u * b + k];
+    uv[k] = up[params.up_off / 4u + 8u * b + k];
+  }
   var v: array<vec4<f32>, 8>;
   for (var k = 0u; k < 8u; k = k + 1u) {
-    for (var j = 0u; j < 4u; j = j + 1u) {
-      v[k][j] = glu_at(32u * b + 4u * k + j);
-    }
+    v[k] = vec4<f32>(act(gv[k].x), act(gv[k].y), act(gv[k].z), act(gv[k].w)) * uv[k];
   }
   q8_block_store(b, nb, v);
 #else

@@ -129,7 +129,8 @@ const WG = 64;
 const elemGrid = (n) => grid(Math.ceil(n / WG));
 
 // ---- rms_norm ----
-for (const [group, ngroups] of [[256, 1], [16, 6]]) {  // a hidden state; per-head norms (6 heads of 16)
+// a hidden state; per-head norms (6 heads of 16); groups longer than a round of unrolled loads (4 x 64 vec4s)
+for (const [group, ngroups] of [[256, 1], [16, 6], [1100, 2]]) {
   test(`rms_norm group ${group} x ${ngroups}`, async () => {
     const x = randomF32(group * ngroups, 31 + group, 3), w = randomF32(group, 37);
     const eps = 1e-5;

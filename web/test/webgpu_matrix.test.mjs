@@ -158,14 +158,15 @@ for (const preset of PRESETS) {
   });
 }
 
-test('webgpu: weights split in several buffers (tiny maxStorageBufferBindingSize), prefill attention in several dispatches: the same logits', { skip }, async () => {
+test('webgpu: weights split in several buffers (tiny maxStorageBufferBindingSize), prefill attention in several dispatches, a decode step in three submissions: the same logits', { skip }, async () => {
   const bytes = generate('tiny-llama', 'q4_0');
   await engine.load(bytes, { keepCpuWeights: true });
   const plan = engine.executor.plan;
   // 4 KiB parts: the token embedding (512 rows) and output matrix land in dozens of buffers
   const weights = await uploadWeights(bytes, plan, { maxBindingBytes: 4096 });
   // and prefill attention scores for 5 (token, head) pairs at a time: a chunk's attention in many dispatches
-  const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: false, prefillScoresBytes: 5 * plan.config.n_ctx * 4 });
+  // and each decode step submitted as three command buffers (stepSubmissions)
+  const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: false, prefillScoresBytes: 5 * plan.config.n_ctx * 4, stepSubmissions: 3 });
   try {
     // the first and last embedding rows inside the prompt (the prefill's embed over split parts), then in decode
     const seq = sequence(plan.config.n_vocab);

@@ -8,12 +8,12 @@
 import { fileSource } from '../byte_source.mjs';
 import { createEngine } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
-import type { GpuExecutor, Plan } from '../gpu/executor.mjs';
+import type { GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
 import { Args } from './args.mjs';
 
-export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--profile] [--json]';
+export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--profile] [--json]';
 
-const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend']);
+const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions']);
 const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile']);
 
 interface BenchResult {
@@ -30,9 +30,11 @@ interface BenchResult {
   decode_gb_s?: number;
   peak_gpu_bytes?: number;
   dispatches_per_token?: number;
+  gpu_ms_per_token?: number;
   encode_ms_per_token?: number;
+  submit_ms_per_token?: number;
   matvec_layout?: string;
-  profile?: Array<{ label: string; count: number; ms: number }>;
+  profile?: StepProfile['kernels'];
 }
 
 /** Token ids 1.. from an LCG, below n_vocab. */
@@ -76,7 +78,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
   const modelPath = args.str('model');
   const nPrompt = args.number('prompt', 512, 1, 1 << 20, true);
   const nGen = args.number('n-predict', 128, 1, 1 << 20, true);
-  const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true) || nPrompt + nGen + 32; // + room for --profile's step
+  const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true) || nPrompt + nGen + 32;
 
   const engine = await createEngine(backend);
   const source = await fileSource(modelPath);
@@ -98,12 +100,14 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
   if (backend === 'webgpu') {
     const exec = (engine as unknown as { executor: GpuExecutor | null }).executor;
     if (!exec) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
-    // the fast path is the default; --f32-activations rebuilds the executor without int8 activations
+    // the fast path is the default; --f32-activations and --step-submissions rebuild the executor
+    // with those options
     let ex = exec;
-    if (args.flags.has('f32-activations')) {
+    const submissions = args.number('step-submissions', 1, 1, 1024, true);
+    if (args.flags.has('f32-activations') || submissions !== 1) {
       const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
       const { gpuContext } = await import('../gpu/context.mjs');
-      ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: false });
+      ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions });
     }
     const ctx = await (await import('../gpu/context.mjs')).gpuContext();
     const info2 = ctx.adapter?.info;
@@ -131,13 +135,13 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
       await wait();
     }
     const decodeMs = performance.now() - t2;
-    // CPU side alone: encoding + submitting a step without waiting for it (16 steps, then one wait)
-    const t3 = performance.now();
-    for (let i = 0; i < 16; i++) await ex.eval(decodeTokens[i % nGen]!, { readLogits: false });
-    result.encode_ms_per_token = (performance.now() - t3) / 16;
-    await ex.eval(decodeTokens[0]!, { readLogits: false, encode: readOne });
-    await wait();
-    if (args.flags.has('profile')) result.profile = await ex.profile(decodeTokens[0]!);
+    // what bounds a step: the GPU's time for a forward pass alone (steps submitted together) and the
+    // JS time to encode one (it overlaps the GPU's previous step); --profile: each kernel's share
+    const prof = await ex.profile(decodeTokens[0]!, args.flags.has('profile'));
+    result.gpu_ms_per_token = prof.stepMs;
+    result.encode_ms_per_token = prof.encodeMs;
+    result.submit_ms_per_token = prof.submitMs;
+    if (args.flags.has('profile')) result.profile = prof.kernels;
     small.destroy();
     const plan = ex.plan;
     const perToken = weightBytesPerToken(plan);
@@ -173,7 +177,8 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     ];
     if (r.decode_gb_s !== undefined)
       lines.push(`decode bandwidth: ${(r.weight_bytes_per_token! / 1e6).toFixed(0)} MB/token, ${r.decode_gb_s.toFixed(1)} GB/s`,
-        `peak GPU memory: ${(r.peak_gpu_bytes! / 2 ** 20).toFixed(0)} MiB, ${r.dispatches_per_token} dispatches/token`);
+        `peak GPU memory: ${(r.peak_gpu_bytes! / 2 ** 20).toFixed(0)} MiB, ${r.dispatches_per_token} dispatches/token`,
+        `a step alone: GPU ${r.gpu_ms_per_token!.toFixed(3)} ms, JS encoding ${r.encode_ms_per_token!.toFixed(3)} ms, submit ${r.submit_ms_per_token!.toFixed(3)} ms`);
     if (r.profile) for (const p of r.profile) lines.push(`  ${p.ms.toFixed(3).padStart(9)} ms  ${String(p.count).padStart(4)} x  ${p.label}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }

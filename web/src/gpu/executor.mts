@@ -114,6 +114,16 @@ export interface EvalOptions {
   encode?: (encoder: Gpu) => void;
 }
 
+/** `GpuExecutor.profile`'s result: GPU ms per decode step, JS ms to encode one, and the ms each
+ *  kernel label adds to a step. */
+export interface StepProfile {
+  stepMs: number;
+  encodeMs: number;
+  /** JS time of queue.submit of one encoded step (Dawn records the native commands then). */
+  submitMs: number;
+  kernels: Array<{ label: string; count: number; ms: number }>;
+}
+
 export interface ExecutorOptions {
   /** Quantize activations to int8 per block of 32 for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed; about 4x
    *  the memory rate of the f32 path on the H100, logits differ from the CPU's by ~1e-2 relative).
@@ -126,6 +136,10 @@ export interface ExecutorOptions {
   /** Read F16 weights as WGSL f16 vectors when the device has `shader-f16` (default true; false runs
    *  the unpack2x16float variants, for comparison). */
   shaderF16?: boolean;
+  /** Command buffers a decode step is split into, each submitted on its own (default 1): Dawn
+   *  records a command buffer's native commands when it is submitted, so with several the GPU starts
+   *  on the first while the rest are recorded. */
+  stepSubmissions?: number;
   /** Most bytes of the prefill attention's scores buffer (default 64 MiB, and at most what one binding
    *  holds): a chunk's (token, head) pairs beyond it go in further dispatches. */
   prefillScoresBytes?: number;
@@ -195,7 +209,7 @@ export class GpuExecutor {
   #staging: Gpu;
   #nPast = 0;
   /** The next step's forward pass, encoded ahead (command buffers are used once). */
-  #nextForward: Gpu = null;
+  #nextForward: Gpu[] | null = null;
   /** Matvec layout: invocations per workgroup and per row (a multiple of the subgroup size with subgroups). */
   #matvecWg: number;
   #tpr: number;
@@ -216,7 +230,7 @@ export class GpuExecutor {
     this.#device = ctx.device;
     this.plan = plan;
     this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
-      shaderF16: options.shaderF16 ?? true, prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
+      shaderF16: options.shaderF16 ?? true, stepSubmissions: Math.max(1, Math.floor(options.stepSubmissions ?? 1)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
@@ -515,6 +529,8 @@ export class GpuExecutor {
     const parts = (w: PlanWeight | null) => this.#parts(w);
     const weight = (w: PlanWeight | null): Gpu => this.#whole(w);
     const typeDefine = (w: PlanWeight | null): string => this.#typeDefine(w);
+    for (const n of plan.nodes)
+      if (n.op === 'rms_norm' && n.group % 4 !== 0) throw new HearthError('unsupported', `the WebGPU rms_norm reads vec4s: a group of ${n.group} elements is not a multiple of 4`);
     const fusions = (this.#fusions = this.#analyze());
     const { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip } = fusions;
     // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
@@ -598,14 +614,15 @@ export class GpuExecutor {
             ['f32', n.scale], ['f32', n.cap]];
           // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
           const q8 = int8Only(n.out) && n.group % 32 === 0;
-          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), Q8_OUT: q8 }, packParams(fields),
+          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, Q8_OUT: q8 }, packParams(fields),
             [q8 ? this.#quantizedOutput(out, w) : out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
           break;
         }
         case 'glu':
           if (int8Only(n.out)) {
-            this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true, Q8_OUT: true }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
-              [this.#quantizedOutput(out, w), in0, V[n.in[1]!]], elemGrid(w / 32));
+            // 32 invocations a workgroup: a block each, spread over many compute units
+            this.#dispatch('glu', { [n.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true, Q8_OUT: true, WG_SIZE: 32 }, packParams([['u32', w], ['u32', 0], ['u32', 0], ['u32', 0]]),
+              [this.#quantizedOutput(out, w), in0, V[n.in[1]!]], grid(Math.ceil(w / 32 / 32)));
             break;
           }
           this.#elementwise(n, w, out, in0, V[n.in[1]!]);
@@ -773,7 +790,7 @@ export class GpuExecutor {
             for (let first = 0; first < B * n.n_head; first += pairs) {
               const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', first], ['u32', n.window],
                 ['f32', n.scale], ['f32', n.cap]];
-              this.#dispatch('attention', { BATCH: true, WG_SIZE: this.#attentionWg(n.group) }, packParams(fields),
+              this.#dispatch('attention', { BATCH: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group }, packParams(fields),
                 [out, scores, in0, this.#kCache[n.layer], this.#vCache[n.layer], step], grid(Math.min(pairs, B * n.n_head - first)));
             }
             break;
@@ -830,14 +847,16 @@ export class GpuExecutor {
     // encoded while the GPU ran the previous step
     const forward = this.#nextForward ?? this.#encodeForward();
     this.#nextForward = null;
-    const buffers = [forward];
+    const buffers = [...forward];
     if (encode || wantLogits) {
       const enc = device.createCommandEncoder();
       encode?.(enc);
       if (wantLogits) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
       buffers.push(enc.finish());
     }
-    device.queue.submit(buffers);
+    // the step's parts one submission each (stepSubmissions), the extra work with the last
+    for (let i = 0; i < forward.length - 1; i++) device.queue.submit([buffers[i]]);
+    device.queue.submit(buffers.slice(forward.length - 1));
     this.#nPast = pos + 1;
     this.#nextForward = this.#encodeForward();
     if (!wantLogits) return null;
@@ -847,18 +866,24 @@ export class GpuExecutor {
     return logits;
   }
 
-  /** One compute pass with every dispatch of a step. */
-  #encodeForward(): Gpu {
-    const enc = this.#device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    let pipeline: Gpu = null;
-    for (const d of this.#dispatches) {
-      if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  /** The dispatches of a step as stepSubmissions command buffers of one compute pass each. */
+  #encodeForward(): Gpu[] {
+    const all = this.#dispatches;
+    const parts = Math.min(this.#options.stepSubmissions, all.length);
+    const out: Gpu[] = [];
+    for (let p = 0; p < parts; p++) {
+      const enc = this.#device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      let pipeline: Gpu = null;
+      for (const d of all.slice(Math.floor((p * all.length) / parts), Math.floor(((p + 1) * all.length) / parts))) {
+        if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+      }
+      pass.end();
+      out.push(enc.finish());
     }
-    pass.end();
-    return enc.finish();
+    return out;
   }
 
   /**
@@ -931,70 +956,67 @@ export class GpuExecutor {
   }
 
   /**
-   * Diagnostics: one decode step of `token` with each dispatch in its own compute pass, timed on the
-   * GPU with timestamp queries where the device has 'timestamp-query' (else by waiting for each
-   * dispatch, which adds a round trip to each); returns the time per dispatch label (ms, summed).
+   * Diagnostics for decode at the current position (which it does not advance): `stepMs`, the GPU's
+   * time for one forward pass (STEPS passes submitted at once, so neither JS nor the read-back
+   * round trip is in it); `encodeMs`, the JS time to encode one pass; `submitMs`, to submit it; `kernels`, the cost of each
+   * dispatch label in a step, measured by leaving that label's dispatches out (wall time, so it
+   * includes their launch gaps, and works without timestamp queries, which Dawn rounds to ~65 us on
+   * some GPUs; only with `perKernel`). Leaving kernels out changes values, never the work the others do.
    */
-  async profile(token: number): Promise<Array<{ label: string; count: number; ms: number }>> {
+  async profile(token: number, perKernel = true): Promise<StepProfile> {
     this.#checkToken(token);
+    const STEPS = 8;
     const device = this.#device;
     device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
-    const n = this.#dispatches.length;
-    const times = new Float64Array(n);
-    if (this.#ctx.features.has('timestamp-query')) {
-      const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * n });
-      const resolve = device.createBuffer({ size: 16 * n, usage: 0x200 | 0x4 }); // QUERY_RESOLVE | COPY_SRC
-      const read = device.createBuffer({ size: 16 * n, usage: MAP_READ | COPY_DST });
+    const encode = (skip: string | null): Gpu => {
       const enc = device.createCommandEncoder();
-      this.#dispatches.forEach((d, i) => {
-        const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, d.bindGroup);
-        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+      for (let s = 0; s < STEPS; s++) {
+        const pass = enc.beginComputePass();
+        for (const d of this.#dispatches) {
+          if (d.label === skip) continue;
+          pass.setPipeline(d.pipeline);
+          pass.setBindGroup(0, d.bindGroup);
+          pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+        }
         pass.end();
-      });
-      enc.resolveQuerySet(querySet, 0, 2 * n, resolve, 0);
-      enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * n);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(0x1);
-      const ts = new BigUint64Array(read.getMappedRange().slice(0));
-      read.unmap();
-      for (let i = 0; i < n; i++) times[i] = Number(ts[2 * i + 1]! - ts[2 * i]!) / 1e6;
-      querySet.destroy();
-      resolve.destroy();
-      read.destroy();
-    } else {
-      const fence = async (): Promise<void> => {
-        const enc = device.createCommandEncoder();
-        enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
-        device.queue.submit([enc.finish()]);
+      }
+      enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
+      return enc.finish();
+    };
+    // best of three: ms per step
+    const time = async (skip: string | null): Promise<number> => {
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const commands = encode(skip);
+        const t0 = performance.now();
+        device.queue.submit([commands]);
         await this.#staging.mapAsync(0x1);
         this.#staging.unmap();
-      };
-      await fence();
-      for (let i = 0; i < n; i++) {
-        const d = this.#dispatches[i]!;
-        const t0 = performance.now();
-        const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, d.bindGroup);
-        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-        pass.end();
-        device.queue.submit([enc.finish()]);
-        await fence();
-        times[i] = performance.now() - t0;
+        best = Math.min(best, (performance.now() - t0) / STEPS);
       }
+      return best;
+    };
+    await time(null);  // warm-up
+    const t0 = performance.now();
+    const forwards = Array.from({ length: STEPS }, () => this.#encodeForward());
+    const encodeMs = (performance.now() - t0) / STEPS;
+    // submit is not free: Dawn records the native commands of a command buffer when it is submitted
+    let submitMs = 0;
+    for (const f of forwards) {
+      const t1 = performance.now();
+      for (const part of f) device.queue.submit([part]);
+      submitMs += (performance.now() - t1) / STEPS;
     }
-    const byLabel = new Map<string, { label: string; count: number; ms: number }>();
-    this.#dispatches.forEach((d, i) => {
-      const e = byLabel.get(d.label) ?? { label: d.label, count: 0, ms: 0 };
+    await time(null);
+    const stepMs = await time(null);
+    const kernels = new Map<string, { label: string; count: number; ms: number }>();
+    for (const d of this.#dispatches) {
+      const e = kernels.get(d.label) ?? { label: d.label, count: 0, ms: 0 };
       e.count++;
-      e.ms += times[i]!;
-      byLabel.set(d.label, e);
-    });
-    this.#nPast++;
-    return [...byLabel.values()].sort((x, y) => y.ms - x.ms);
+      kernels.set(d.label, e);
+    }
+    if (perKernel) for (const e of kernels.values()) e.ms = Math.max(0, stepMs - await time(e.label));
+    return { stepMs, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
   }
 
   dispose(): void {
