@@ -103,8 +103,8 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     // the fast path is the default; --f32-activations and --step-submissions rebuild the executor
     // with those options
     let ex = exec;
-    const submissions = args.number('step-submissions', 1, 1, 1024, true);
-    if (args.flags.has('f32-activations') || submissions !== 1) {
+    const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
+    if (args.flags.has('f32-activations') || submissions !== 0) {
       const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
       const { gpuContext } = await import('../gpu/context.mjs');
       ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions });
