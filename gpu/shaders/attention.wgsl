@@ -16,6 +16,9 @@
 // dispatch reads cache position pos, so the write does not race.
 // Q8_OUT (decode; hd % 32 == 0): out is written as int8 blocks of 32 (common/q8_block.wgsl) for the
 // int8 matvec (attn_output) that alone reads it, instead of f32 then a quantize_q8 dispatch.
+// SPLIT (decode; flash-decoding): SPLIT workgroups a head, each over its share of the positions,
+// writing its unnormalized sum with its max and exp-sum to `part` [H, SPLIT, hd/4 + 1] (vec4s) for
+// attention_combine.wgsl: one workgroup a head left most of a large GPU idle.
 // BATCH (prefill): the queries of a chunk, q and out [ntok, H, hd], one workgroup per (token, head);
 // query i is at position step[0] + i and sees the cache up to it (causal; kv_append.wgsl wrote the
 // chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. A dispatch takes the
@@ -36,11 +39,15 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
+#ifdef SPLIT
+@group(0) @binding(1) var<storage, read_write> part: array<vec4<f32>>;
+#else
 #ifdef Q8_OUT
 @group(0) @binding(1) var<storage, read_write> xq: array<u32>;
 #include "common/q8_block.wgsl"
 #else
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
+#endif
 #endif
 @group(0) @binding(2) var<storage, read_write> scores: array<f32>;
 @group(0) @binding(3) var<storage, read> q: array<vec4<f32>>;
@@ -69,7 +76,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let valid = qh / params.H < step[1];
   let pos = step[0] + qh / params.H;
 #else
+#ifdef SPLIT
+  let qh = flat_wg(wg, nwg) / SPLIT;
+  let split = flat_wg(wg, nwg) % SPLIT;
+#else
   let qh = flat_wg(wg, nwg);
+  let split = 0u;
+#endif
   let h = qh;
   let valid = h < params.H;
 #endif
@@ -86,7 +99,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #else
 #ifdef KV_APPEND
   let pos = step[0];
-  if (valid && h % (params.H / params.Hkv) == 0u) {
+  if (valid && split == 0u && h % (params.H / params.Hkv) == 0u) {
     for (var d = lid; d < hd4; d = d + WG_SIZE) {
       k[pos * stride + kbase + d] = k_new[kbase + d];
       v[pos * stride + kbase + d] = v_new[kbase + d];
@@ -100,6 +113,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (params.window > 0u && pos + 1u > params.window) {
     lo = pos + 1u - params.window;
   }
+  // the positions [a, b) this workgroup walks: all of [lo, pos], or its SPLIT-th share
+  var a = lo;
+  var b = pos + 1u;
+#ifdef SPLIT
+  let per = (b - a + SPLIT - 1u) / SPLIT;
+  a = min(lo + split * per, b);
+  b = min(a + per, b);
+#endif
 #ifdef BATCH
   let srow = (qh - params.pos) * params.n_kv;
 #else
@@ -109,7 +130,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // 1. scores and their max
   var m = -3.0e38;
   if (valid) {
-    for (var t = lo + lid; t <= pos; t = t + WG_SIZE) {
+    for (var t = a + lid; t < b; t = t + WG_SIZE) {
       var acc = vec4<f32>(0.0);
 #ifdef KV_APPEND
       if (t == pos) {
@@ -138,13 +159,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   // 2. exponentials (each invocation revisits its own entries) and their sum
   var sum = 0.0;
   if (valid) {
-    for (var t = lo + lid; t <= pos; t = t + WG_SIZE) {
+    for (var t = a + lid; t < b; t = t + WG_SIZE) {
       let e = exp(scores[srow + t] - mx);
       scores[srow + t] = e;
       sum = sum + e;
     }
   }
-  let inv = 1.0 / wg_sum(lid, sum);
+  let wsum = wg_sum(lid, sum);
+  let inv = 1.0 / wsum;
   storageBarrier();  // the weights written above are read by other invocations below
 
   // 3. weighted sum of values: G groups of hd4 invocations over interleaved positions
@@ -154,16 +176,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var acc = vec4<f32>(0.0);
   if (valid && g < groups) {
     // four positions a round: their loads are independent (one memory latency a round, not four)
-    // cache positions [lo, end); KV_APPEND: pos itself from v_new, by group 0
+    // cache positions [a, end); KV_APPEND: pos itself (when in [a, b)) from v_new, by group 0
+    var end = b;
 #ifdef KV_APPEND
-    let end = pos;
-    if (g == 0u) {
-      acc = scores[srow + pos] * v_new[kbase + d];
+    if (a < b && b == pos + 1u) {
+      end = pos;
+      if (g == 0u) {
+        acc = scores[srow + pos] * v_new[kbase + d];
+      }
     }
-#else
-    let end = pos + 1u;
 #endif
-    var t = lo + g;
+    var t = a + g;
     for (; t + 3u * groups < end; t = t + 4u * groups) {
       acc = acc + scores[srow + t] * v[t * stride + kbase + d]
                 + scores[srow + t + groups] * v[(t + groups) * stride + kbase + d]
@@ -181,7 +204,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     for (var i = 0u; i < groups; i = i + 1u) {
       total = total + partial_out[i * hd4 + lid];
     }
+#ifdef SPLIT
+    // unnormalized, with this share's max and sum: attention_combine.wgsl merges the shares
+    let pbase = (qh * SPLIT + split) * (hd4 + 1u);
+    part[pbase + lid] = total;
+    if (lid == 0u) {
+      part[pbase + hd4] = vec4<f32>(mx, wsum, 0.0, 0.0);
+    }
+#else
     total = total * inv;
+#endif
+#ifndef SPLIT
 #ifndef Q8_OUT
     let o = qh * params.hd + 4u * lid;
     out[o] = total.x;
@@ -189,7 +222,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     out[o + 2u] = total.z;
     out[o + 3u] = total.w;
 #endif
+#endif
   }
+#ifndef SPLIT
 #ifdef Q8_OUT
   // the head's hd values (hd % 32 == 0) go out as int8 blocks for the int8 matvec that alone reads
   // them (common/q8_block.wgsl), an invocation a block: no separate quantize dispatch
@@ -203,5 +238,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
     q8_block_store(qh * params.hd / 32u + lid, params.H * params.hd / 32u, blk);
   }
+#endif
 #endif
 }

@@ -146,6 +146,11 @@ export interface ExecutorOptions {
    *  submitted, so with several the GPU starts on the first while the rest are recorded (on the H100,
    *  llama-3.1-8b: the wall time over the GPU time of a step went from 1.2-1.7 ms to 0.6 ms with 4). */
   stepSubmissions?: number;
+  /** Workgroups a head in decode attention, each over a share of the positions, merged by
+   *  attention_combine (default: one per 1024 context positions, at most 4; 1 = one workgroup a head).
+   *  On the H100 (BENCHMARKS.md): at ~4k positions 4 shares take llama-3.2-1b's attention from 1.0 to
+   *  0.57 ms a step; at 640 positions splitting gains nothing (the merge costs its own dispatch). */
+  attentionSplits?: number;
   /** Most bytes of the prefill attention's scores buffer (default 64 MiB, and at most what one binding
    *  holds): a chunk's (token, head) pairs beyond it go in further dispatches. */
   prefillScoresBytes?: number;
@@ -236,7 +241,8 @@ export class GpuExecutor {
     this.#device = ctx.device;
     this.plan = plan;
     this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
-      shaderF16: options.shaderF16 ?? true, stepSubmissions: Math.max(0, Math.floor(options.stepSubmissions ?? 0)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
+      shaderF16: options.shaderF16 ?? true, stepSubmissions: Math.max(0, Math.floor(options.stepSubmissions ?? 0)),
+      attentionSplits: Math.max(0, Math.floor(options.attentionSplits ?? 0)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
@@ -620,8 +626,20 @@ export class GpuExecutor {
             ['f32', n.scale], ['f32', n.cap]];
           // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
           const q8 = int8Only(n.out) && n.group % 32 === 0;
+          const dest = q8 ? this.#quantizedOutput(out, w) : out;
+          const kv = [scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step];
+          const splits = this.#options.attentionSplits || Math.min(4, Math.max(1, Math.floor(n_ctx / 1024)));
+          if (splits > 1 && n.group / 4 <= WG) {
+            // flash-decoding: `splits` workgroups a head over shares of the positions, then a merge
+            const part = this.#buffer(n.n_head * splits * (n.group / 4 + 1) * 16, STORAGE);
+            this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, SPLIT: splits }, packParams(fields),
+              [part, ...kv], grid(n.n_head * splits));
+            this.#dispatch('attention_combine', { Q8_OUT: q8 }, packParams([['u32', n.n_head], ['u32', n.group], ['u32', splits], ['u32', 0]]),
+              [dest, part], grid(n.n_head));
+            break;
+          }
           this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, Q8_OUT: q8 }, packParams(fields),
-            [q8 ? this.#quantizedOutput(out, w) : out, scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step], grid(n.n_head));
+            [dest, ...kv], grid(n.n_head));
           break;
         }
         case 'glu':
