@@ -65,7 +65,11 @@ struct Params {
 @group(0) @binding(6) var<storage, read> step: array<u32>;  // [first position, count, ...]
 #endif
 
-var<workgroup> partial_out: array<vec4<f32>, WG_SIZE>;
+// the groups' partial sums of values, then (Q8_OUT) the head's values for common/head_out.wgsl
+var<workgroup> stage: array<vec4<f32>, WG_SIZE>;
+#ifndef SPLIT
+#include "common/head_out.wgsl"
+#endif
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -166,7 +170,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
   }
   let wsum = wg_sum(lid, sum);
-  let inv = 1.0 / wsum;
   storageBarrier();  // the weights written above are read by other invocations below
 
   // 3. weighted sum of values: G groups of hd4 invocations over interleaved positions
@@ -197,12 +200,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       acc = acc + scores[srow + t] * v[t * stride + kbase + d];
     }
   }
-  partial_out[lid] = acc;
+  stage[lid] = acc;
   workgroupBarrier();
   var total = vec4<f32>(0.0);
   if (valid && lid < hd4) {
     for (var i = 0u; i < groups; i = i + 1u) {
-      total = total + partial_out[i * hd4 + lid];
+      total = total + stage[i * hd4 + lid];
     }
 #ifdef SPLIT
     // unnormalized, with this share's max and sum: attention_combine.wgsl merges the shares
@@ -212,32 +215,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       part[pbase + hd4] = vec4<f32>(mx, wsum, 0.0, 0.0);
     }
 #else
-    total = total * inv;
-#endif
-#ifndef SPLIT
-#ifndef Q8_OUT
-    let o = qh * params.hd + 4u * lid;
-    out[o] = total.x;
-    out[o + 1u] = total.y;
-    out[o + 2u] = total.z;
-    out[o + 3u] = total.w;
-#endif
+    total = total * (1.0 / wsum);
 #endif
   }
 #ifndef SPLIT
-#ifdef Q8_OUT
-  // the head's hd values (hd % 32 == 0) go out as int8 blocks for the int8 matvec that alone reads
-  // them (common/q8_block.wgsl), an invocation a block: no separate quantize dispatch
-  workgroupBarrier();  // every read of partial_out above is done
-  partial_out[lid] = total;
-  workgroupBarrier();
-  if (valid && lid < params.hd / 32u) {
-    var blk: array<vec4<f32>, 8>;
-    for (var i = 0u; i < 8u; i = i + 1u) {
-      blk[i] = partial_out[8u * lid + i];
-    }
-    q8_block_store(qh * params.hd / 32u + lid, params.H * params.hd / 32u, blk);
-  }
-#endif
+  store_head(qh, params.hd, params.H, lid, valid, total);
 #endif
 }

@@ -22,7 +22,8 @@ struct Params {
 #endif
 @group(0) @binding(2) var<storage, read> part: array<vec4<f32>>;
 
-var<workgroup> head_out: array<vec4<f32>, WG_SIZE>;
+var<workgroup> stage: array<vec4<f32>, WG_SIZE>;  // common/head_out.wgsl's, for Q8_OUT
+#include "common/head_out.wgsl"
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -45,23 +46,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       total = total + w * part[o + lid];
     }
     total = total / l;
-#ifndef Q8_OUT
-    let o = h * params.hd + 4u * lid;
-    out[o] = total.x;
-    out[o + 1u] = total.y;
-    out[o + 2u] = total.z;
-    out[o + 3u] = total.w;
-#endif
   }
-#ifdef Q8_OUT
-  head_out[lid] = total;
-  workgroupBarrier();
-  if (h < params.H && lid < params.hd / 32u) {
-    var blk: array<vec4<f32>, 8>;
-    for (var i = 0u; i < 8u; i = i + 1u) {
-      blk[i] = head_out[8u * lid + i];
-    }
-    q8_block_store(h * params.hd / 32u + lid, params.H * params.hd / 32u, blk);
-  }
-#endif
+  store_head(h, params.hd, params.H, lid, h < params.H, total);
 }

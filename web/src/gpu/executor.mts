@@ -166,6 +166,16 @@ interface Dispatch {
   workgroups: [number, number, number];
 }
 
+/** Records `dispatches` into a compute pass (the pipeline set only when it changes). */
+function record(pass: Gpu, dispatches: Iterable<Dispatch>): void {
+  let pipeline: Gpu = null;
+  for (const d of dispatches) {
+    if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+}
+
 /** Plan-time fusions, shared by the decode and the prefill dispatch lists. */
 interface Fusions {
   uses: number[];
@@ -898,12 +908,7 @@ export class GpuExecutor {
     for (let p = 0; p < parts; p++) {
       const enc = this.#device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      let pipeline: Gpu = null;
-      for (const d of all.slice(Math.floor((p * all.length) / parts), Math.floor(((p + 1) * all.length) / parts))) {
-        if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
-        pass.setBindGroup(0, d.bindGroup);
-        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-      }
+      record(pass, all.slice(Math.floor((p * all.length) / parts), Math.floor(((p + 1) * all.length) / parts)));
       pass.end();
       out.push(enc.finish());
     }
@@ -942,16 +947,11 @@ export class GpuExecutor {
       device.queue.writeBuffer(prefill.step, 0, step);
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      let pipeline: Gpu = null;
       // logits of every row with allLogits; else of the last chunk's last row only (row 0 of the
       // logits when the tail is split off), none for the chunks before
       const all = options.allLogits === true;
       const tail = all ? prefill.tailAll : last ? prefill.tailLast : [];
-      for (const d of [...prefill.dispatches, ...tail]) {
-        if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
-        pass.setBindGroup(0, d.bindGroup);
-        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-      }
+      record(pass, [...prefill.dispatches, ...tail]);
       pass.end();
       // rows to read back: all with allLogits (the last only when readLogits), else the last
       const readRows = all ? (last && !readLast ? count - 1 : count) : 0;
@@ -996,12 +996,7 @@ export class GpuExecutor {
       const enc = device.createCommandEncoder();
       for (let s = 0; s < STEPS; s++) {
         const pass = enc.beginComputePass();
-        for (const d of this.#dispatches) {
-          if (d.label === skip) continue;
-          pass.setPipeline(d.pipeline);
-          pass.setBindGroup(0, d.bindGroup);
-          pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
-        }
+        record(pass, this.#dispatches.filter((d) => d.label !== skip));
         pass.end();
       }
       enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
@@ -1031,7 +1026,7 @@ export class GpuExecutor {
       for (const part of f) device.queue.submit([part]);
       submitMs += (performance.now() - t1) / STEPS;
     }
-    await time(null);
+    await time(null);  // waits for those submissions
     const stepMs = await time(null);
     const kernels = new Map<string, { label: string; count: number; ms: number }>();
     for (const d of this.#dispatches) {
