@@ -233,9 +233,10 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   for (var b = lid; b < nb; b = b + TPR) {
     let off = row_off + b * 34u;
     let xb = xq_block(b);
+    let qw = load8_at(off + 2u);
     var s = 0;
     for (var k = 0u; k < 8u; k = k + 1u) {
-      s = s + dot4I8Packed(load_u32_at(off + 2u + 4u * k), xb[k / 4u][k % 4u]);
+      s = s + dot4I8Packed(qw[k], xb[k / 4u][k % 4u]);
     }
     acc = acc + load_f16_at(off) * xd(b) * f32(s);
   }
@@ -265,19 +266,35 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 
 #ifdef TYPE_Q4_0
 #ifdef Q8_ACT
+// The 18-byte block at byte offset `off` (even) as its 5 covering words, loaded unconditionally:
+// with off % 4 == 0 the scale is the low half of word 0 and the quants straddle words; with
+// off % 4 == 2 the scale is the high half and the quants are words 1..4. Neighbouring lanes' blocks
+// alternate between the two, so a branch on it (as load_u32_at has) diverges inside every subgroup.
+fn q4_0_block(off: u32) -> array<u32, 5> {
+  let i = off >> 2u;
+  let w = array<u32, 5>(weight_word(i), weight_word(i + 1u), weight_word(i + 2u), weight_word(i + 3u), weight_word(i + 4u));
+  let odd = (off & 2u) != 0u;
+  var r: array<u32, 5>;
+  r[0] = select(w[0] & 0xffffu, w[0] >> 16u, odd);  // the f16 scale's bits
+  for (var k = 0u; k < 4u; k = k + 1u) {
+    r[k + 1u] = select((w[k] >> 16u) | (w[k + 1u] << 16u), w[k + 1u], odd);
+  }
+  return r;
+}
+
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 32u;
   let row_off = params.w_offset + row * nb * 18u;
   var acc = 0.0;
   for (var b = lid; b < nb; b = b + TPR) {
-    let off = row_off + b * 18u;
+    let blk = q4_0_block(row_off + b * 18u);
     let xb = xq_block(b);
     var s = 0;
     for (var k = 0u; k < 4u; k = k + 1u) {
-      let w = load_u32_at(off + 2u + 4u * k);
+      let w = blk[k + 1u];
       s = s + dot4I8Packed(w & 0x0f0f0f0fu, xb[0][k]) + dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xb[1][k]);
     }
-    acc = acc + load_f16_at(off) * xd(b) * f32(s - 8 * xs(b));
+    acc = acc + unpack2x16float(blk[0]).x * xd(b) * f32(s - 8 * xs(b));
   }
   return acc;
 }
@@ -329,8 +346,10 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     var x0 = 0;
     var x1 = 0;
     let xb = xq_block(u);
+    let lw = load8_at(ql_off);
+    let hw = load8_at(qh_off);
     for (var k = 0u; k < 8u; k = k + 1u) {
-      let q = ((load_u32_at(ql_off + 4u * k) >> nshift) & 0x0f0f0f0fu) | (((load_u32_at(qh_off + 4u * k) >> hshift) & 0x03030303u) << 4u);
+      let q = ((lw[k] >> nshift) & 0x0f0f0f0fu) | (((hw[k] >> hshift) & 0x03030303u) << 4u);
       let xw = xb[k / 4u][k % 4u];
       if (k < 4u) {
         s0 = s0 + dot4I8Packed(q, xw);

@@ -35,6 +35,23 @@ fn load_u32_at(off: u32) -> u32 {
   return (lo >> s) | (weight_word(i + 1u) << (32u - s));
 }
 
+// The 32 bytes at byte offset `off` (any alignment) as 8 words, from the 9 words covering them, all
+// loaded unconditionally. For blocks whose alignment alternates between neighbouring lanes (Q8_0's 34
+// bytes, Q6_K's 210), load_u32_at's branch diverges inside a subgroup: both paths run every time.
+fn load8_at(off: u32) -> array<u32, 8> {
+  let i = off >> 2u;
+  let s = (off & 3u) * 8u;
+  var w: array<u32, 9>;
+  for (var k = 0u; k < 9u; k = k + 1u) {
+    w[k] = weight_word(i + k);
+  }
+  var r: array<u32, 8>;
+  for (var k = 0u; k < 8u; k = k + 1u) {
+    r[k] = select((w[k] >> s) | (w[k + 1u] << ((32u - s) & 31u)), w[k], s == 0u);
+  }
+  return r;
+}
+
 // The f16 at an even byte offset, as f32 (an even offset never straddles two words).
 fn load_f16_at(off: u32) -> f32 {
   let word = weight_word(off >> 2u);
