@@ -14,6 +14,9 @@
 // pos is read from them (not the cache) and the first query head of each KV head writes them into the
 // cache for later steps, so no copy (which would split the compute pass) is needed. Nothing in this
 // dispatch reads cache position pos, so the write does not race.
+// ROPE (KV_APPEND with HD; NEOX, FREQ_FACTORS as rope.wgsl, whose rotation it shares through
+// common/rope_rotate.wgsl): q and k_new come unrotated and the workgroup rotates them into workgroup
+// memory at position pos first, so a decode step needs no rope dispatch (the cache gets the rotated k).
 // Q8_OUT (decode; hd % 32 == 0): out is written as int8 blocks of 32 (common/q8_block.wgsl) for the
 // int8 matvec (attn_output) that alone reads it, instead of f32 then a quantize_q8 dispatch.
 // SPLIT (decode; flash-decoding): SPLIT workgroups a head, each over its share of the positions,
@@ -26,6 +29,9 @@
 // would outgrow a buffer).
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
+#ifdef ROPE
+#include "common/rope_rotate.wgsl"
+#endif
 
 struct Params {
   H: u32,
@@ -36,6 +42,12 @@ struct Params {
   window: u32,
   scale: f32,
   softcap: f32,
+#ifdef ROPE
+  n_rot: u32,
+  base: f32,
+  lin_scale: f32,
+  mscale: f32,
+#endif
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -63,6 +75,59 @@ struct Params {
 #endif
 #ifdef BATCH
 @group(0) @binding(6) var<storage, read> step: array<u32>;  // [first position, count, ...]
+#endif
+#ifdef FREQ_FACTORS
+@group(0) @binding(9) var<storage, read> ff: array<f32>;
+#endif
+#ifdef ROPE
+// the rotated q and new k of the head
+var<workgroup> q_rot: array<vec4<f32>, HD / 4>;
+var<workgroup> k_rot: array<vec4<f32>, HD / 4>;
+
+// element e of the head starting at vec4 `base` of q or of k_new
+fn raw(is_q: bool, base: u32, e: u32) -> f32 {
+  if (is_q) {
+    return q[base + e / 4u][e % 4u];
+  }
+  return k_new[base + e / 4u][e % 4u];
+}
+
+// that element rotated to position p
+fn rotated(is_q: bool, base: u32, e: u32, p: u32) -> f32 {
+  if (e >= params.n_rot) {
+    return raw(is_q, base, e);
+  }
+  let rp = rope_pair(e, params.n_rot);
+  let a = raw(is_q, base, rp.ia);
+  let b = raw(is_q, base, rp.ib);
+#ifdef FREQ_FACTORS
+  let ff_i = ff[rp.i];
+#else
+  let ff_i = 1.0;
+#endif
+  return rope_rotate(a, b, rp.first, p, rp.i, params.n_rot, params.base, params.lin_scale, params.mscale, ff_i);
+}
+
+fn rotated4(is_q: bool, base: u32, d: u32, p: u32) -> vec4<f32> {
+  return vec4<f32>(rotated(is_q, base, 4u * d, p), rotated(is_q, base, 4u * d + 1u, p), rotated(is_q, base, 4u * d + 2u, p),
+                   rotated(is_q, base, 4u * d + 3u, p));
+}
+
+fn q_at(qbase: u32, d: u32) -> vec4<f32> {
+  return q_rot[d];
+}
+fn k_new_at(kbase: u32, d: u32) -> vec4<f32> {
+  return k_rot[d];
+}
+#else
+fn q_at(qbase: u32, d: u32) -> vec4<f32> {
+  return q[qbase + d];
+}
+#ifdef KV_APPEND
+fn k_new_at(kbase: u32, d: u32) -> vec4<f32> {
+  return k_new[kbase + d];
+}
+#endif
 #endif
 
 // the groups' partial sums of values, then (Q8_OUT) the head's values for common/head_out.wgsl
@@ -103,9 +168,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #else
 #ifdef KV_APPEND
   let pos = step[0];
+#ifdef ROPE
+  for (var d = lid; d < hd4; d = d + WG_SIZE) {
+    q_rot[d] = rotated4(true, qbase, d, pos);
+    k_rot[d] = rotated4(false, kbase, d, pos);
+  }
+  workgroupBarrier();
+#endif
   if (valid && split == 0u && h % (params.H / params.Hkv) == 0u) {
     for (var d = lid; d < hd4; d = d + WG_SIZE) {
-      k[pos * stride + kbase + d] = k_new[kbase + d];
+      k[pos * stride + kbase + d] = k_new_at(kbase, d);
       v[pos * stride + kbase + d] = v_new[kbase + d];
     }
   }
@@ -139,13 +211,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #ifdef KV_APPEND
       if (t == pos) {
         for (var d = 0u; d < hd4; d = d + 1u) {
-          acc = acc + q[qbase + d] * k_new[kbase + d];
+          acc = acc + q_at(qbase, d) * k_new_at(kbase, d);
         }
       } else {
 #endif
         // no branch inside: the loads of the unrolled loop go out together
         for (var d = 0u; d < hd4; d = d + 1u) {
-          acc = acc + q[qbase + d] * k[t * stride + kbase + d];
+          acc = acc + q_at(qbase, d) * k[t * stride + kbase + d];
         }
 #ifdef KV_APPEND
       }

@@ -4,6 +4,7 @@
 // binding (llama3 rope_freqs, phi3 long/short factors); without it ff_i = 1.
 // One invocation per output element. Shapes: x, y [ntok, nheads, hd]; pos [ntok] (u32); ff [n_rot/2].
 #include "common/math.wgsl"
+#include "common/rope_rotate.wgsl"
 
 struct Params {
   ntok: u32,
@@ -70,36 +71,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     store_y(second, idx, load_x(second, idx));
     return;
   }
-  let half = params.n_rot / 2u;
-#ifdef NEOX
-  let i = d % half;
-  let first = d < half;
-  let ia = i;
-  let ib = i + half;
-#else
-  let i = d / 2u;
-  let first = (d & 1u) == 0u;
-  let ia = 2u * i;
-  let ib = 2u * i + 1u;
-#endif
+  let rp = rope_pair(d, params.n_rot);
 #ifdef POS_FIRST
   // prefill: token tok of a chunk is at position pos[0] + tok (the batch step buffer's first)
   let p = pos[0] + tok;
 #else
   let p = pos[tok];
 #endif
-  var theta = f32(p) * params.lin_scale * pow(params.base, -2.0 * f32(i) / f32(params.n_rot));
 #ifdef FREQ_FACTORS
-  theta = theta / ff[i];
+  let ff_i = ff[rp.i];
+#else
+  let ff_i = 1.0;
 #endif
-  let sc = sincos_accurate(theta) * params.mscale;
-  let s = sc.x;
-  let c = sc.y;
-  let a = load_x(second, head + ia);
-  let b = load_x(second, head + ib);
-  if (first) {
-    store_y(second, idx, a * c - b * s);
-  } else {
-    store_y(second, idx, a * s + b * c);
-  }
+  store_y(second, idx, rope_rotate(load_x(second, head + rp.ia), load_x(second, head + rp.ib), rp.first, p, rp.i, params.n_rot,
+    params.base, params.lin_scale, params.mscale, ff_i));
 }

@@ -214,10 +214,12 @@ test('webgpu: decode attention split over workgroups (flash-decoding shares, som
       // merge into the o-projection checked at the int8 bound
       const tokens = sequence(plan.config.n_vocab).slice(0, 33);
       const cpu = engine.cpuLogits(tokens);
-      for (const [splits, int8] of [[8, false], [3, false], [8, true]]) {
-        const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: int8, attentionSplits: splits });
+      // (and once with the rope as its own dispatch instead of inside the attention kernel: ROPE)
+      for (const [splits, int8, fuseRope] of [[8, false, true], [3, false, true], [8, true, true], [1, false, false]]) {
+        const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: int8, attentionSplits: splits, fuseRope });
         try {
-          check(`${preset} attention in ${splits} shares${int8 ? ' (int8)' : ''}`, await gpuLogits(exec, tokens, 3), cpu, int8 ? INT8_BOUND : 1e-3, 3);
+          check(`${preset} attention in ${splits} shares${int8 ? ' (int8)' : ''}${fuseRope ? '' : ', rope dispatch'}`, await gpuLogits(exec, tokens, 3), cpu,
+            int8 ? INT8_BOUND : 1e-3, 3);
         } finally {
           exec.dispose();
         }

@@ -11,10 +11,10 @@ import { HearthError } from '../errors.mjs';
 import type { GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
 import { Args } from './args.mjs';
 
-export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--profile] [--json]';
+export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--profile] [--json]';
 
 const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits']);
-const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile', 'no-segments']);
+const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile', 'no-segments', 'no-fuse-rope']);
 
 interface BenchResult {
   model: string;
@@ -100,16 +100,16 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
   if (backend === 'webgpu') {
     const exec = (engine as unknown as { executor: GpuExecutor | null }).executor;
     if (!exec) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
-    // the fast path is the default; --f32-activations, --step-submissions, --attention-splits and
-    // --no-segments rebuild the executor with those options (for comparisons)
+    // the fast path is the default; --f32-activations, --step-submissions, --attention-splits,
+    // --no-segments and --no-fuse-rope rebuild the executor with those options (for comparisons)
     let ex = exec;
     const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
     const splits = args.number('attention-splits', 0, 1, 64, true);
-    if (args.flags.has('f32-activations') || args.flags.has('no-segments') || submissions !== 0 || splits !== 0) {
+    if (args.flags.has('f32-activations') || args.flags.has('no-segments') || args.flags.has('no-fuse-rope') || submissions !== 0 || splits !== 0) {
       const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
       const { gpuContext } = await import('../gpu/context.mjs');
       ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions, attentionSplits: splits,
-        segments: !args.flags.has('no-segments') });
+        segments: !args.flags.has('no-segments'), fuseRope: !args.flags.has('no-fuse-rope') });
     }
     const ctx = await (await import('../gpu/context.mjs')).gpuContext();
     const info2 = ctx.adapter?.info;

@@ -154,6 +154,9 @@ export interface ExecutorOptions {
   /** Most bytes of the prefill attention's scores buffer (default 64 MiB, and at most what one binding
    *  holds): a chunk's (token, head) pairs beyond it go in further dispatches. */
   prefillScoresBytes?: number;
+  /** Decode attention rotates q and the new k itself (attention.wgsl ROPE) instead of a rope dispatch
+   *  before it (default true; false keeps the rope dispatch, for comparison). */
+  fuseRope?: boolean;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -183,6 +186,8 @@ interface Fusions {
   fusedAdd: Map<number, { out: number; res: number }>;
   /** later rope node index -> the earlier one it also rotates */
   ropePair: Map<number, number>;
+  /** decode only: attention node index -> its q and k rope nodes, whose rotation it does itself */
+  ropeInAttention: Map<number, [number, number]>;
   /** nodes emitted by another node's dispatch */
   skip: Set<number>;
   /** decode only: int8 matvecs sharing one dispatch (first node index -> the group), and the
@@ -252,7 +257,8 @@ export class GpuExecutor {
     this.plan = plan;
     this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
       shaderF16: options.shaderF16 ?? true, stepSubmissions: Math.max(0, Math.floor(options.stepSubmissions ?? 0)),
-      attentionSplits: Math.max(0, Math.floor(options.attentionSplits ?? 0)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20 };
+      attentionSplits: Math.max(0, Math.floor(options.attentionSplits ?? 0)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20,
+      fuseRope: options.fuseRope ?? true };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
@@ -526,6 +532,7 @@ export class GpuExecutor {
     // rope of q and of k with the same parameters, both read only by one attention: one dispatch,
     // emitted at the later of the two (the k rope), the earlier skipped
     const ropePair = new Map<number, number>(); // later rope node index -> earlier
+    const ropeInAttention = new Map<number, [number, number]>();
     for (const n of plan.nodes) {
       if (n.op !== 'attention') continue;
       const a = producer[n.in[0]!]!, b = producer[n.in[1]!]!;
@@ -537,12 +544,17 @@ export class GpuExecutor {
       const [first, later] = a < b ? [a, b] : [b, a];
       ropePair.set(later, first);
       skip.add(first);
+      // decode: the attention kernel (HD a constant: a workgroup holds a head) rotates them
+      if (this.#options.fuseRope && ra.group === n.group && n.group / 4 <= WG) {
+        ropeInAttention.set(plan.nodes.indexOf(n), [a, b]);
+        segmentSkip.add(later);
+      }
     }
     // output_rows is the identity (one token; a prefill chunk keeps its rows, the caller reads the ones
     // it asks for): the value aliases its input
     const alias = new Map<number, number>();
     for (const n of plan.nodes) if (n.op === 'output_rows') alias.set(n.out, alias.get(n.in[0]!) ?? n.in[0]!);
-    return { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip };
+    return { uses, fusedAdd, ropePair, ropeInAttention, skip, alias, segmentGroups, segmentSkip };
   }
 
   #build(): void {
@@ -554,7 +566,7 @@ export class GpuExecutor {
     for (const n of plan.nodes)
       if (n.op === 'rms_norm' && n.group % 4 !== 0) throw new HearthError('unsupported', `the WebGPU rms_norm reads vec4s: a group of ${n.group} elements is not a multiple of 4`);
     const fusions = (this.#fusions = this.#analyze());
-    const { uses, fusedAdd, ropePair, skip, alias, segmentGroups, segmentSkip } = fusions;
+    const { uses, fusedAdd, ropePair, ropeInAttention, skip, alias, segmentGroups, segmentSkip } = fusions;
     // Values read only by int8 matvecs (the logits never): their producer (rms_norm, glu) writes them
     // straight as int8 blocks, saving the separate quantize dispatch (and the f32 write).
     const int8Reads = new Array<number>(plan.widths.length).fill(0);
@@ -631,24 +643,34 @@ export class GpuExecutor {
           break;
         }
         case 'attention': {
-          const [, k, v] = n.in.map((i) => V[i]);
+          let [q, k, v] = n.in.map((i) => V[i]);
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
+          // ROPE: the kernel rotates the rope nodes' inputs itself (q and the new k)
+          const ropes = ropeInAttention.get(index);
+          const rope = ropes ? plan.nodes[ropes[0]]! : null;
+          const ropeDefines: Record<string, boolean> = rope ? { ROPE: true, NEOX: rope.rope_neox, FREQ_FACTORS: rope.weight !== null } : {};
+          const ff: Gpu[] = [];
+          if (ropes && rope) {
+            [q, k] = ropes.map((r) => V[plan.nodes[r]!.in[0]!]);
+            fields.push(['u32', rope.n_rot], ['f32', rope.rope_base], ['f32', rope.scale], ['f32', rope.rope_mscale]);
+            if (rope.weight) ff.push(weight(rope.weight));
+          }
           // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
           const q8 = int8Only(n.out) && n.group % 32 === 0;
           const dest = q8 ? this.#quantizedOutput(out, w) : out;
-          const kv = [scores, in0, kCache[n.layer], vCache[n.layer], k, v, this.#step];
+          const kv = [scores, q, kCache[n.layer], vCache[n.layer], k, v, this.#step, ...ff];
           const splits = this.#options.attentionSplits || Math.min(4, Math.max(1, Math.floor(n_ctx / 1024)));
           if (splits > 1 && n.group / 4 <= WG) {
             // flash-decoding: `splits` workgroups a head over shares of the positions, then a merge
             const part = this.#buffer(n.n_head * splits * (n.group / 4 + 1) * 16, STORAGE);
-            this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, SPLIT: splits }, packParams(fields),
+            this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, SPLIT: splits, ...ropeDefines }, packParams(fields),
               [part, ...kv], grid(n.n_head * splits));
             this.#dispatch('attention_combine', { Q8_OUT: q8 }, packParams([['u32', n.n_head], ['u32', n.group], ['u32', splits], ['u32', 0]]),
               [dest, part], grid(n.n_head));
             break;
           }
-          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, Q8_OUT: q8 }, packParams(fields),
+          this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, Q8_OUT: q8, ...ropeDefines }, packParams(fields),
             [dest, ...kv], grid(n.n_head));
           break;
         }
