@@ -26,8 +26,8 @@ int cmd_template(const Argv& argv) {
     source = gguf.get_string("tokenizer.chat_template");
     if (!args.has("bos-token") || !args.has("eos-token")) {
       Tokenizer tok = Tokenizer::from_gguf(gguf);
-      if (tok.bos_id() >= 0) bos = tok.token_text(tok.bos_id());
-      if (tok.eos_id() >= 0) eos = tok.token_text(tok.eos_id());
+      bos = tok.bos_text();
+      eos = tok.eos_text();
     }
   }
   bos = args.str_or("bos-token", bos);

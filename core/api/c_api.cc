@@ -231,9 +231,8 @@ const char* hearth_session_render_template(hearth_session* s, const char* reques
     const hearth::api::Session& session = s->session;
     std::string source, bos, eos;
     if (session.loaded()) {
-      const hearth::Tokenizer& tok = session.tokenizer();
-      if (tok.bos_id() >= 0) bos = tok.token_text(tok.bos_id());
-      if (tok.eos_id() >= 0) eos = tok.token_text(tok.eos_id());
+      bos = session.tokenizer().bos_text();
+      eos = session.tokenizer().eos_text();
     }
     if (const Json* t = req.find("template")) {
       if (!t->is_string()) hearth::fail(ErrorCode::kInvalidArgument, "'template' must be a string");

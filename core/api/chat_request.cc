@@ -80,8 +80,8 @@ ChatPrompt render_chat_prompt(const Json& request, const std::string& model_temp
     source = kFallbackChatTemplate;
     out.source = "fallback";
   }
-  const std::string bos = tokenizer.bos_id() >= 0 ? tokenizer.token_text(tokenizer.bos_id()) : "";
-  const std::string eos = tokenizer.eos_id() >= 0 ? tokenizer.token_text(tokenizer.eos_id()) : "";
+  const std::string bos = tokenizer.bos_text();
+  const std::string eos = tokenizer.eos_text();
   chat::Value tools_value = (tools && tools->is_array() && !tools->as_array().empty()) ? to_chat_value(*tools) : chat::Value(nullptr);
   out.prompt = chat::apply_chat_template(source, to_chat_value(Json(std::move(normalized))), tools_value, add_generation_prompt,
                                          bos, eos);

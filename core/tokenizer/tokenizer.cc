@@ -148,6 +148,8 @@ const std::string& Tokenizer::token_text(int32_t id) const {
   check_id(id);
   return vocab_->text[id];
 }
+std::string Tokenizer::bos_text() const { return bos_id() >= 0 ? token_text(bos_id()) : std::string(); }
+std::string Tokenizer::eos_text() const { return eos_id() >= 0 ? token_text(eos_id()) : std::string(); }
 int32_t Tokenizer::token_id(std::string_view text) const { return vocab_->find(std::string(text)); }
 std::string Tokenizer::model_name() const { return vocab_->model; }
 std::string Tokenizer::pre_name() const { return vocab_->pre; }

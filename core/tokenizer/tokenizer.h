@@ -65,6 +65,9 @@ class Tokenizer {
   bool is_eog(int32_t id) const;
   bool is_control(int32_t id) const;
   const std::string& token_text(int32_t id) const;  // the vocabulary entry, unmodified
+  // The BOS / EOS entry's text ("" when the vocabulary has none): a chat template's bos_token / eos_token.
+  std::string bos_text() const;
+  std::string eos_text() const;
   int32_t token_id(std::string_view text) const;   // exact vocabulary entry lookup, -1 if absent
 
   std::string model_name() const;  // "llama", "gpt2", "bert"
