@@ -40,12 +40,11 @@ export async function cmdTemplate(argv: readonly string[]): Promise<number> {
     const v = args.values.get(flag);
     if (v !== undefined) request[key] = v;
   }
-  // flag errors (exit 2) before rendering: the date's form is checked here as the core checks it
-  const now = request.now?.match(/^(\d+)-(\d+)-(\d+)$/);
-  if (request.now !== undefined && (!now || +now[2]! < 1 || +now[2]! > 12 || +now[3]! < 1 || +now[3]! > 31))
-    throw new HearthError('invalid_argument', `the date must be YYYY-MM-DD, not '${request.now}'`);
   const engine = await CpuEngine.create();
   try {
+    // a bad --now is a flag error (exit 2), not the template's: the core checks the date's form on an
+    // empty template first (its rule, not a copy of it here)
+    if (request.now !== undefined) engine.renderTemplate({ template: '', messages: [], now: request.now });
     if (args.values.has('model')) {
       const info = await engine.load(await readModelFile(args.str('model')));
       if (!info.chat_template) throw new HearthError('invalid_argument', 'the model has no tokenizer.chat_template; pass --template FILE');
