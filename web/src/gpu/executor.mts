@@ -444,6 +444,54 @@ export class GpuExecutor {
     return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
   }
 
+  // The nodes recorded the same way in the decode list (one token) and the prefill list (R rows of a
+  // chunk): `rows` = R * the node's width; `step` is the list's step buffer.
+
+  /** The embedding rows of the step's token(s); every part of a split table runs, only the one
+   *  holding a token's row writes it. `mode`: STEP_TOKEN (decode) or STEP_TOKENS (prefill) and extras. */
+  #embed(n: PlanNode, rows: number, out: Gpu, step: Gpu, mode: Record<string, boolean>): void {
+    for (const p of this.#parts(n.weight))
+      this.#dispatch('embed', { [this.#typeDefine(n.weight)]: true, ...mode }, packParams([['u32', n.width], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
+        [out, p.buffer, step], elemGrid(rows));
+  }
+
+  /** RMS norm of every group of the rows (f32 out). */
+  #rmsNorm(n: PlanNode, rows: number, out: Gpu, in0: Gpu): void {
+    this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', rows / n.group], ['f32', n.eps], ['u32', 0]]),
+      [out, in0, this.#whole(n.weight)], grid(rows / n.group));
+  }
+
+  /** out = in0 + bias, the bias repeated every width elements. */
+  #addBias(n: PlanNode, rows: number, out: Gpu, in0: Gpu): void {
+    this.#dispatch('add', {}, packParams([['u32', rows], ['u32', n.width], ['u32', 0], ['u32', 0]]), [out, in0, this.#whole(n.weight)], elemGrid(rows));
+  }
+
+  /** Columns [offset, offset + width) of each of R rows of the input. */
+  #slice(n: PlanNode, R: number, out: Gpu, in0: Gpu): void {
+    this.#dispatch('copy', {}, packParams([['u32', n.width], ['u32', n.offset], ['u32', R], ['u32', this.plan.widths[n.in[0]!]!]]), [out, in0], elemGrid(R * n.width));
+  }
+
+  /** Rope of R rows (decode: one, at step[0]; POS_FIRST: a chunk from step[0] on); with `first` (a
+   *  rope pair) the earlier rope node is rotated in the same dispatch. V: the list's value buffers. */
+  #rope(n: PlanNode, first: PlanNode | undefined, R: number, V: Gpu[], step: Gpu, posFirst: boolean): void {
+    const defines: Record<string, boolean> = { POS_FIRST: posFirst, NEOX: n.rope_neox };
+    const a = first ?? n; // the first tensor
+    const buffers: Array<Gpu | null> = [V[a.out]!, V[a.in[0]!]!, step];
+    if (n.weight) {
+      defines['FREQ_FACTORS'] = true;
+      buffers.push(this.#whole(n.weight));
+    }
+    let total = a.width;
+    if (first) {
+      defines['PAIR'] = true;
+      if (!n.weight) buffers.push(null); // binding 4 (ff) unused
+      buffers.push(V[n.out]!, V[n.in[0]!]!);
+      total += n.width;
+    }
+    this.#dispatch('rope', defines, packParams([['u32', R], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
+      ['f32', n.scale], ['f32', n.rope_mscale], ['u32', first ? n.n_head : 0]]), buffers, elemGrid(R * total));
+  }
+
   /** A row-wise elementwise node (glu, add, scale, soft_cap) over `count` elements: one token's
    *  width in the decode list, rows x width in the prefill list. in1: glu's up, add's second term. */
   #elementwise(n: PlanNode, count: number, out: Gpu, in0: Gpu, in1: Gpu | null): void {
@@ -560,9 +608,6 @@ export class GpuExecutor {
   #build(): void {
     const { plan } = this;
     const { n_ctx, kv_width } = plan.config;
-    const parts = (w: PlanWeight | null) => this.#parts(w);
-    const weight = (w: PlanWeight | null): Gpu => this.#whole(w);
-    const typeDefine = (w: PlanWeight | null): string => this.#typeDefine(w);
     for (const n of plan.nodes)
       if (n.op === 'rms_norm' && n.group % 4 !== 0) throw new HearthError('unsupported', `the WebGPU rms_norm reads vec4s: a group of ${n.group} elements is not a multiple of 4`);
     const fusions = (this.#fusions = this.#analyze());
@@ -591,19 +636,15 @@ export class GpuExecutor {
       const w = n.width;
       switch (n.op) {
         case 'embed':
-          // every part runs; only the one holding the token's row writes
-          for (const p of parts(n.weight))
-            this.#dispatch('embed', { [typeDefine(n.weight)]: true, STEP_TOKEN: true, ...(this.#shaderF16 && n.weight!.type === 'f16' ? { SHADER_F16: true } : {}) }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
-              [out, p.buffer, this.#step], elemGrid(w));
+          this.#embed(n, w, out, this.#step, { STEP_TOKEN: true, SHADER_F16: this.#shaderF16 && n.weight!.type === 'f16' });
           break;
         case 'rms_norm':
           if (w === n.group && int8Only(n.out)) {
             this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg, Q8_OUT: true }, packParams([['u32', w], ['u32', 1], ['f32', n.eps], ['u32', 0]]),
-              [this.#quantizedOutput(out, w), in0, weight(n.weight)], [1, 1, 1]);
+              [this.#quantizedOutput(out, w), in0, this.#whole(n.weight)], [1, 1, 1]);
             break;
           }
-          this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', w / n.group], ['f32', n.eps], ['u32', 0]]),
-            [out, in0, weight(n.weight)], grid(w / n.group));
+          this.#rmsNorm(n, w, out, in0);
           break;
         case 'matmul': {
           const group = segmentGroups.get(index);
@@ -612,34 +653,18 @@ export class GpuExecutor {
             break;
           }
           const fused = fusedAdd.get(index);
-          for (const p of parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
+          for (const p of this.#parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
           break;
         }
         case 'add_bias':
-          this.#dispatch('add', {}, packParams([['u32', w], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, weight(n.weight)], elemGrid(w));
+          this.#addBias(n, w, out, in0);
           break;
         case 'slice':
-          this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', 1], ['u32', 0]]), [out, in0], elemGrid(w));
+          this.#slice(n, 1, out, in0);
           break;
         case 'rope': {
-          const defines: Record<string, boolean> = {};
-          if (n.rope_neox) defines['NEOX'] = true;
           const pairIndex = ropePair.get(index);
-          const a = pairIndex === undefined ? n : plan.nodes[pairIndex]!; // the first tensor
-          const buffers: Array<Gpu | null> = [V[a.out], V[a.in[0]!], this.#step];
-          if (n.weight) {
-            defines['FREQ_FACTORS'] = true;
-            buffers.push(weight(n.weight));
-          }
-          let total = a.width;
-          if (pairIndex !== undefined) {
-            defines['PAIR'] = true;
-            if (!n.weight) buffers.push(null); // binding 4 (ff) unused
-            buffers.push(out, in0);
-            total += w;
-          }
-          this.#dispatch('rope', defines, packParams([['u32', 1], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
-            ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(total));
+          this.#rope(n, pairIndex === undefined ? undefined : plan.nodes[pairIndex], 1, V, this.#step, false);
           break;
         }
         case 'attention': {
@@ -654,7 +679,7 @@ export class GpuExecutor {
           if (ropes && rope) {
             [q, k] = ropes.map((r) => V[plan.nodes[r]!.in[0]!]);
             fields.push(['u32', rope.n_rot], ['f32', rope.rope_base], ['f32', rope.scale], ['f32', rope.rope_mscale]);
-            if (rope.weight) ff.push(weight(rope.weight));
+            if (rope.weight) ff.push(this.#whole(rope.weight));
           }
           // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
           const q8 = int8Only(n.out) && n.group % 32 === 0;
@@ -790,13 +815,10 @@ export class GpuExecutor {
         const rows = R * w; // elements of a value over the rows
         switch (n.op) {
           case 'embed':
-            for (const p of this.#parts(n.weight))
-              this.#dispatch('embed', { [this.#typeDefine(n.weight)]: true, STEP_TOKENS: true }, packParams([['u32', w], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
-                [out, p.buffer, step], elemGrid(rows));
+            this.#embed(n, rows, out, step, { STEP_TOKENS: true });
             break;
           case 'rms_norm':
-            this.#dispatch('rms_norm', { WG_SIZE: this.#matvecWg }, packParams([['u32', n.group], ['u32', rows / n.group], ['f32', n.eps], ['u32', 0]]),
-              [out, in0, this.#whole(n.weight)], grid(rows / n.group));
+            this.#rmsNorm(n, rows, out, in0);
             break;
           case 'matmul': {
             const fused = fusedAdd.get(index);
@@ -811,30 +833,14 @@ export class GpuExecutor {
             break;
           }
           case 'add_bias':
-            this.#dispatch('add', {}, packParams([['u32', rows], ['u32', w], ['u32', 0], ['u32', 0]]), [out, in0, this.#whole(n.weight)], elemGrid(rows));
+            this.#addBias(n, rows, out, in0);
             break;
           case 'slice':
-            this.#dispatch('copy', {}, packParams([['u32', w], ['u32', n.offset], ['u32', R], ['u32', plan.widths[n.in[0]!]!]]), [out, in0], elemGrid(rows));
+            this.#slice(n, R, out, in0);
             break;
           case 'rope': {
-            const defines: Record<string, boolean> = { POS_FIRST: true };
-            if (n.rope_neox) defines['NEOX'] = true;
             const pairIndex = ropePair.get(index);
-            const a = pairIndex === undefined ? n : plan.nodes[pairIndex]!;
-            const buffers: Array<Gpu | null> = [V[a.out], V[a.in[0]!], step];
-            if (n.weight) {
-              defines['FREQ_FACTORS'] = true;
-              buffers.push(this.#whole(n.weight));
-            }
-            let total = a.width;
-            if (pairIndex !== undefined) {
-              defines['PAIR'] = true;
-              if (!n.weight) buffers.push(null);
-              buffers.push(out, in0);
-              total += w;
-            }
-            this.#dispatch('rope', defines, packParams([['u32', R], ['u32', a.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base],
-              ['f32', n.scale], ['f32', n.rope_mscale], ['u32', pairIndex === undefined ? 0 : n.n_head]]), buffers, elemGrid(R * total));
+            this.#rope(n, pairIndex === undefined ? undefined : plan.nodes[pairIndex], R, V, step, true);
             break;
           }
           case 'attention': {
