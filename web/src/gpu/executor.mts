@@ -337,7 +337,9 @@ export class GpuExecutor {
     return b;
   }
 
-  #pipeline(shader: string, defines: Record<string, number | boolean>): Gpu {
+  #pipeline(shader: string, all: Record<string, number | boolean>): Gpu {
+    // a define set to false is not defined (the preprocessor skips it): left out of the key too
+    const defines = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== false));
     const key = `${shader}|${Object.keys(defines).sort().map((k) => `${k}=${String(defines[k])}`).join(',')}`;
     this.#variants.add(key);
     let cache = PIPELINES.get(this.#device);
