@@ -100,12 +100,7 @@ fn rotated(is_q: bool, base: u32, e: u32, p: u32) -> f32 {
   let rp = rope_pair(e, params.n_rot);
   let a = raw(is_q, base, rp.ia);
   let b = raw(is_q, base, rp.ib);
-#ifdef FREQ_FACTORS
-  let ff_i = ff[rp.i];
-#else
-  let ff_i = 1.0;
-#endif
-  return rope_rotate(a, b, rp.first, p, rp.i, params.n_rot, params.base, params.lin_scale, params.mscale, ff_i);
+  return rope_rotate(a, b, rp.first, p, rp.i, params.n_rot, params.base, params.lin_scale, params.mscale);
 }
 
 fn rotated4(is_q: bool, base: u32, d: u32, p: u32) -> vec4<f32> {

@@ -78,11 +78,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #else
   let p = pos[tok];
 #endif
-#ifdef FREQ_FACTORS
-  let ff_i = ff[rp.i];
-#else
-  let ff_i = 1.0;
-#endif
   store_y(second, idx, rope_rotate(load_x(second, head + rp.ia), load_x(second, head + rp.ib), rp.first, p, rp.i, params.n_rot,
-    params.base, params.lin_scale, params.mscale, ff_i));
+    params.base, params.lin_scale, params.mscale));
 }

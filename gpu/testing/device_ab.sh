@@ -3,14 +3,14 @@
 # bench` once per set of flags, ROUNDS rounds interleaved (the card's run-to-run spread is ±10%, so
 # variants are compared round by round, not one after the other). Usage, from the repo root on the
 # device machine after `source .device/prelude.sh`:
-#   bash gpu/testing/device_ab.sh "llama-3.1-8b q4_0" "" "--no-fuse-norm" "--matvec-rows 4" ...
-# ("" = the defaults; leading NAME=value words of a variant are set in the environment). Generated models are kept in /tmp. Writes JSON lines to $OUT/ab.jsonl and
-# prints decode tok/s, GPU ms a step and prefill tok/s per variant and round.
+#   bash gpu/testing/device_ab.sh "llama-3.1-8b q4_0" "" "--no-fuse-rope" "--attention-splits 4" ...
+# ("" = the defaults; leading NAME=value words of a variant are set in the environment). Generated
+# models are kept in /tmp. Writes JSON lines to $OUT/ab.jsonl and prints decode tok/s, GPU ms a step
+# and prefill tok/s per variant and round.
 set -uo pipefail
 OUT=${OUT:-/tmp}
 ROUNDS=${ROUNDS:-2}
 BENCH_FLAGS=${BENCH_FLAGS:--p 512 -n 128}
-set -- "$@"
 spec=$1
 shift
 read -r arch type <<<"$spec"

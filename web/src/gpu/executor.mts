@@ -583,23 +583,23 @@ export class GpuExecutor {
     // emitted at the later of the two (the k rope), the earlier skipped
     const ropePair = new Map<number, number>(); // later rope node index -> earlier
     const ropeInAttention = new Map<number, [number, number]>();
-    for (const n of plan.nodes) {
-      if (n.op !== 'attention') continue;
+    plan.nodes.forEach((n, index) => {
+      if (n.op !== 'attention') return;
       const a = producer[n.in[0]!]!, b = producer[n.in[1]!]!;
       const ra = plan.nodes[a], rb = plan.nodes[b];
-      if (!ra || !rb || ra.op !== 'rope' || rb.op !== 'rope' || uses[ra.out] !== 1 || uses[rb.out] !== 1) continue;
+      if (!ra || !rb || ra.op !== 'rope' || rb.op !== 'rope' || uses[ra.out] !== 1 || uses[rb.out] !== 1) return;
       const same = ra.group === rb.group && ra.n_rot === rb.n_rot && ra.rope_base === rb.rope_base && ra.scale === rb.scale &&
         ra.rope_mscale === rb.rope_mscale && ra.rope_neox === rb.rope_neox && ra.weight?.name === rb.weight?.name;
-      if (!same) continue;
+      if (!same) return;
       const [first, later] = a < b ? [a, b] : [b, a];
       ropePair.set(later, first);
       skip.add(first);
       // decode: the attention kernel (HD a constant: a workgroup holds a head) rotates them
       if (this.#options.fuseRope && ra.group === n.group && n.group / 4 <= WG) {
-        ropeInAttention.set(plan.nodes.indexOf(n), [a, b]);
+        ropeInAttention.set(index, [a, b]);
         segmentSkip.add(later);
       }
-    }
+    });
     // output_rows is the identity (one token; a prefill chunk keeps its rows, the caller reads the ones
     // it asks for): the value aliases its input
     const alias = new Map<number, number>();
@@ -674,12 +674,13 @@ export class GpuExecutor {
           const fields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', n.group], ['u32', n_ctx], ['u32', 0], ['u32', n.window],
             ['f32', n.scale], ['f32', n.cap]];
           // ROPE: the kernel rotates the rope nodes' inputs itself (q and the new k)
-          const ropes = ropeInAttention.get(index);
-          const rope = ropes ? plan.nodes[ropes[0]]! : null;
-          const ropeDefines: Record<string, boolean> = rope ? { ROPE: true, NEOX: rope.rope_neox, FREQ_FACTORS: rope.weight !== null } : {};
+          const ropes = ropeInAttention.get(index)?.map((r) => plan.nodes[r]!);
+          let ropeDefines: Record<string, boolean> = {};
           const ff: Gpu[] = [];
-          if (ropes && rope) {
-            [q, k] = ropes.map((r) => V[plan.nodes[r]!.in[0]!]);
+          if (ropes) {
+            const rope = ropes[0]!; // q's and k's ropes have the same parameters (ropePair)
+            ropeDefines = { ROPE: true, NEOX: rope.rope_neox, FREQ_FACTORS: rope.weight !== null };
+            [q, k] = ropes.map((r) => V[r.in[0]!]);
             fields.push(['u32', rope.n_rot], ['f32', rope.rope_base], ['f32', rope.scale], ['f32', rope.rope_mscale]);
             if (rope.weight) ff.push(this.#whole(rope.weight));
           }
