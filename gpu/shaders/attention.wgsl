@@ -19,9 +19,8 @@
 // memory at position pos first, so a decode step needs no rope dispatch (the cache gets the rotated k).
 // Q8_OUT (decode; hd % 32 == 0): out is written as int8 blocks of 32 (common/q8_block.wgsl) for the
 // int8 matvec (attn_output) that alone reads it, instead of f32 then a quantize_q8 dispatch.
-// SPLIT (decode; flash-decoding): SPLIT workgroups a head, each over its share of the positions,
-// writing its unnormalized sum with its max and exp-sum to `part` [H, SPLIT, hd/4 + 1] (vec4s) for
-// attention_combine.wgsl: one workgroup a head left most of a large GPU idle.
+// (flash_decode.wgsl is the decode kernel of GPUs with many compute units: one workgroup a head leaves
+// most of them idle; this one serves prefill, and decode where a workgroup a head is enough.)
 // BATCH (prefill): the queries of a chunk, q and out [ntok, H, hd], one workgroup per (token, head);
 // query i is at position step[0] + i and sees the cache up to it (causal; kv_append.wgsl wrote the
 // chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. A dispatch takes the
@@ -29,9 +28,6 @@
 // would outgrow a buffer).
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
-#ifdef ROPE
-#include "common/rope_rotate.wgsl"
-#endif
 
 struct Params {
   H: u32,
@@ -51,15 +47,11 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-#ifdef SPLIT
-@group(0) @binding(1) var<storage, read_write> part: array<vec4<f32>>;
-#else
 #ifdef Q8_OUT
 @group(0) @binding(1) var<storage, read_write> xq: array<u32>;
 #include "common/q8_block.wgsl"
 #else
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
-#endif
 #endif
 @group(0) @binding(2) var<storage, read_write> scores: array<f32>;
 @group(0) @binding(3) var<storage, read> q: array<vec4<f32>>;
@@ -80,33 +72,10 @@ struct Params {
 @group(0) @binding(9) var<storage, read> ff: array<f32>;
 #endif
 #ifdef ROPE
+#include "common/rope_qk.wgsl"
 // the rotated q and new k of the head
 var<workgroup> q_rot: array<vec4<f32>, HD / 4>;
 var<workgroup> k_rot: array<vec4<f32>, HD / 4>;
-
-// element e of the head starting at vec4 `base` of q or of k_new
-fn raw(is_q: bool, base: u32, e: u32) -> f32 {
-  if (is_q) {
-    return q[base + e / 4u][e % 4u];
-  }
-  return k_new[base + e / 4u][e % 4u];
-}
-
-// that element rotated to position p
-fn rotated(is_q: bool, base: u32, e: u32, p: u32) -> f32 {
-  if (e >= params.n_rot) {
-    return raw(is_q, base, e);
-  }
-  let rp = rope_pair(e, params.n_rot);
-  let a = raw(is_q, base, rp.ia);
-  let b = raw(is_q, base, rp.ib);
-  return rope_rotate(a, b, rp.first, p, rp.i, params.n_rot, params.base, params.lin_scale, params.mscale);
-}
-
-fn rotated4(is_q: bool, base: u32, d: u32, p: u32) -> vec4<f32> {
-  return vec4<f32>(rotated(is_q, base, 4u * d, p), rotated(is_q, base, 4u * d + 1u, p), rotated(is_q, base, 4u * d + 2u, p),
-                   rotated(is_q, base, 4u * d + 3u, p));
-}
 
 fn q_at(qbase: u32, d: u32) -> vec4<f32> {
   return q_rot[d];
@@ -127,9 +96,7 @@ fn k_new_at(kbase: u32, d: u32) -> vec4<f32> {
 
 // the groups' partial sums of values, then (Q8_OUT) the head's values for common/head_out.wgsl
 var<workgroup> stage: array<vec4<f32>, WG_SIZE>;
-#ifndef SPLIT
 #include "common/head_out.wgsl"
-#endif
 
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -140,13 +107,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let valid = qh / params.H < step[1];
   let pos = step[0] + qh / params.H;
 #else
-#ifdef SPLIT
-  let qh = flat_wg(wg, nwg) / SPLIT;
-  let split = flat_wg(wg, nwg) % SPLIT;
-#else
   let qh = flat_wg(wg, nwg);
-  let split = 0u;
-#endif
   let h = qh;
   let valid = h < params.H;
 #endif
@@ -165,12 +126,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let pos = step[0];
 #ifdef ROPE
   for (var d = lid; d < hd4; d = d + WG_SIZE) {
-    q_rot[d] = rotated4(true, qbase, d, pos);
-    k_rot[d] = rotated4(false, kbase, d, pos);
+    q_rot[d] = rope_rotated4(true, qbase, d, pos);
+    k_rot[d] = rope_rotated4(false, kbase, d, pos);
   }
   workgroupBarrier();
 #endif
-  if (valid && split == 0u && h % (params.H / params.Hkv) == 0u) {
+  if (valid && h % (params.H / params.Hkv) == 0u) {
     for (var d = lid; d < hd4; d = d + WG_SIZE) {
       k[pos * stride + kbase + d] = k_new_at(kbase, d);
       v[pos * stride + kbase + d] = v_new[kbase + d];
@@ -184,14 +145,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (params.window > 0u && pos + 1u > params.window) {
     lo = pos + 1u - params.window;
   }
-  // the positions [a, b) this workgroup walks: all of [lo, pos], or its SPLIT-th share
-  var a = lo;
-  var b = pos + 1u;
-#ifdef SPLIT
-  let per = (b - a + SPLIT - 1u) / SPLIT;
-  a = min(lo + split * per, b);
-  b = min(a + per, b);
-#endif
+  // the positions [a, b) this workgroup walks
+  let a = lo;
+  let b = pos + 1u;
 #ifdef BATCH
   let srow = (qh - params.pos) * params.n_kv;
 #else
@@ -274,18 +230,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     for (var i = 0u; i < groups; i = i + 1u) {
       total = total + stage[i * hd4 + lid];
     }
-#ifdef SPLIT
-    // unnormalized, with this share's max and sum: attention_combine.wgsl merges the shares
-    let pbase = (qh * SPLIT + split) * (hd4 + 1u);
-    part[pbase + lid] = total;
-    if (lid == 0u) {
-      part[pbase + hd4] = vec4<f32>(mx, wsum, 0.0, 0.0);
-    }
-#else
     total = total * (1.0 / wsum);
-#endif
   }
-#ifndef SPLIT
   store_head(qh, params.hd, params.H, lid, valid, total);
-#endif
 }

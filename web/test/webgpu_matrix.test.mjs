@@ -202,7 +202,7 @@ test('webgpu: SHADER_F16 kernels exactly where the device has shader-f16 (else t
   }
 });
 
-test('webgpu: decode attention split over workgroups (flash-decoding shares, some empty at short positions), windowed and soft-capped: the CPU logits', { skip }, async () => {
+test('webgpu: decode attention as flash-decoding over shares of the positions (some empty at short positions), windowed and soft-capped: the CPU logits', { skip }, async () => {
   for (const preset of ['tiny-llama', 'tiny-gemma2']) {
     const bytes = generate(preset, 'q8_0');
     await engine.load(bytes, { keepCpuWeights: true });
@@ -218,6 +218,10 @@ test('webgpu: decode attention split over workgroups (flash-decoding shares, som
       for (const [splits, int8, fuseRope] of [[8, false, true], [3, false, true], [8, true, true], [1, false, false]]) {
         const exec = GpuExecutor.create(await gpuContext(), plan, weights, { int8Activations: int8, attentionSplits: splits, fuseRope });
         try {
+          // shares > 1: flash_decode.wgsl (a workgroup a KV head and share) and the merge; 1: attention.wgsl
+          const kernels = exec.kernelVariants.map((v) => v.split('|')[0]);
+          assert.equal(kernels.includes('flash_decode'), splits > 1, `${preset}: flash_decode with ${splits} shares`);
+          assert.equal(kernels.includes('attention_combine'), splits > 1);
           check(`${preset} attention in ${splits} shares${int8 ? ' (int8)' : ''}${fuseRope ? '' : ', rope dispatch'}`, await gpuLogits(exec, tokens, 3), cpu,
             int8 ? INT8_BOUND : 1e-3, 3);
         } finally {

@@ -71,6 +71,10 @@ const COPY_DST = 0x8;
 const pad4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 /** Elementwise kernels' workgroup size. */
 const WG = 64;
+/** Positions a flash_decode.wgsl tile holds. */
+const FLASH_TILE = 32;
+/** Workgroups a flash-decoding attention aims at on GPUs (KV heads x shares). */
+const FLASH_WORKGROUPS = 256;
 /** Tokens a prefill chunk evaluates at once: one matmul tile of tokens (matmul.wgsl computes 32
  *  tokens x 32 rows a workgroup), so every weight byte is read once per 32 prompt tokens; the chunk's
  *  value buffers are 32x the decode ones (one per plan value), and a partial chunk wastes at most 31
@@ -80,6 +84,20 @@ export const PREFILL_CHUNK = 32;
 const ROW_WISE = new Set(['rms_norm', 'matmul', 'add_bias', 'slice', 'glu', 'add', 'scale', 'soft_cap']);
 /** Tiles of matmul.wgsl (rows x tokens a workgroup). */
 const MATMUL_TILE = 32;
+
+/** Invocations that share a key row in flash_decode.wgsl: up to 8, dividing the head's vec4s. */
+function flashKeyLanes(hd: number): number {
+  let kl = 8;
+  while ((hd / 4) % kl !== 0) kl /= 2;
+  return kl;
+}
+
+/** The smallest power of two >= n. */
+function pow2AtLeast(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
 
 function grid(n: number): [number, number, number] {
   if (n <= 65535) return [Math.max(1, n), 1, 1];
@@ -146,10 +164,9 @@ export interface ExecutorOptions {
    *  submitted, so with several the GPU starts on the first while the rest are recorded (on the H100,
    *  llama-3.1-8b: the wall time over the GPU time of a step went from 1.2-1.7 ms to 0.6 ms with 4). */
   stepSubmissions?: number;
-  /** Workgroups a head in decode attention, each over a share of the positions, merged by
-   *  attention_combine (default: one per 1024 context positions, at most 4; 1 = one workgroup a head).
-   *  On the H100 (BENCHMARKS.md): at ~4k positions 4 shares take llama-3.2-1b's attention from 1.0 to
-   *  0.57 ms a step; at 640 positions splitting gains nothing (the merge costs its own dispatch). */
+  /** Shares of the positions in decode attention: flash_decode.wgsl runs a workgroup a (KV head,
+   *  share) and attention_combine merges the shares. 0 (default): as many shares as make ~256
+   *  workgroups on GPUs, and 1 on CPU adapters; 1 = attention.wgsl, a workgroup a query head and no merge. */
   attentionSplits?: number;
   /** Most bytes of the prefill attention's scores buffer (default 64 MiB, and at most what one binding
    *  holds): a chunk's (token, head) pairs beyond it go in further dispatches. */
@@ -241,6 +258,8 @@ export class GpuExecutor {
   #tpr: number;
   /** Every subgroup has exactly #tpr invocations: a row's sum is one subgroupAdd. */
   #rowIsSubgroup = false;
+  /** A CPU fallback adapter (SwiftShader). */
+  #cpuAdapter: boolean;
   #subgroups: boolean;
   /** SHADER_F16 variants for F16 weights (the device has 'shader-f16' and the option is on). */
   #shaderF16: boolean;
@@ -267,6 +286,7 @@ export class GpuExecutor {
     // barrier costs a fiber switch per invocation): one invocation per row, 64 rows a workgroup.
     const info = ctx.adapter?.info ?? {};
     const cpu = info.isFallbackAdapter === true || /swiftshader/i.test(`${info.architecture} ${info.description}`);
+    this.#cpuAdapter = cpu;
     // unknown subgroup sizes (adapters that do not report them): 64 invocations a row, any subgroup
     // size up to 64 dividing it
     const wide = this.#subgroups && !cpu && (sgMax === 0 || (sgMax >= 8 && sgMax <= 128));
@@ -444,6 +464,32 @@ export class GpuExecutor {
     let wide = 256;
     while (wide < 1024 && wide * 2 <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) wide *= 2;
     return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
+  }
+
+  /** Flash-decoding's workgroup: an invocation a (query head, position) pair of a tile on GPUs; on CPU
+   *  adapters (every barrier a fiber switch per invocation) as few as cover a head's vec4s. */
+  #flashWg(hd: number): number {
+    return Math.max(hd / 4, this.#cpuAdapter ? 32 : 128);
+  }
+
+  /** attention_combine's workgroup (a power of two covering the shares and a head's vec4s): on GPUs
+   *  256, so groups of hd/4 invocations take few shares each. */
+  #combineWg(shares: number, hd: number): number {
+    return pow2AtLeast(Math.max(this.#cpuAdapter ? 32 : 256, shares, hd / 4));
+  }
+
+  /** Shares of the positions a decode attention runs in (1: attention.wgsl, a workgroup a query head). */
+  #attentionShares(nHead: number, nHeadKv: number, hd: number): number {
+    const gqa = nHead / nHeadKv;
+    const wg = this.#flashWg(hd);
+    const lim = this.#device.limits;
+    // flash_decode.wgsl's workgroup memory: queries, new key, scores and maxes, the merge stage
+    const bytes = (gqa + 1) * hd * 4 + gqa * FLASH_TILE * (8 + 4 * flashKeyLanes(hd)) + wg * 20;
+    const fits = (shares: number): boolean => Number.isInteger(gqa) && hd % 4 === 0 && hd / 4 <= wg && bytes <= Number(lim.maxComputeWorkgroupStorageSize) &&
+      this.#combineWg(shares, hd) <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
+    const asked = this.#options.attentionSplits;
+    const shares = asked > 0 ? asked : this.#cpuAdapter ? 1 : Math.min(128, Math.max(2, Math.ceil(FLASH_WORKGROUPS / nHeadKv)));
+    return shares > 1 && fits(shares) ? shares : 1;
   }
 
   // The nodes recorded the same way in the decode list (one token) and the prefill list (R rows of a
@@ -687,19 +733,24 @@ export class GpuExecutor {
           // written straight as int8 blocks when only int8 matvecs read it (the attention output's matmul)
           const q8 = int8Only(n.out) && n.group % 32 === 0;
           const dest = q8 ? this.#quantizedOutput(out, w) : out;
-          const kv = [scores, q, kCache[n.layer], vCache[n.layer], k, v, this.#step, ...ff];
-          const splits = this.#options.attentionSplits || Math.min(4, Math.max(1, Math.floor(n_ctx / 1024)));
-          if (splits > 1 && n.group / 4 <= WG) {
-            // flash-decoding: `splits` workgroups a head over shares of the positions, then a merge
-            const part = this.#buffer(n.n_head * splits * (n.group / 4 + 1) * 16, STORAGE);
-            this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, SPLIT: splits, ...ropeDefines }, packParams(fields),
-              [part, ...kv], grid(n.n_head * splits));
-            this.#dispatch('attention_combine', { Q8_OUT: q8 }, packParams([['u32', n.n_head], ['u32', n.group], ['u32', splits], ['u32', 0]]),
-              [dest, part], grid(n.n_head));
+          const shares = this.#attentionShares(n.n_head, n.n_head_kv, n.group);
+          if (shares > 1) {
+            // flash-decoding: a workgroup a (KV head, share of the positions), then the merge
+            const part = this.#buffer(n.n_head * shares * (n.group / 4 + 1) * 16, STORAGE);
+            const flashFields: Field[] = [['u32', n.n_head], ['u32', n.n_head_kv], ['u32', shares], ['u32', n.window], ['f32', n.scale], ['f32', n.cap],
+              ['u32', 0], ['u32', 0], ...fields.slice(8)];
+            const gqa = n.n_head / n.n_head_kv;
+            const flashWg = this.#flashWg(n.group);
+            // a query head's tile max is one subgroupMax where a subgroup is exactly a tile of it
+            const sgTile = this.#rowIsSubgroup && this.#tpr === FLASH_TILE && gqa * FLASH_TILE === flashWg;
+            this.#dispatch('flash_decode', { WG_SIZE: flashWg, HD: n.group, GQA: gqa, TILE: FLASH_TILE, KL: flashKeyLanes(n.group), SG_TILE: sgTile, ...ropeDefines },
+              packParams(flashFields), [part, q, kCache[n.layer], vCache[n.layer], k, v, this.#step, ...ff], grid(n.n_head_kv * shares));
+            this.#dispatch('attention_combine', { WG_SIZE: this.#combineWg(shares, n.group), Q8_OUT: q8 },
+              packParams([['u32', n.n_head], ['u32', n.group], ['u32', shares], ['u32', 0]]), [dest, part], grid(n.n_head));
             break;
           }
           this.#dispatch('attention', { KV_APPEND: true, WG_SIZE: this.#attentionWg(n.group), HD: n.group, Q8_OUT: q8, ...ropeDefines }, packParams(fields),
-            [dest, ...kv], grid(n.n_head));
+            [dest, scores, q, kCache[n.layer], vCache[n.layer], k, v, this.#step, ...ff], grid(n.n_head));
           break;
         }
         case 'glu':
@@ -902,12 +953,31 @@ export class GpuExecutor {
   /** Evaluates `token` at the next position; returns its logits when asked (`true`, or
    *  `{ readLogits: true }`). `encode` adds GPU work to the step's submission (see EvalOptions). */
   async eval(token: number, options: boolean | EvalOptions = true): Promise<Float32Array | null> {
-    const { readLogits: wantLogits = true, encode } = typeof options === 'boolean' ? { readLogits: options } : options;
     this.#checkToken(token);
+    this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
+    return this.#step1(typeof options === 'boolean' ? { readLogits: options } : options);
+  }
+
+  /** Like eval, but the step's token is read on the GPU from `source` (a u32 at `offset`, e.g. the
+   *  sampler's best candidate of the step before), so the step can be submitted before the host knows
+   *  that token: greedy decoding runs one step ahead and hides the read-back round trip. The caller
+   *  checks the token afterwards and truncates the step away when it was not the one chosen. */
+  async evalFrom(source: { buffer: Gpu; offset: number }, options: EvalOptions = {}): Promise<Float32Array | null> {
+    const device = this.#device;
+    device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast]));
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(source.buffer, source.offset, this.#step, 4, 4);
+    device.queue.submit([enc.finish()]);
+    return this.#step1(options);
+  }
+
+  /** Submits one decode step whose position and token are in #step (or are being copied there). */
+  async #step1(options: EvalOptions): Promise<Float32Array | null> {
+    const { readLogits: wantLogits = true, encode } = options;
     const { n_vocab } = this.plan.config;
+    if (this.#nPast >= this.nCtx) throw new HearthError('invalid_argument', `the context (${this.nCtx} positions) is full`);
     const pos = this.#nPast;
     const device = this.#device;
-    device.queue.writeBuffer(this.#step, 0, new Uint32Array([pos, token, 0, 0]));
     // the forward pass is the same commands every step (position and token live in #step): it was
     // encoded while the GPU ran the previous step
     const forward = this.#nextForward ?? this.#encodeForward();

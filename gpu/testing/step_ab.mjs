@@ -1,0 +1,47 @@
+// Compares executor variants inside one process (shared/device/README.md): the model is loaded once,
+// each variant gets its own executor (ExecutorOptions as JSON) with the same prompt in its KV cache,
+// and one decode step alone on the GPU (GpuExecutor.profile's stepMs: 8 steps in one submission, best
+// of 3) is timed for every variant in turn, ROUNDS rounds. Variants alternate within a second, so the
+// card's drift (±10% between processes, see device_ab.sh) mostly cancels; prints each variant's median
+// and range. Usage, from the repo root (after `source .device/prelude.sh` on the device machine):
+//   node gpu/testing/step_ab.mjs MODEL '{}' '{"attentionSplits":1}' ...
+// env: ROUNDS (default 15), PROMPT (positions in the cache, default 512), CTX (default PROMPT + 160).
+import { createEngine } from '../../web/dist/engine.mjs';
+import { fileSource } from '../../web/dist/byte_source.mjs';
+import { GpuExecutor } from '../../web/dist/gpu/executor.mjs';
+import { gpuContext } from '../../web/dist/gpu/context.mjs';
+
+const [model, ...variants] = process.argv.slice(2);
+if (!model || variants.length === 0) {
+  console.error("usage: node gpu/testing/step_ab.mjs MODEL '{...ExecutorOptions}' ...");
+  process.exit(2);
+}
+const rounds = Number(process.env.ROUNDS ?? 15);
+const nPrompt = Number(process.env.PROMPT ?? 512);
+const nCtx = Number(process.env.CTX ?? nPrompt + 160);
+
+const engine = await createEngine('webgpu');
+const source = await fileSource(model);
+const info = await engine.load(source, { nCtx });
+await source.close?.();
+const base = engine.executor;
+const prompt = Array.from({ length: nPrompt }, (_, i) => (7 + 31 * i) % info.n_vocab);
+const ctx = await gpuContext();
+const execs = [];
+for (const v of variants) {
+  const ex = GpuExecutor.create(ctx, base.plan, base.weights, JSON.parse(v));
+  await ex.evalBatch(prompt, { readLogits: false });
+  execs.push(ex);
+}
+const times = variants.map(() => []);
+for (let r = 0; r < rounds; r++) {
+  for (let i = 0; i < execs.length; i++) times[i].push((await execs[i].profile(prompt[0], false)).stepMs);
+}
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+for (let i = 0; i < variants.length; i++) {
+  const t = times[i];
+  console.log(`${variants[i]}: GPU ${median(t).toFixed(3)} ms/step (median of ${rounds}; ${Math.min(...t).toFixed(3)}-${Math.max(...t).toFixed(3)}), ` +
+    `${execs[i].dispatchCount} dispatches`);
+}
+for (const ex of execs) ex.dispose();
+engine.dispose();
