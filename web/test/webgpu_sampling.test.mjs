@@ -140,6 +140,12 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
     assert.deepEqual(got.tokens, want.tokens, name);
     assert.equal(got.text, want.text, name);
   }
+  // greedy requests without penalties ran one step ahead on the GPU's best candidate; only the step
+  // after each generation's end was dropped (no rounding tie on this model)
+  const greedy = REQUESTS.filter((r) => r.temperature === 0 && !r.repetitionPenalty && !r.frequencyPenalty && !r.presencePenalty);
+  assert.ok(greedy.length > 0);
+  assert.ok(gpu.stepsAhead.run >= greedy.length * 5, JSON.stringify(gpu.stepsAhead));
+  assert.ok(gpu.stepsAhead.dropped <= greedy.length, JSON.stringify(gpu.stepsAhead));
   // whole-vocabulary draws: most steps decided from the 128 candidates
   assert.ok(wholeSteps > 60);
   assert.ok(gpu.fullLogitReads < wholeSteps / 2, `${gpu.fullLogitReads} of ${wholeSteps} steps read all logits`);
@@ -151,6 +157,36 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
   assert.ok(!biased.tokens.includes(261));
   cpu.dispose();
   gpu.dispose();
+});
+
+test('GpuExecutor.evalFrom: a token read on the GPU gives eval\'s logits; a step on a wrong token truncated away leaves no trace', async () => {
+  const engine = await createEngine('webgpu');
+  await engine.load(new Uint8Array(readFileSync(MODEL)));
+  const exec = engine.executor;
+  const { device } = await gpuContext();
+  const source = device.createBuffer({ size: 16, usage: 0x80 | 0x8 | 0x4 }); // STORAGE | COPY_DST | COPY_SRC
+  try {
+    exec.reset();
+    await exec.eval(1, false);
+    const direct = await exec.eval(345, true);
+    const next = await exec.eval(7, true);
+    // the same steps with the second token copied from a buffer on the GPU
+    exec.truncate(1);
+    device.queue.writeBuffer(source, 8, Uint32Array.from([345]));
+    assert.deepEqual(await exec.evalFrom({ buffer: source, offset: 8 }, { readLogits: true }), direct);
+    assert.deepEqual(await exec.eval(7, true), next);
+    // a step ahead on another token, dropped: the cache is as before it
+    exec.truncate(1);
+    device.queue.writeBuffer(source, 8, Uint32Array.from([99]));
+    const wrong = await exec.evalFrom({ buffer: source, offset: 8 }, { readLogits: true });
+    assert.notDeepEqual(wrong, direct);
+    exec.truncate(1);
+    assert.deepEqual(await exec.eval(345, true), direct);
+    assert.deepEqual(await exec.eval(7, true), next);
+  } finally {
+    source.destroy();
+    engine.dispose();
+  }
 });
 
 test('WebGPU KV prefix reuse: a prompt extending the last generation prefills only its new tokens, same tokens as cold', async () => {

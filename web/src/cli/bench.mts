@@ -2,7 +2,9 @@
 // (-p prompt tokens, -n decode tokens after them; token ids drawn from a fixed sequence, so any model
 // works, synthetic ones too). WebGPU: the executor is timed directly — prefill is evalBatch of the
 // prompt, each decode step is one forward pass plus a 4-byte read-back (the wait a sampled token
-// costs; sampling itself is not included). CPU: the engine's generate() with greedy sampling.
+// costs; sampling itself is not included), and then a greedy generate() of -n tokens as a user gets
+// it (sampling on the GPU, the core's choice, a step run ahead). CPU: the engine's generate() with
+// greedy sampling.
 // Reports load time, tokens/s, ms/token, peak GPU memory (weights + the executor's buffers) and
 // decode's effective bandwidth (weight bytes a step reads / time per step).
 import { fileSource } from '../byte_source.mjs';
@@ -26,6 +28,8 @@ interface BenchResult {
   decode_tokens: number;
   decode_tok_s: number;
   decode_ms_per_token: number;
+  /** WebGPU: decode tok/s of a greedy generate() (sampling, the core's choice, a step run ahead) */
+  generate_tok_s?: number;
   weight_bytes_per_token?: number;
   decode_gb_s?: number;
   peak_gpu_bytes?: number;
@@ -156,6 +160,14 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     result.dispatches_per_token = ex.dispatchCount;
     result.matvec_layout = ex.matvecLayout;
     if (ex !== exec) ex.dispose();
+    // greedy generation through the engine, as a user gets it: the GPU's sampler, the core choosing
+    // each token, the next step submitted on the GPU's best candidate before the token is read back
+    // (default executor only)
+    if (ex === exec) {
+      const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
+      for await (const _ of gen) void _;
+      result.generate_tok_s = gen.stats.generatedTokens / (gen.stats.decodeMs / 1000);
+    }
   } else {
     const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
     for await (const _ of gen) void _;
@@ -177,6 +189,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
       `prefill: ${r.prompt_tokens} tokens, ${r.prefill_tok_s.toFixed(1)} tok/s`,
       `decode: ${r.decode_tokens} tokens, ${r.decode_tok_s.toFixed(1)} tok/s, ${r.decode_ms_per_token.toFixed(3)} ms/token`,
     ];
+    if (r.generate_tok_s !== undefined) lines.push(`greedy generation: ${r.generate_tok_s.toFixed(1)} tok/s (generate(): sampling on the GPU, a step ahead)`);
     if (r.decode_gb_s !== undefined)
       lines.push(`decode bandwidth: ${(r.weight_bytes_per_token! / 1e6).toFixed(0)} MB/token, ${r.decode_gb_s.toFixed(1)} GB/s`,
         `peak GPU memory: ${(r.peak_gpu_bytes! / 2 ** 20).toFixed(0)} MiB, ${r.dispatches_per_token} dispatches/token`,

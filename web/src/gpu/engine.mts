@@ -32,6 +32,12 @@ export class WebGpuEngine implements Engine {
   get fullLogitReads(): number {
     return this.#fullReads;
   }
+  /** Greedy steps submitted on the GPU's best candidate before the token was read back, and those of
+   *  them dropped (the token differed, or the generation ended); for tests and tuning. */
+  #ahead = { run: 0, dropped: 0 };
+  get stepsAhead(): { run: number; dropped: number } {
+    return { ...this.#ahead };
+  }
   /** The tokens in the executor's KV cache, in order (for prefix reuse). */
   #gpuTokens: number[] = [];
   #session: number;
@@ -306,7 +312,12 @@ export class WebGpuEngine implements Engine {
       // candidates decide greedy and small top-k exactly; whole-vocabulary draws also need the tail
       const bounded = started['needs_tail'] === true;
       const sampler = started['candidates_suffice'] === true || bounded ? self.#sampler : null;
+      sampler?.reset();
       sampler?.setTail(bounded ? request.temperature ?? 1 : null);
+      // greedy without penalties: the token is the GPU's best candidate unless rounding ties it, so
+      // the next step is submitted on that candidate before this one's are read back (checked after)
+      const penalised = (request.repetitionPenalty ?? 1) !== 1 || (request.frequencyPenalty ?? 0) !== 0 || (request.presencePenalty ?? 0) !== 0;
+      const runAhead = sampler !== null && !bounded && !penalised && (request.temperature === 0 || request.topK === 1);
       // penalties look at the last penalty_last_n accepted tokens: the prompt's and the generated
       const window = new PenaltyWindow(request.penaltyLastN ?? 64);
       for (const t of prompt) window.push(t);
@@ -336,18 +347,41 @@ export class WebGpuEngine implements Engine {
       logits = (await exec.evalBatch(rest, step(true)))[0] ?? null;
       self.#gpuTokens.push(...rest);
       superseded();
-      const t1 = now();
-      stats.prefillMs = t1 - t0;
+      // the prefill ends when its result is back: with the sampler, at the first candidates' read
+      // (evalBatch returns once the chunks are submitted)
+      let t1 = 0;
+      const prefillDone = (): void => {
+        if (t1 > 0) return;
+        t1 = now();
+        stats.prefillMs = t1 - t0;
+      };
+      if (!sampler) prefillDone();
       const V = self.#info!.n_vocab;
       const n = sampler ? SAMPLER_CANDIDATES : V;
       const ptr = core._malloc(n * 8);
       if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
       try {
+        let ahead = false;  // a step on the GPU's best candidate of the step being read is in flight
+        const dropAhead = (): void => {
+          if (!ahead) return;
+          exec.truncate(exec.nPast - 1);
+          sampler!.discard();
+          ahead = false;
+          self.#ahead.dropped++;
+        };
         for (;;) {
           superseded();
           let r: Reply;
+          if (runAhead && !ahead && exec.nPast < exec.nCtx) {
+            await exec.evalFrom(sampler!.bestToken, step(true));
+            ahead = true;
+            self.#ahead.run++;
+          }
+          let best = -1;
           if (sampler) {
             const c = await sampler.read();
+            prefillDone();
+            best = c.ids[0] ?? -1;
             superseded();
             new Int32Array(core.HEAPU8.buffer, ptr, c.ids.length).set(c.ids);
             new Float32Array(core.HEAPU8.buffer, ptr + n * 4, c.ids.length).set(c.logits);
@@ -386,9 +420,14 @@ export class WebGpuEngine implements Engine {
           }
           const text = r['text'] as string;
           if (done) stats.finishReason = reason;
+          if (ahead && (done || token !== best)) dropAhead();
           if (!done) {
-            adjust();
-            logits = await exec.eval(token, step(true));
+            if (ahead) {
+              ahead = false;  // the step already on the GPU is this token's
+            } else {
+              adjust();
+              logits = await exec.eval(token, step(true));
+            }
             self.#gpuTokens.push(token);
           }
           stats.decodeMs = now() - t1;

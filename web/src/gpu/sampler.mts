@@ -64,7 +64,11 @@ export class GpuSampler {
   #passes: Pass[] = [];
   #gather: { pipeline: Gpu; bindGroup: Gpu };
   #out: Gpu;
-  #staging: Gpu;
+  /** Two read-back buffers: a step's candidates can wait in one while the next step (submitted before
+   *  they are read: greedy decoding ahead) copies its own into the other. */
+  #stagings: Gpu[];
+  /** Staging indices of the steps encoded and not yet read, oldest first. */
+  #pending: number[] = [];
   #adjust: { pipeline: Gpu; uniform: Gpu; entries: Gpu | null; capacity: number; bindGroup: Gpu | null; n: number };
   #tail: { pipeline: Gpu; uniform: Gpu; partial: Gpu; bindGroups: Gpu[]; groups: number; on: boolean };
   #logitsStaging: Gpu | null = null;
@@ -116,7 +120,7 @@ export class GpuSampler {
       pipeline: tail, uniform: tailUniform, partial, groups: firstGroups, on: false,
       bindGroups: [bind(tail, [tailUniform, partial, logits, pingPong[src]]), bind(tail, [tailUniform, partial, this.#adjusted, pingPong[src]])],
     };
-    this.#staging = this.#buffer((K + 1) * 8 + firstGroups * 4, MAP_READ | COPY_DST);
+    this.#stagings = [0, 1].map(() => this.#buffer((K + 1) * 8 + firstGroups * 4, MAP_READ | COPY_DST));
     this.#adjust = { pipeline: pipeline('sample_adjust'), uniform: this.#buffer(16, UNIFORM), entries: null, capacity: 0, bindGroup: null, n: 0 };
   }
 
@@ -217,18 +221,42 @@ export class GpuSampler {
     pass.setBindGroup(0, this.#gather.bindGroup);
     pass.dispatchWorkgroups(1);
     pass.end();
-    encoder.copyBufferToBuffer(this.#out, 0, this.#staging, 0, (SAMPLER_CANDIDATES + 1) * 8);
-    if (this.#tail.on) encoder.copyBufferToBuffer(this.#tail.partial, 0, this.#staging, (SAMPLER_CANDIDATES + 1) * 8, this.#tail.groups * 4);
+    if (this.#pending.length >= this.#stagings.length) throw new HearthError('internal', 'the sampler has more steps in flight than read-back buffers');
+    const index = this.#stagings.findIndex((_, i) => !this.#pending.includes(i));
+    this.#pending.push(index);
+    const staging = this.#stagings[index]!;
+    encoder.copyBufferToBuffer(this.#out, 0, staging, 0, (SAMPLER_CANDIDATES + 1) * 8);
+    if (this.#tail.on) encoder.copyBufferToBuffer(this.#tail.partial, 0, staging, (SAMPLER_CANDIDATES + 1) * 8, this.#tail.groups * 4);
   }
 
-  /** The candidates of the step last encoded, best first (padding dropped when n_vocab < K). */
+  /** Where the best candidate's token id of the step last encoded lies on the GPU (4 bytes): the next
+   *  step can read its token from there (GpuExecutor.evalFrom) before the host has read it. */
+  get bestToken(): { buffer: Gpu; offset: number } {
+    return { buffer: this.#out, offset: 0 };
+  }
+
+  /** Forgets the oldest encoded step without reading it (a step decoded ahead that was not needed). */
+  discard(): void {
+    this.#pending.shift();
+  }
+
+  /** Forgets every encoded step not yet read (a new generation; one abandoned midway may leave some). */
+  reset(): void {
+    this.#pending = [];
+  }
+
+  /** The candidates of the oldest step encoded and not yet read, best first (padding dropped when
+   *  n_vocab < K). */
   async read(): Promise<Candidates> {
     const K = SAMPLER_CANDIDATES;
     const tailOn = this.#tail.on;
     const bytes = (K + 1) * 8 + (tailOn ? this.#tail.groups * 4 : 0);
-    await this.#staging.mapAsync(MAP_READ);
-    const words = new Uint32Array(this.#staging.getMappedRange(0, bytes).slice(0));
-    this.#staging.unmap();
+    const index = this.#pending.shift();
+    if (index === undefined) throw new HearthError('internal', 'no sampled step to read');
+    const staging = this.#stagings[index]!;
+    await staging.mapAsync(MAP_READ);
+    const words = new Uint32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
     let tail: number | null = null;
     if (tailOn) {
       tail = 0;
