@@ -88,13 +88,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let kh = id / params.shares;
   let share = id % params.shares;
   let valid = kh < params.Hkv;  // the grid may round up
+  let kh_in = min(kh, params.Hkv - 1u);  // a real KV head to read for the rounded-up workgroups
   let stride = params.Hkv * HD4;  // vec4s a cache position
-  let kbase = min(kh, params.Hkv - 1u) * HD4;
+  let kbase = kh_in * HD4;
   let pos = step[0];
 
   // the group's queries and the new key, into workgroup memory
   for (var i = lid; i < GQA * HD4; i = i + WG_SIZE) {
-    let qbase = (min(kh, params.Hkv - 1u) * GQA + i / HD4) * HD4;
+    let qbase = (kh_in * GQA + i / HD4) * HD4;
 #ifdef ROPE
     qs[i] = rope_rotated4(true, qbase, i % HD4, pos);
 #else

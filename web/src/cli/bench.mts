@@ -159,11 +159,12 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     result.peak_gpu_bytes = uniqueWeightBytes(plan) + ex.gpuBytes;
     result.dispatches_per_token = ex.dispatchCount;
     result.matvec_layout = ex.matvecLayout;
-    if (ex !== exec) ex.dispose();
-    // greedy generation through the engine, as a user gets it: the GPU's sampler, the core choosing
-    // each token, the next step submitted on the GPU's best candidate before the token is read back
-    // (default executor only)
-    if (ex === exec) {
+    if (ex !== exec) {
+      ex.dispose();
+    } else {
+      // greedy generation through the engine, as a user gets it: the GPU's sampler, the core choosing
+      // each token, the next step submitted on the GPU's best candidate before the token is read back
+      // (default executor only)
       const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
       for await (const _ of gen) void _;
       result.generate_tok_s = gen.stats.generatedTokens / (gen.stats.decodeMs / 1000);

@@ -1,7 +1,8 @@
 // The WebGPU engine: the core (wasm) tokenizes, samples and detokenizes through a session in external
 // evaluation mode (hearth_session_start with "external_eval", hearth_session_step_logits); the
-// forward pass runs on the GPU (GpuExecutor over hearth_session_plan). Logits (n_vocab f32) are read
-// back each step and sampled in the core; sampling on the GPU comes later.
+// forward pass runs on the GPU (GpuExecutor over hearth_session_plan). The GPU ranks each step's
+// candidates (GpuSampler) and the core draws from them; greedy decoding runs a step ahead on the GPU's
+// best candidate.
 import { HearthError } from '../errors.mjs';
 import { callJson, loadCore, type Reply } from '../core.mjs';
 import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, StepLogprobs } from '../engine.mjs';
@@ -362,13 +363,6 @@ export class WebGpuEngine implements Engine {
       if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
       try {
         let ahead = false;  // a step on the GPU's best candidate of the step being read is in flight
-        const dropAhead = (): void => {
-          if (!ahead) return;
-          exec.truncate(exec.nPast - 1);
-          sampler!.discard();
-          ahead = false;
-          self.#ahead.dropped++;
-        };
         for (;;) {
           superseded();
           let r: Reply;
@@ -420,7 +414,13 @@ export class WebGpuEngine implements Engine {
           }
           const text = r['text'] as string;
           if (done) stats.finishReason = reason;
-          if (ahead && (done || token !== best)) dropAhead();
+          if (ahead && (done || token !== best)) {
+            // the step ahead was on another token, or past the end: out of the cache and the sampler
+            exec.truncate(exec.nPast - 1);
+            sampler!.discard();
+            ahead = false;
+            self.#ahead.dropped++;
+          }
           if (!done) {
             if (ahead) {
               ahead = false;  // the step already on the GPU is this token's

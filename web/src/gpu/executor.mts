@@ -88,7 +88,7 @@ const MATMUL_TILE = 32;
 /** Invocations that share a key row in flash_decode.wgsl: up to 8, dividing the head's vec4s. */
 function flashKeyLanes(hd: number): number {
   let kl = 8;
-  while ((hd / 4) % kl !== 0) kl /= 2;
+  while (kl > 1 && (hd / 4) % kl !== 0) kl /= 2;
   return kl;
 }
 
@@ -955,7 +955,7 @@ export class GpuExecutor {
   async eval(token: number, options: boolean | EvalOptions = true): Promise<Float32Array | null> {
     this.#checkToken(token);
     this.#device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
-    return this.#step1(typeof options === 'boolean' ? { readLogits: options } : options);
+    return this.#submitStep(typeof options === 'boolean' ? { readLogits: options } : options);
   }
 
   /** Like eval, but the step's token is read on the GPU from `source` (a u32 at `offset`, e.g. the
@@ -968,11 +968,11 @@ export class GpuExecutor {
     const enc = device.createCommandEncoder();
     enc.copyBufferToBuffer(source.buffer, source.offset, this.#step, 4, 4);
     device.queue.submit([enc.finish()]);
-    return this.#step1(options);
+    return this.#submitStep(options);
   }
 
   /** Submits one decode step whose position and token are in #step (or are being copied there). */
-  async #step1(options: EvalOptions): Promise<Float32Array | null> {
+  async #submitStep(options: EvalOptions): Promise<Float32Array | null> {
     const { readLogits: wantLogits = true, encode } = options;
     const { n_vocab } = this.plan.config;
     if (this.#nPast >= this.nCtx) throw new HearthError('invalid_argument', `the context (${this.nCtx} positions) is full`);
