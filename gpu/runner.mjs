@@ -122,16 +122,17 @@ async function readBack(device, buf, byteLength) {
 /**
  * Compiles (cached) and runs one kernel.
  *   params: ArrayBuffer from packParams; outputs: byte lengths; inputs: TypedArrays / ArrayBuffers;
- *   workgroups: [x, y, z]. Returns the outputs as Float32Arrays.
+ *   workgroups: [x, y, z]; bindings: the binding numbers of the outputs then the inputs (default
+ *   1, 2, ...: in order after the uniform). Returns the outputs as Float32Arrays.
  */
-export async function runKernel({ shader, defines = {}, params, outputs, inputs, workgroups }) {
+export async function runKernel({ shader, defines = {}, params, outputs, inputs, workgroups, bindings = null }) {
   const device = await getDevice();
   const pipeline = await getPipeline(shader, defines);
   const uniform = device.createBuffer({ size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniform, 0, params);
   const outBufs = outputs.map((n) => emptyBuffer(device, n));
   const inBufs = inputs.map((d) => storageBuffer(device, d));
-  const entries = [uniform, ...outBufs, ...inBufs].map((buffer, binding) => ({ binding, resource: { buffer } }));
+  const entries = [uniform, ...outBufs, ...inBufs].map((buffer, i) => ({ binding: i === 0 ? 0 : bindings?.[i - 1] ?? i, resource: { buffer } }));
   device.pushErrorScope('validation');
   const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
   const enc = device.createCommandEncoder();

@@ -20,6 +20,17 @@
 // y, then rows1 rows of weights1 into y1 (then rows2 of weights2 into y2). Each row knows its matrix
 // (`seg`, common/bytes.wgsl); one dispatch instead of three saves its launch gap, and the small k/v
 // matrices no longer run alone on a mostly idle GPU.
+// Q8_BLOCK_OUT (ROWS == 32, so a workgroup's rows are one block of 32): the workgroup also writes its
+// rows as one int8 block (common/q8_block.wgsl) to `xq` for the next int8 matvecs, which saves the
+// dispatch that would write it (a launch gap each, ~3 µs on the H100, more than the work):
+//   NORM_OUT (with ADD_RES): the rows are a hidden state h that an rms_norm feeds to int8 matvecs;
+//     the block holds h * norm_w quantized and, after the sums, the block's sum of h^2. The 1/rms
+//     factor is a scalar, so it is applied by the reader (X_NORM) to its dot products.
+//   GLU_OUT (with SEGMENTS of two: gate rows in weights, up rows in weights1): row r of the workgroup
+//     computes gate row r and up row r, and the block holds act(gate) * up (ACT_SILU / ACT_GELU);
+//     y and y1 are not written (the FFN's hidden vector exists only as int8).
+// X_NORM (Q8_ACT): x is a NORM_OUT block vector: each row's result is multiplied by
+// 1 / sqrt(sum(h^2) / ncols + eps), the sum of the blocks' sums of squares.
 // SHADER_F16 (TYPE_F16, only on devices with the 'shader-f16' feature; `enable f16;`): the weights are
 // read as vec4<f16> (8 bytes a load; ncols % 4 == 0, w_offset % 8 == 0) instead of u32 words through
 // unpack2x16float. Only storage is f16: each weight is widened to f32 (exactly: f32 holds every f16)
@@ -48,12 +59,10 @@ struct Params {
   nrows: u32,
   w_offset: u32,  // byte offset of row 0 inside `weights` (multiple of 2; of 4 for F32)
   y_offset: u32,  // row r is written to y[y_offset + r] (a tensor split in parts: the part's first row)
-#ifdef SEGMENTS
-  rows1: u32,
-  rows2: u32,
-  _pad0: u32,
-  _pad1: u32,
-#endif
+  rows1: u32,     // SEGMENTS: rows of weights1
+  rows2: u32,     // SEGMENT3: rows of weights2
+  eps: f32,       // X_NORM: the rms_norm's epsilon
+  _pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -79,12 +88,27 @@ struct Params {
 @group(0) @binding(8) var<storage, read> weights2: array<u32>;
 #endif
 #endif
+#ifdef Q8_BLOCK_OUT
+@group(0) @binding(9) var<storage, read_write> xq: array<u32>;
+#include "common/q8_block.wgsl"
+var<workgroup> block_vals: array<f32, 32>;
+#ifdef NORM_OUT
+@group(0) @binding(10) var<storage, read> norm_w: array<f32>;
+var<workgroup> block_sq: array<f32, 32>;
+#endif
+#endif
 
-var<workgroup> red_scratch: array<f32, WG_SIZE>;
+// Reductions sum up to four values at once (a row's dot product, GLU_OUT's second one, X_NORM's sum
+// of squares); the unused components cost a few register operations.
+var<workgroup> red_scratch: array<vec4<f32>, WG_SIZE>;
+#ifdef SUBGROUPS
+var<private> sg_lane: u32;
+var<private> sg_size: u32;
+#endif
 
 // Sum of v over the TPR invocations of each row; valid in the row's lane 0. Uniform control flow.
+fn row_sum(lid: u32, v: vec4<f32>) -> vec4<f32> {
 #ifdef SUBGROUPS
-fn row_sum(lid: u32, v: f32, sg_lane: u32, sg_size: u32) -> f32 {
 #ifdef SG_ROW
   // a row is exactly one subgroup: no workgroup memory, no barrier
   return subgroupAdd(v);
@@ -96,15 +120,13 @@ fn row_sum(lid: u32, v: f32, sg_lane: u32, sg_size: u32) -> f32 {
   workgroupBarrier();
   let per_row = TPR / sg_size;
   let first = (lid / TPR) * per_row;
-  var t = 0.0;
+  var t = vec4<f32>(0.0);
   for (var i = 0u; i < per_row; i = i + 1u) {
     t = t + red_scratch[first + i];
   }
   return t;
 #endif
-}
 #else
-fn row_sum(lid: u32, v: f32) -> f32 {
   red_scratch[lid] = v;
   workgroupBarrier();
   let lane = lid % TPR;
@@ -115,8 +137,8 @@ fn row_sum(lid: u32, v: f32) -> f32 {
     workgroupBarrier();
   }
   return red_scratch[lid - lane];
-}
 #endif
+}
 
 #ifdef Q8_ACT
 // Block b of int8 x (32 values, 4 a word) as two vec4 loads: 32 contiguous bytes a lane in two
@@ -135,6 +157,27 @@ fn xd(b: u32) -> f32 {
 // sum of block b's int8 values
 fn xs(b: u32) -> i32 {
   return bitcast<i32>(xq_word(params.ncols / 4u + params.ncols / 32u + b));
+}
+#ifdef X_NORM
+// this lane's share of the blocks' sums of h^2 (NORM_OUT's fourth part)
+fn x_sumsq_partial(lane: u32) -> f32 {
+  let nb = params.ncols / 32u;
+  var s = 0.0;
+  for (var b = lane; b < nb; b = b + TPR) {
+    s = s + bitcast<f32>(xq_word(params.ncols / 4u + 2u * nb + b));
+  }
+  return s;
+}
+#endif
+#endif
+
+#ifdef GLU_OUT
+fn act(g: f32) -> f32 {
+#ifdef ACT_GELU
+  return gelu_tanh(g);
+#else
+  return silu(g);
+#endif
 }
 #endif
 
@@ -457,11 +500,27 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 @compute @workgroup_size(WG_SIZE)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
 #ifdef SUBGROUPS
-        @builtin(subgroup_invocation_id) sg_lane: u32, @builtin(subgroup_size) sg_size: u32,
+        @builtin(subgroup_invocation_id) lane_in_subgroup: u32, @builtin(subgroup_size) subgroup_size: u32,
 #endif
         @builtin(local_invocation_index) lid: u32) {
-  var row = flat_wg(wg, nwg) * ROWS + lid / TPR;
+#ifdef SUBGROUPS
+  sg_lane = lane_in_subgroup;
+  sg_size = subgroup_size;
+#endif
+  let wgi = flat_wg(wg, nwg);
+  var row = wgi * ROWS + lid / TPR;
   var nrows = params.nrows;
+  let lane = lid % TPR;
+  var sums = vec4<f32>(0.0);
+#ifdef GLU_OUT
+  // output r: gate row r, then up row r
+  if (row < nrows) {
+    seg = 0u;
+    sums.x = row_partial(row, lane);
+    seg = 1u;
+    sums.y = row_partial(row, lane);
+  }
+#else
 #ifdef SEGMENTS
   // this row's matrix: rows past the first matrix's belong to the second (then the third)
   if (row >= nrows) {
@@ -477,34 +536,65 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 #endif
   }
 #endif
-  let lane = lid % TPR;
-  var partial = 0.0;
   if (row < nrows) {
-    partial = row_partial(row, lane);
+    sums.x = row_partial(row, lane);
   }
-#ifdef SUBGROUPS
-  let total = row_sum(lid, partial, sg_lane, sg_size);
-#else
-  let total = row_sum(lid, partial);
 #endif
+#ifdef X_NORM
+  sums.z = x_sumsq_partial(lane);
+#endif
+  let total = row_sum(lid, sums);
+  var t = total.xy;
+#ifdef X_NORM
+  t = t * inverseSqrt(total.z / f32(params.ncols) + params.eps);
+#endif
+#ifdef Q8_BLOCK_OUT
+  if (lane == 0u && row < nrows) {
+#ifdef GLU_OUT
+    block_vals[lid / TPR] = act(t.x) * t.y;
+#else
+    let h = t.x + res[row];
+    y[row] = h;
+    block_vals[lid / TPR] = h * norm_w[row];
+    block_sq[lid / TPR] = h * h;
+#endif
+  }
+  workgroupBarrier();
+  if (lid == 0u && wgi * 32u < nrows) {
+    var v: array<vec4<f32>, 8>;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      v[k] = vec4<f32>(block_vals[4u * k], block_vals[4u * k + 1u], block_vals[4u * k + 2u], block_vals[4u * k + 3u]);
+    }
+    let nb = nrows / 32u;
+    q8_block_store(wgi, nb, v);
+#ifdef NORM_OUT
+    var sq = 0.0;
+    for (var k = 0u; k < 32u; k = k + 1u) {
+      sq = sq + block_sq[k];
+    }
+    xq[10u * nb + wgi] = bitcast<u32>(sq);
+#endif
+  }
+#else
   if (lane == 0u && row < nrows) {
 #ifdef ADD_RES
-    y[params.y_offset + row] = total + res[params.y_offset + row];
+    y[params.y_offset + row] = t.x + res[params.y_offset + row];
 #else
 #ifdef SEGMENTS
     if (seg == 0u) {
-      y[row] = total;
+      y[row] = t.x;
     } else if (seg == 1u) {
-      y1[row] = total;
+      y1[row] = t.x;
     }
 #ifdef SEGMENT3
     if (seg == 2u) {
-      y2[row] = total;
+      y2[row] = t.x;
     }
 #endif
 #else
-    y[params.y_offset + row] = total;
+    y[params.y_offset + row] = t.x;
 #endif
 #endif
   }
+#endif
 }

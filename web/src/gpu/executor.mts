@@ -6,7 +6,8 @@
 // nothing ends the pass) and, when asked, reads back the logits. Fusions made at plan time: a residual
 // add into the matmul before it; int8 activations for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed), x
 // quantized once per matmul input (by its rms_norm, glu or attention producer where only int8 matvecs
-// read it).
+// read it); in decode, an rms_norm after a residual matvec and the glu after a gate/up pair computed by
+// those matvecs (ExecutorOptions.fuseNormGlu).
 // Decode: one token per step, through the list above.
 // Kernel variants follow the device's optional features: SUBGROUPS (subgroupAdd reductions) where it
 // has 'subgroups', SHADER_F16 (F16 weights read as vec4<f16> by matvec, as f16 by embed; f32
@@ -107,9 +108,10 @@ function grid(n: number): [number, number, number] {
 /** Default size of a decode step's submissions (ExecutorOptions.stepSubmissions). */
 const DISPATCHES_PER_SUBMISSION = 64;
 const elemGrid = (n: number): [number, number, number] => grid(Math.ceil(n / WG));
-/** Bytes of an int8-block vector (common/q8_block.wgsl: 40 a block of 32), whole vec4s: the matvecs
- *  read it as vec4<u32> and the last one must lie inside the binding. */
-const q8Bytes = (ncols: number): number => Math.ceil(((ncols / 32) * 40) / 16) * 16;
+/** Bytes of an int8-block vector (common/q8_block.wgsl: 44 a block of 32 with the sums of squares of
+ *  a norm left to the reader), whole vec4s: the matvecs read it as vec4<u32> and the last one must
+ *  lie inside the binding. */
+const q8Bytes = (ncols: number): number => Math.ceil(((ncols / 32) * 44) / 16) * 16;
 
 type Field = ['u32' | 'i32' | 'f32', number];
 function packParams(fields: Field[]): ArrayBuffer {
@@ -174,6 +176,11 @@ export interface ExecutorOptions {
   /** Decode attention rotates q and the new k itself (attention.wgsl ROPE) instead of a rope dispatch
    *  before it (default true; false keeps the rope dispatch, for comparison). */
   fuseRope?: boolean;
+  /** Decode: an rms_norm whose input a residual matvec writes, and the glu of a gate/up matvec pair,
+   *  are computed in those matvecs' epilogue when only int8 matvecs read their output (matvec.wgsl
+   *  Q8_BLOCK_OUT: a workgroup of 32 rows writes one int8 block; two dispatches fewer a layer, three
+   *  on gated FFNs). Default true where 32 rows a workgroup fit the device's limits. */
+  fuseNormGlu?: boolean;
 }
 
 /** Pipelines per device, shared by every executor on it (compiling is the slow part of a load). */
@@ -268,6 +275,12 @@ export class GpuExecutor {
   /** Matmul input buffer -> its int8 blocks (quantize_q8.wgsl), written once a step by the first matvec
    * reading that input and read by the others (values are written once a step, so it stays valid). */
   #quantized = new Map<Gpu, Gpu>();
+  /** Value buffers whose int8 blocks hold h * norm_w of an rms_norm left to the reader (NORM_OUT):
+   *  the norm's epsilon. */
+  #deferredNorm = new Map<Gpu, number>();
+  /** Invocations of a matvec workgroup of 32 rows (one output block, Q8_BLOCK_OUT); 0 where the
+   *  device's limits do not allow it. */
+  #blockWg = 0;
 
   private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions) {
     this.#ctx = ctx;
@@ -277,7 +290,7 @@ export class GpuExecutor {
     this.#options = { int8Activations: options.int8Activations ?? true, subgroups: options.subgroups ?? true, segments: options.segments ?? true,
       shaderF16: options.shaderF16 ?? true, stepSubmissions: Math.max(0, Math.floor(options.stepSubmissions ?? 0)),
       attentionSplits: Math.max(0, Math.floor(options.attentionSplits ?? 0)), prefillScoresBytes: options.prefillScoresBytes ?? 64 * 2 ** 20,
-      fuseRope: options.fuseRope ?? true };
+      fuseRope: options.fuseRope ?? true, fuseNormGlu: options.fuseNormGlu ?? true };
     this.#subgroups = this.#options.subgroups && ctx.features.has('subgroups');
     this.#shaderF16 = this.#options.shaderF16 && ctx.features.has('shader-f16');
     const sgMax = Number(ctx.adapter?.info?.subgroupMaxSize ?? 0);
@@ -294,6 +307,9 @@ export class GpuExecutor {
     this.#tpr = wide ? (sgMax >= 32 ? sgMax : 64) : cpu ? 1 : 64;
     if (!wide) this.#subgroups = false;
     this.#rowIsSubgroup = this.#subgroups && Number(info.subgroupMinSize ?? 0) === this.#tpr && sgMax === this.#tpr;
+    const lim = this.#device.limits;
+    const blockWg = 32 * this.#tpr;
+    if (this.#options.fuseNormGlu && blockWg <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) this.#blockWg = blockWg;
     this.#step = this.#buffer(16, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
@@ -416,27 +432,47 @@ export class GpuExecutor {
     return defines;
   }
 
-  /** y[yOffset..] = W x (+ res) for one weight part. */
-  #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null): void {
+  /** matvec.wgsl's uniform: ncols, rows, w_offset, y_offset, rows1, rows2, eps (X_NORM), pad. */
+  #matvecParams(ncols: number, rows: number, yOffset: number, rows1: number, rows2: number, x: Gpu): Gpu {
+    const uniform = this.#buffer(32, UNIFORM);
+    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', rows], ['u32', 0], ['u32', yOffset], ['u32', rows1], ['u32', rows2],
+      ['f32', this.#deferredNorm.get(x) ?? 0], ['u32', 0]]));
+    return uniform;
+  }
+
+  /** Pushes a decode matvec dispatch; `bindings`: [binding number, buffer]. */
+  #matvecDispatch(label: string, defines: Record<string, number | boolean>, bindings: Array<[number, Gpu]>, workgroups: number): void {
+    const pipeline = this.#pipeline('matvec', defines);
+    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: bindings.map(([binding, buffer]) => ({ binding, resource: { buffer } })) });
+    this.#dispatches.push({ label, pipeline, bindGroup, workgroups: grid(workgroups) });
+  }
+
+  /** x as the int8 matvecs of `defines` read it: Q8_ACT (and X_NORM where its norm is left to the reader). */
+  #int8Input(x: Gpu, ncols: number, defines: Record<string, number | boolean>): Gpu {
+    defines['Q8_ACT'] = true;
+    if (this.#deferredNorm.has(x)) defines['X_NORM'] = true;
+    return this.#quantizedInput(x, ncols);
+  }
+
+  /** y[yOffset..] = W x (+ res) for one weight part. `norm`: the rms_norm of y (the weight part is
+   *  the whole tensor) goes out as int8 blocks of y * w with the norm left to the reader (NORM_OUT). */
+  #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null,
+    norm: { q: Gpu; w: Gpu } | null = null): void {
     const ncols = wt.dims[0]!;
-    const rows = this.#matvecWg / this.#tpr;
     const defines = this.#matvecDefines(wt);
+    let rows = this.#matvecWg / this.#tpr;
     if (res) defines['ADD_RES'] = true;
+    if (norm) Object.assign(defines, { ROWS: (rows = 32), WG_SIZE: this.#blockWg, Q8_BLOCK_OUT: true, NORM_OUT: true });
     // f16 weights as vec4<f16>: rows must hold whole vec4s
     if (this.#shaderF16 && wt.type === 'f16' && ncols % 4 === 0) defines['SHADER_F16'] = true;
     // int8 activations: x quantized once per input (int8 + a scale and a sum per block of 32)
-    let input = x;
-    if (this.#int8Matvec(wt)) {
-      defines['Q8_ACT'] = true;
-      input = this.#quantizedInput(x, ncols);
-    }
-    const pipeline = this.#pipeline('matvec', defines);
-    const uniform = this.#buffer(16, UNIFORM);
-    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', part.rows], ['u32', 0], ['u32', part.firstRow]]));
-    const entries = [uniform, out, part.buffer, input, ...(res ? [res] : [])].map((buffer, binding) => ({ binding, resource: { buffer } }));
-    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.#dispatches.push({ label: `matvec ${wt.type} ${part.rows}x${ncols}${defines['Q8_ACT'] ? ' int8' : ''}${res ? ' +res' : ''}`, pipeline, bindGroup,
-      workgroups: grid(Math.ceil(part.rows / rows)) });
+    const input = this.#int8Matvec(wt) ? this.#int8Input(x, ncols, defines) : x;
+    const bindings: Array<[number, Gpu]> = [[0, this.#matvecParams(ncols, part.rows, part.firstRow, 0, 0, x)], [1, out], [2, part.buffer], [3, input]];
+    if (res) bindings.push([4, res]);
+    if (norm) bindings.push([9, norm.q], [10, norm.w]);
+    this.#matvecDispatch(`matvec ${wt.type} ${part.rows}x${ncols}${defines['Q8_ACT'] ? ' int8' : ''}${res ? ' +res' : ''}${norm ? ' +norm' : ''}`,
+      defines, bindings, Math.ceil(part.rows / rows));
   }
 
   #parts(w: PlanWeight | null): WeightPart[] {
@@ -562,24 +598,25 @@ export class GpuExecutor {
     }
   }
 
-  /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch. */
-  #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu): void {
+  /** Two or three unsplit int8 matvecs reading the same x (matvec.wgsl SEGMENTS): one dispatch.
+   *  `glu`: the two are gate and up, and act(gate) * up goes out as int8 blocks to `glu.q` instead
+   *  (GLU_OUT; outs are not written). */
+  #matvecSegments(wts: PlanWeight[], outs: Gpu[], x: Gpu, glu: { q: Gpu; activation: PlanNode['activation'] } | null = null): void {
     const ncols = wts[0]!.dims[0]!;
-    const rows = this.#matvecWg / this.#tpr;
-    const defines = { ...this.#matvecDefines(wts[0]!), Q8_ACT: true, SEGMENTS: true, SEGMENT3: wts.length === 3 };
+    const defines: Record<string, number | boolean> = { ...this.#matvecDefines(wts[0]!), SEGMENTS: true, SEGMENT3: wts.length === 3 };
     const parts = wts.map((w) => this.#parts(w)[0]!);
-    const pipeline = this.#pipeline('matvec', defines);
-    const uniform = this.#buffer(32, UNIFORM);
-    this.#device.queue.writeBuffer(uniform, 0, packParams([['u32', ncols], ['u32', parts[0]!.rows], ['u32', 0], ['u32', 0],
-      ['u32', parts[1]!.rows], ['u32', parts[2]?.rows ?? 0], ['u32', 0], ['u32', 0]]));
-    const buffers: Array<[number, Gpu]> = [[0, uniform], [1, outs[0]], [2, parts[0]!.buffer], [3, this.#quantizedInput(x, ncols)],
-      [5, outs[1]], [6, parts[1]!.buffer]];
-    if (wts.length === 3) buffers.push([7, outs[2]], [8, parts[2]!.buffer]);
-    const bindGroup = this.#device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map(([binding, buffer]) => ({ binding, resource: { buffer } })) });
+    const input = this.#int8Input(x, ncols, defines);
+    const uniform = this.#matvecParams(ncols, parts[0]!.rows, 0, parts[1]!.rows, parts[2]?.rows ?? 0, x);
+    const label = `matvec ${wts[0]!.type} ${parts.map((p) => p.rows).join('+')}x${ncols} int8`;
+    if (glu) {
+      Object.assign(defines, { ROWS: 32, WG_SIZE: this.#blockWg, Q8_BLOCK_OUT: true, GLU_OUT: true, [glu.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true });
+      this.#matvecDispatch(`${label} +glu`, defines, [[0, uniform], [2, parts[0]!.buffer], [3, input], [6, parts[1]!.buffer], [9, glu.q]], parts[0]!.rows / 32);
+      return;
+    }
+    const bindings: Array<[number, Gpu]> = [[0, uniform], [1, outs[0]], [2, parts[0]!.buffer], [3, input], [5, outs[1]], [6, parts[1]!.buffer]];
+    if (wts.length === 3) bindings.push([7, outs[2]], [8, parts[2]!.buffer]);
     const total = parts.reduce((n, p) => n + p.rows, 0);
-    this.#dispatches.push({ label: `matvec ${wts[0]!.type} ${parts.map((p) => p.rows).join('+')}x${ncols} int8`, pipeline, bindGroup,
-      workgroups: grid(Math.ceil(total / rows)) });
+    this.#matvecDispatch(label, defines, bindings, Math.ceil(total / (this.#matvecWg / this.#tpr)));
   }
 
   #analyze(): Fusions {
@@ -653,6 +690,49 @@ export class GpuExecutor {
     return { uses, fusedAdd, ropePair, ropeInAttention, skip, alias, segmentGroups, segmentSkip };
   }
 
+  /** Decode: the nodes a matvec computes in its epilogue (ExecutorOptions.fuseNormGlu; matvec.wgsl
+   *  Q8_BLOCK_OUT): matmul node -> the rms_norm of its fused add's output (one whole-row group, read
+   *  by int8 matvecs alone); a gate/up segment group's first node -> the glu of its two outputs (read
+   *  by nothing else; the glu's output by int8 matvecs alone); and those norm and glu nodes. */
+  #epilogueFusions(f: Fusions, int8Only: (v: number) => boolean): {
+    normAfter: Map<number, PlanNode>; gluAfter: Map<number, { node: PlanNode; gate: number; up: number }>; inEpilogue: Set<number>;
+  } {
+    const normAfter = new Map<number, PlanNode>();
+    const gluAfter = new Map<number, { node: PlanNode; gate: number; up: number }>();
+    const inEpilogue = new Set<number>();
+    if (this.#blockWg === 0) return { normAfter, gluAfter, inEpilogue };
+    const { plan } = this;
+    const root = (v: number): number => f.alias.get(v) ?? v;
+    const producer = new Map<number, number>();
+    plan.nodes.forEach((n, i) => producer.set(n.out, i));
+    // one unsplit weight of `rows` rows
+    const wholeRows = (i: number, rows: number): boolean => {
+      const parts = this.#parts(plan.nodes[i]!.weight);
+      return parts.length === 1 && parts[0]!.rows === rows;
+    };
+    plan.nodes.forEach((n, i) => {
+      if (n.width % 32 !== 0 || !int8Only(n.out)) return;
+      if (n.op === 'rms_norm' && n.group === n.width) {
+        for (const [m, add] of f.fusedAdd) {
+          if (root(add.out) !== root(n.in[0]!) || normAfter.has(m) || !wholeRows(m, n.width)) continue;
+          normAfter.set(m, n);
+          inEpilogue.add(i);
+          return;
+        }
+      }
+      if (n.op === 'glu' && n.in[0] !== n.in[1] && n.in.every((v) => f.uses[v] === 1)) {
+        const gate = producer.get(n.in[0]!)!, up = producer.get(n.in[1]!)!;
+        for (const [first, group] of f.segmentGroups) {
+          if (group.length !== 2 || !group.includes(gate) || !group.includes(up) || !wholeRows(gate, n.width) || !wholeRows(up, n.width)) continue;
+          gluAfter.set(first, { node: n, gate, up });
+          inEpilogue.add(i);
+          return;
+        }
+      }
+    });
+    return { normAfter, gluAfter, inEpilogue };
+  }
+
   #build(): void {
     const { plan } = this;
     const { n_ctx, kv_width } = plan.config;
@@ -665,6 +745,7 @@ export class GpuExecutor {
     const int8Reads = new Array<number>(plan.widths.length).fill(0);
     for (const n of plan.nodes) if (n.op === 'matmul' && this.#int8Matvec(n.weight!)) int8Reads[n.in[0]!]!++;
     const int8Only = (v: number): boolean => uses[v]! > 0 && int8Reads[v] === uses[v] && plan.widths[v]! % 32 === 0;
+    const { normAfter, gluAfter, inEpilogue } = this.#epilogueFusions(fusions, int8Only);
     const real = plan.widths.map((w, i) => (alias.has(i) ? null : this.#buffer(w * 4, STORAGE)));
     this.#values = plan.widths.map((_, i) => real[alias.get(i) ?? i]!);
     const kCache = this.#kCache;
@@ -678,7 +759,7 @@ export class GpuExecutor {
     const scores = this.#buffer(maxHeads * n_ctx * 4, STORAGE);
     const V = this.#values;
     plan.nodes.forEach((n, index) => {
-      if (skip.has(index) || segmentSkip.has(index)) return;
+      if (skip.has(index) || segmentSkip.has(index) || inEpilogue.has(index)) return;
       const out = V[n.out];
       const in0 = n.in[0] !== undefined ? V[n.in[0]] : undefined;
       const w = n.width;
@@ -696,12 +777,21 @@ export class GpuExecutor {
           break;
         case 'matmul': {
           const group = segmentGroups.get(index);
+          const glu = gluAfter.get(index);
+          if (glu) {
+            this.#matvecSegments([glu.gate, glu.up].map((i) => plan.nodes[i]!.weight!), [], in0,
+              { q: this.#quantizedOutput(V[glu.node.out], glu.node.width), activation: glu.node.activation });
+            break;
+          }
           if (group) {
             this.#matvecSegments(group.map((i) => plan.nodes[i]!.weight!), group.map((i) => V[plan.nodes[i]!.out]), in0);
             break;
           }
           const fused = fusedAdd.get(index);
-          for (const p of this.#parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null);
+          const norm = normAfter.get(index);
+          const normOut = norm ? { q: this.#quantizedOutput(V[norm.out], norm.width), w: this.#whole(norm.weight) } : null;
+          for (const p of this.#parts(n.weight)) this.#matvec(n.weight!, p, fused ? V[fused.out] : out, in0, fused ? V[fused.res] : null, normOut);
+          if (norm) this.#deferredNorm.set(V[norm.out], norm.eps);
           break;
         }
         case 'add_bias':

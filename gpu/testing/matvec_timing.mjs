@@ -1,0 +1,79 @@
+// Time of one int8 Q4_0 matvec dispatch (matvec.wgsl Q8_ACT) at the decode shapes of llama-3.1-8b and
+// llama-3.2-1b, for layout variants (rows a workgroup, invocations a row),
+// in a long row of dispatches in one compute pass (a barrier between each, as in a decode step). The
+// weights rotate over enough buffers (> 200 MB) that each dispatch reads from memory, not the 50 MB
+// L2. Prints µs a dispatch and the weight bytes' rate. For choosing the matvec layout
+// (shared/device/README.md). Usage: node gpu/testing/matvec_timing.mjs [N dispatches a row, default 200]
+import { create } from 'webgpu';
+import { getPipeline, packParams } from '../runner.mjs';
+
+const N = Number(process.argv[2] ?? 200);
+const instance = create([]);
+const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
+const lim = adapter.limits;
+const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [], requiredLimits: { maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
+  maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX, maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
+  maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize } });
+Object.assign(globalThis.__hearthGpu, { instance, adapter, device });  // runner.mjs reads this object
+
+const buf = (bytes) => {
+  const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
+  const u = new Uint32Array(b.getMappedRange());
+  // random quants; f16 scales of 2^-4 (0x2c00) in every half word of a block's first word is not needed: timing only
+  let s = 12345;
+  for (let i = 0; i < u.length; i++) { s = (s * 1103515245 + 12345) >>> 0; u[i] = s & 0x3fff3fff; }
+  b.unmap();
+  return b;
+};
+
+const shapes = [['8B o', 4096, 4096], ['8B qkv', 6144, 4096], ['8B gate+up', 28672, 4096], ['8B down', 4096, 14336],
+  ['1B o', 2048, 2048], ['1B qkv', 3072, 2048], ['1B gate+up', 16384, 2048], ['1B down', 2048, 8192]];
+const variants = [
+  ['wg256 row=sg', { WG_SIZE: 256, ROWS: 8, SUBGROUPS: true, SG_ROW: true }],
+  ['wg256 32 rows tpr8', { WG_SIZE: 256, ROWS: 32 }],
+  ['wg1024 32 rows row=sg', { WG_SIZE: 1024, ROWS: 32, SUBGROUPS: true, SG_ROW: true }],
+];
+
+const rows = [];
+for (const [shape, nrows, ncols] of shapes) {
+  const wbytes = nrows * (ncols / 32) * 18;
+  const copies = Math.max(2, Math.ceil(200e6 / wbytes));
+  const weights = Array.from({ length: copies }, () => buf(wbytes));
+  const x = buf((ncols / 32) * 40);
+  const y = buf(nrows * 4);
+  const params = packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', 0], ['u32', 0], ['u32', 0], ['f32', 0], ['u32', 0]]);
+  const uniform = device.createBuffer({ size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(uniform, 0, params);
+  for (const [name, defines] of variants) {
+    if (defines.WG_SIZE > lim.maxComputeInvocationsPerWorkgroup) continue;
+    const pipeline = await getPipeline('matvec', { TYPE_Q4_0: true, Q8_ACT: true, ...defines });
+    const groups = weights.map((w) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: [uniform, y, w, x].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    const wgs = Math.ceil(nrows / defines.ROWS);
+    const run = async (n) => {
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(pipeline);
+      for (let i = 0; i < n; i++) {
+        pass.setBindGroup(0, groups[i % copies]);
+        pass.dispatchWorkgroups(wgs);
+      }
+      pass.end();
+      const cb = enc.finish();
+      const t0 = performance.now();
+      device.queue.submit([cb]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    await run(N);
+    let one = Infinity, two = Infinity;
+    for (let r = 0; r < 4; r++) {
+      one = Math.min(one, await run(N));
+      two = Math.min(two, await run(2 * N));
+    }
+    const us = (two - one) / N * 1000;
+    rows.push(`${shape.padEnd(11)} ${name.padEnd(26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
+    console.log(rows.at(-1));
+  }
+  for (const w of weights) w.destroy();
+}
