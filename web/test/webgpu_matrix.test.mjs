@@ -233,3 +233,39 @@ test('webgpu: decode attention as flash-decoding over shares of the positions (s
     }
   }
 });
+
+test('webgpu: rms_norm and glu computed in the epilogue of the matvecs before them (three dispatches fewer a llama layer): the logits of separate dispatches', { skip }, async () => {
+  for (const [preset, type] of [['tiny-llama', 'q4_0'], ['tiny-qwen3', 'q4_k_m'], ['tiny-gemma2', 'q8_0']]) {
+    const bytes = generate(preset, type);
+    await engine.load(bytes, { keepCpuWeights: true });
+    const plan = engine.executor.plan;
+    const weights = await uploadWeights(bytes, plan);
+    const tokens = sequence(plan.config.n_vocab).slice(0, 12);
+    const cpu = engine.cpuLogits(tokens);
+    const ctx = await gpuContext();
+    const fused = GpuExecutor.create(ctx, plan, weights);
+    const separate = GpuExecutor.create(ctx, plan, weights, { fuseNormGlu: false });
+    try {
+      const variants = fused.kernelVariants.join(' ; ');
+      // gemma2 normalizes each sublayer's output before the residual add: only its glu moves
+      const normOut = preset !== 'tiny-gemma2';
+      assert.equal(variants.includes('NORM_OUT'), normOut, variants);
+      assert.equal(variants.includes('X_NORM'), normOut, variants);
+      assert.ok(variants.includes('GLU_OUT'), variants);
+      assert.ok(!separate.kernelVariants.join(' ; ').includes('Q8_BLOCK_OUT'));
+      // llama-like: per layer the ffn norm and the glu, the next layer's attention norm (the first
+      // layer's reads the embedding) and the output norm after the last
+      if (normOut) assert.equal(separate.dispatchCount - fused.dispatchCount, 3 * plan.config.n_layer, `${preset}: dispatches`);
+      else assert.equal(separate.dispatchCount - fused.dispatchCount, plan.config.n_layer, `${preset}: dispatches`);
+      const got = await gpuLogits(fused, tokens, 4);
+      check(`${preset} ${type} fused vs CPU`, got, cpu, INT8_BOUND, 4);
+      // the same int8 rounding as separate dispatches up to f32 reassociation (measured 2e-7 here and
+      // on the H100); a flipped rounding step of an activation would show as ~1e-3
+      check(`${preset} ${type} fused vs separate dispatches`, got, await gpuLogits(separate, tokens, 4), 1e-3, 4);
+    } finally {
+      fused.dispose();
+      separate.dispose();
+      weights.dispose();
+    }
+  }
+});
