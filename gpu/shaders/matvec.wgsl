@@ -11,8 +11,8 @@
 // TPR-th element/block/chunk, then a reduction per row (SUBGROUPS: subgroupAdd, then the row's
 // subgroups through workgroup memory; TPR must be a multiple of the subgroup size; else a tree in
 // workgroup memory). ADD_RES: y[r] = W x + res[r] (a residual add fused into the epilogue).
-// Q8_ACT (TYPE_Q4_0, TYPE_Q8_0, TYPE_Q6_K, TYPE_Q4_K): x comes already quantized to int8 per block of
-// 32 by quantize_q8.wgsl (once per matmul input, shared by the matvecs reading it; layout there), and
+// Q8_ACT (TYPE_Q4_0, TYPE_Q8_0, TYPE_Q6_K, TYPE_Q4_K): x comes already quantized to int8 per half block
+// of 16 by its producer (common/q8_block.wgsl; once per matmul input, shared by the matvecs reading it), and
 // the weight bytes are dotted with dot4I8Packed; the result differs from the f32 path by that
 // rounding (about 1e-2 relative on logits; see BENCHMARKS.md).
 // SEGMENTS (SEGMENT3 for three; Q8_ACT only): two or three matrices of the same type and ncols that
@@ -20,15 +20,15 @@
 // y, then rows1 rows of weights1 into y1 (then rows2 of weights2 into y2). Each row knows its matrix
 // (`seg`, common/bytes.wgsl); one dispatch instead of three saves its launch gap, and the small k/v
 // matrices no longer run alone on a mostly idle GPU.
-// Q8_BLOCK_OUT (ROWS == 32, so a workgroup's rows are one block of 32): the workgroup also writes its
-// rows as one int8 block (common/q8_block.wgsl) to `xq` for the next int8 matvecs, which saves the
-// dispatch that would write it (a launch gap each, ~3 µs on the H100, more than the work):
-//   NORM_OUT (with ADD_RES): the rows are a hidden state h that an rms_norm feeds to int8 matvecs;
-//     the block holds h * norm_w quantized and, after the sums, the block's sum of h^2. The 1/rms
-//     factor is a scalar, so it is applied by the reader (X_NORM) to its dot products.
-//   GLU_OUT (with SEGMENTS of two: gate rows in weights, up rows in weights1): row r of the workgroup
-//     computes gate row r and up row r, and the block holds act(gate) * up (ACT_SILU / ACT_GELU);
-//     y and y1 are not written (the FFN's hidden vector exists only as int8).
+// Q8_BLOCK_OUT: a workgroup's 16 output rows also go out as one int8 half block (common/q8_block.wgsl)
+// to `xq` for the next int8 matvecs, which saves the dispatch that would write it (a launch gap each,
+// ~3 µs on the H100, more than the work):
+//   NORM_OUT (with ADD_RES, ROWS 16): the rows are a hidden state h that an rms_norm feeds to int8
+//     matvecs; the half holds h * norm_w quantized and its sum of h^2. The 1/rms factor is a scalar,
+//     so it is applied by the reader (X_NORM) to its dot products.
+//   GLU_OUT (with SEGMENTS of two: gate rows in weights, up rows in weights1; ROWS 32): the first 16
+//     row slots compute gate rows r..r+15, the last 16 the up rows, and the half holds act(gate) * up
+//     (ACT_SILU / ACT_GELU); y and y1 are not written (the FFN's hidden vector exists only as int8).
 // X_NORM (Q8_ACT): x is a NORM_OUT block vector: each row's result is multiplied by
 // 1 / sqrt(sum(h^2) / ncols + eps), the sum of the blocks' sums of squares.
 // SHADER_F16 (TYPE_F16, only on devices with the 'shader-f16' feature; `enable f16;`): the weights are
@@ -94,20 +94,19 @@ struct Params {
 var<workgroup> block_vals: array<f32, 32>;
 #ifdef NORM_OUT
 @group(0) @binding(10) var<storage, read> norm_w: array<f32>;
-var<workgroup> block_sq: array<f32, 32>;
+var<workgroup> block_sq: array<f32, 16>;
 #endif
 #endif
 
-// Reductions sum up to four values at once (a row's dot product, GLU_OUT's second one, X_NORM's sum
-// of squares); the unused components cost a few register operations.
-var<workgroup> red_scratch: array<vec4<f32>, WG_SIZE>;
+// Reductions sum two values at once: a row's dot product and X_NORM's sum of squares (else 0).
+var<workgroup> red_scratch: array<vec2<f32>, WG_SIZE>;
 #ifdef SUBGROUPS
 var<private> sg_lane: u32;
 var<private> sg_size: u32;
 #endif
 
 // Sum of v over the TPR invocations of each row; valid in the row's lane 0. Uniform control flow.
-fn row_sum(lid: u32, v: vec4<f32>) -> vec4<f32> {
+fn row_sum(lid: u32, v: vec2<f32>) -> vec2<f32> {
 #ifdef SUBGROUPS
 #ifdef SG_ROW
   // a row is exactly one subgroup: no workgroup memory, no barrier
@@ -120,7 +119,7 @@ fn row_sum(lid: u32, v: vec4<f32>) -> vec4<f32> {
   workgroupBarrier();
   let per_row = TPR / sg_size;
   let first = (lid / TPR) * per_row;
-  var t = vec4<f32>(0.0);
+  var t = vec2<f32>(0.0);
   for (var i = 0u; i < per_row; i = i + 1u) {
     t = t + red_scratch[first + i];
   }
@@ -146,25 +145,23 @@ fn row_sum(lid: u32, v: vec4<f32>) -> vec4<f32> {
 fn xq_block(b: u32) -> array<vec4<u32>, 2> {
   return array<vec4<u32>, 2>(xqb[2u * b], xqb[2u * b + 1u]);
 }
-// word i of the scales-and-sums tail (quantize_q8.wgsl: scales at ncols / 4, sums at ncols / 4 + nb)
-fn xq_word(i: u32) -> u32 {
-  return xqb[i / 4u][i % 4u];
+// Block b's two halves: scales (lo, hi) and sums of their int8 values (lo, hi), one vec4 load.
+struct XMeta {
+  d: vec2<f32>,
+  s: vec2<i32>,
 }
-// scale of block b
-fn xd(b: u32) -> f32 {
-  return bitcast<f32>(xq_word(params.ncols / 4u + b));
-}
-// sum of block b's int8 values
-fn xs(b: u32) -> i32 {
-  return bitcast<i32>(xq_word(params.ncols / 4u + params.ncols / 32u + b));
+fn xq_meta(b: u32) -> XMeta {
+  let m = xqb[params.ncols / 16u + b];
+  return XMeta(vec2<f32>(bitcast<f32>(m.x), bitcast<f32>(m.z)), vec2<i32>(bitcast<i32>(m.y), bitcast<i32>(m.w)));
 }
 #ifdef X_NORM
-// this lane's share of the blocks' sums of h^2 (NORM_OUT's fourth part)
+// this lane's share of the halves' sums of h^2 (words [12 nb, 14 nb))
 fn x_sumsq_partial(lane: u32) -> f32 {
-  let nb = params.ncols / 32u;
+  let nh = params.ncols / 16u;
   var s = 0.0;
-  for (var b = lane; b < nb; b = b + TPR) {
-    s = s + bitcast<f32>(xq_word(params.ncols / 4u + 2u * nb + b));
+  for (var h = lane; h < nh; h = h + TPR) {
+    let i = 6u * nh + h;
+    s = s + bitcast<f32>(xqb[i / 4u][i % 4u]);
   }
   return s;
 }
@@ -277,11 +274,11 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     let off = row_off + b * 34u;
     let xb = xq_block(b);
     let qw = load8_at(off + 2u);
-    var s = 0;
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      s = s + dot4I8Packed(qw[k], xb[k / 4u][k % 4u]);
+    var s = vec2<i32>(0);
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      s = s + vec2<i32>(dot4I8Packed(qw[k], xb[0][k]), dot4I8Packed(qw[k + 4u], xb[1][k]));
     }
-    acc = acc + load_f16_at(off) * xd(b) * f32(s);
+    acc = acc + load_f16_at(off) * dot(xq_meta(b).d, vec2<f32>(s));
   }
   return acc;
 }
@@ -332,12 +329,14 @@ fn row_partial(row: u32, lid: u32) -> f32 {
   for (var b = lid; b < nb; b = b + TPR) {
     let blk = q4_0_block(row_off + b * 18u);
     let xb = xq_block(b);
-    var s = 0;
+    let xm = xq_meta(b);
+    // low nibbles are elements 0..15 (the first half), high nibbles 16..31
+    var s = vec2<i32>(0);
     for (var k = 0u; k < 4u; k = k + 1u) {
       let w = blk[k + 1u];
-      s = s + dot4I8Packed(w & 0x0f0f0f0fu, xb[0][k]) + dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xb[1][k]);
+      s = s + vec2<i32>(dot4I8Packed(w & 0x0f0f0f0fu, xb[0][k]), dot4I8Packed((w >> 4u) & 0x0f0f0f0fu, xb[1][k]));
     }
-    acc = acc + unpack2x16float(blk[0]).x * xd(b) * f32(s - 8 * xs(b));
+    acc = acc + unpack2x16float(blk[0]).x * dot(xm.d, vec2<f32>(s - 8 * xm.s));
   }
   return acc;
 }
@@ -369,7 +368,7 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 #include "common/kquants.wgsl"
 #ifdef Q8_ACT
 // chunk u (32 elements) of a block = x block u: q (0..63) packed 4 a word, dot4I8Packed with the
-// int8 x; the -32 offset through the x sums of each 16-element half (one scale each).
+// int8 x; the -32 offset through the x sums of each 16-element half (one scale each, as x's halves).
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 210u;
@@ -384,26 +383,19 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     let qh_off = off + 128u + 32u * h;
     let nshift = 4u * (g >> 1u);
     let hshift = 2u * g;
-    var s0 = 0;
-    var s1 = 0;
-    var x0 = 0;
-    var x1 = 0;
     let xb = xq_block(u);
+    let xm = xq_meta(u);
     let lw = load8_at(ql_off);
     let hw = load8_at(qh_off);
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      let q = ((lw[k] >> nshift) & 0x0f0f0f0fu) | (((hw[k] >> hshift) & 0x03030303u) << 4u);
-      let xw = xb[k / 4u][k % 4u];
-      if (k < 4u) {
-        s0 = s0 + dot4I8Packed(q, xw);
-        x0 = x0 + dot4I8Packed(0x01010101u, xw);
-      } else {
-        s1 = s1 + dot4I8Packed(q, xw);
-        x1 = x1 + dot4I8Packed(0x01010101u, xw);
-      }
+    var s = vec2<i32>(0);
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      let q0 = ((lw[k] >> nshift) & 0x0f0f0f0fu) | (((hw[k] >> hshift) & 0x03030303u) << 4u);
+      let q1 = ((lw[k + 4u] >> nshift) & 0x0f0f0f0fu) | (((hw[k + 4u] >> hshift) & 0x03030303u) << 4u);
+      s = s + vec2<i32>(dot4I8Packed(q0, xb[0][k]), dot4I8Packed(q1, xb[1][k]));
     }
     let sc_off = off + 192u + 8u * h + 2u * g;
-    acc = acc + load_f16_at(off + 208u) * xd(u) * (load_i8_at(sc_off) * f32(s0 - 32 * x0) + load_i8_at(sc_off + 1u) * f32(s1 - 32 * x1));
+    let sc = vec2<f32>(load_i8_at(sc_off), load_i8_at(sc_off + 1u));
+    acc = acc + load_f16_at(off + 208u) * dot(sc * xm.d, vec2<f32>(s - 32 * xm.s));
   }
   return acc;
 }
@@ -458,12 +450,14 @@ fn row_partial(row: u32, lid: u32) -> f32 {
     let q_off = off + 16u + 32u * (c / 2u);
     let nshift = 4u * (c & 1u);
     let xb = xq_block(u);
-    var s = 0;
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      s = s + dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xb[k / 4u][k % 4u]);
+    let xm = xq_meta(u);
+    var s = vec2<i32>(0);
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      s = s + vec2<i32>(dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xb[0][k]),
+                        dot4I8Packed((load_u32_at(q_off + 16u + 4u * k) >> nshift) & 0x0f0f0f0fu, xb[1][k]));
     }
     let sm = k4_scale_min(off + 4u, c);
-    acc = acc + xd(u) * (load_f16_at(off) * sm.x * f32(s) - load_f16_at(off + 2u) * sm.y * f32(xs(u)));
+    acc = acc + load_f16_at(off) * sm.x * dot(xm.d, vec2<f32>(s)) - load_f16_at(off + 2u) * sm.y * dot(xm.d, vec2<f32>(xm.s));
   }
   return acc;
 }
@@ -511,14 +505,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   var row = wgi * ROWS + lid / TPR;
   var nrows = params.nrows;
   let lane = lid % TPR;
-  var sums = vec4<f32>(0.0);
+  var sums = vec2<f32>(0.0);
+#ifdef Q8_BLOCK_OUT
+  // a workgroup's 16 outputs (GLU_OUT: slots 0..15 their gate rows, 16..31 their up rows)
+  let slot = lid / TPR;
+  row = wgi * 16u + slot % 16u;
+#endif
 #ifdef GLU_OUT
-  // output r: gate row r, then up row r
+  seg = slot / 16u;
   if (row < nrows) {
-    seg = 0u;
     sums.x = row_partial(row, lane);
-    seg = 1u;
-    sums.y = row_partial(row, lane);
   }
 #else
 #ifdef SEGMENTS
@@ -541,58 +537,64 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 #endif
 #ifdef X_NORM
-  sums.z = x_sumsq_partial(lane);
+  sums.y = x_sumsq_partial(lane);
 #endif
   let total = row_sum(lid, sums);
-  var t = total.xy;
+  var t = total.x;
 #ifdef X_NORM
-  t = t * inverseSqrt(total.z / f32(params.ncols) + params.eps);
+  t = t * inverseSqrt(total.y / f32(params.ncols) + params.eps);
 #endif
 #ifdef Q8_BLOCK_OUT
   if (lane == 0u && row < nrows) {
 #ifdef GLU_OUT
-    block_vals[lid / TPR] = act(t.x) * t.y;
+    block_vals[slot] = t;
 #else
-    let h = t.x + res[row];
+    let h = t + res[row];
     y[row] = h;
-    block_vals[lid / TPR] = h * norm_w[row];
-    block_sq[lid / TPR] = h * h;
+    block_vals[slot] = h * norm_w[row];
+    block_sq[slot] = h * h;
 #endif
   }
   workgroupBarrier();
-  if (lid == 0u && wgi * 32u < nrows) {
-    var v: array<vec4<f32>, 8>;
-    for (var k = 0u; k < 8u; k = k + 1u) {
-      v[k] = vec4<f32>(block_vals[4u * k], block_vals[4u * k + 1u], block_vals[4u * k + 2u], block_vals[4u * k + 3u]);
+  if (lid == 0u && wgi * 16u < nrows) {
+    var v: array<vec4<f32>, 4>;
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      for (var j = 0u; j < 4u; j = j + 1u) {
+#ifdef GLU_OUT
+        v[k][j] = act(block_vals[4u * k + j]) * block_vals[16u + 4u * k + j];
+#else
+        v[k][j] = block_vals[4u * k + j];
+#endif
+      }
     }
     let nb = nrows / 32u;
-    q8_block_store(wgi, nb, v);
+    q8_half_store(wgi, nb, v);
 #ifdef NORM_OUT
     var sq = 0.0;
-    for (var k = 0u; k < 32u; k = k + 1u) {
+    for (var k = 0u; k < 16u; k = k + 1u) {
       sq = sq + block_sq[k];
     }
-    xq[10u * nb + wgi] = bitcast<u32>(sq);
+    xq[12u * nb + wgi] = bitcast<u32>(sq);
 #endif
   }
 #else
   if (lane == 0u && row < nrows) {
 #ifdef ADD_RES
-    y[params.y_offset + row] = t.x + res[params.y_offset + row];
+    y[params.y_offset + row] = t + res[params.y_offset + row];
 #else
 #ifdef SEGMENTS
     if (seg == 0u) {
-      y[row] = t.x;
+      y[row] = t;
     } else if (seg == 1u) {
-      y1[row] = t.x;
+      y1[row] = t;
     }
 #ifdef SEGMENT3
     if (seg == 2u) {
-      y2[row] = t.x;
+      y2[row] = t;
     }
 #endif
 #else
-    y[params.y_offset + row] = t.x;
+    y[params.y_offset + row] = t;
 #endif
 #endif
   }

@@ -74,62 +74,65 @@ for (const type of ['F32', 'Q8_0', 'Q4_0']) {
 }
 
 // ---- int8 block epilogues of the decode matvec (matvec.wgsl Q8_ACT, Q8_BLOCK_OUT, NORM_OUT, GLU_OUT, X_NORM) ----
-// x as the int8 matvecs read it (common/q8_block.wgsl): per block of 32, int8 values (round(v / d), d =
-// amax / 127), the f32 scale, the i32 sum, and (sumsq given) a f32 sum of squares. Returns the words
-// and the values the kernel sees (q * d).
+// x as the int8 matvecs read it (common/q8_block.wgsl): per half block of 16, int8 values (round(v /
+// d), d = amax / 127), the f32 scale and the i32 sum (words 8 nb + 2 h, + 1), and (sumsq given, one a
+// half) f32 sums of squares at 12 nb + h. Returns the words and the values the kernel sees (q * d).
 function q8Blocks(v, sumsq = null) {
   const nb = v.length / 32;
-  const words = new Uint32Array(11 * nb + 4);
+  const words = new Uint32Array(14 * nb + 4);
   const bytes = new Int8Array(words.buffer, 0, 32 * nb);
   const f = new Float32Array(words.buffer);
   const i32 = new Int32Array(words.buffer);
   const seen = new Float64Array(v.length);
-  for (let b = 0; b < nb; b++) {
+  for (let h = 0; h < 2 * nb; h++) {
     let amax = 0;
-    for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(v[32 * b + j]));
+    for (let j = 0; j < 16; j++) amax = Math.max(amax, Math.abs(v[16 * h + j]));
     const d = Math.fround(amax / 127);
     let sum = 0;
-    for (let j = 0; j < 32; j++) {
-      const q = d > 0 ? Math.round(v[32 * b + j] / d) : 0;
-      bytes[32 * b + j] = q;
+    for (let j = 0; j < 16; j++) {
+      const q = d > 0 ? Math.round(v[16 * h + j] / d) : 0;
+      bytes[16 * h + j] = q;
       sum += q;
-      seen[32 * b + j] = q * d;
+      seen[16 * h + j] = q * d;
     }
-    f[8 * nb + b] = d;
-    i32[9 * nb + b] = sum;
-    if (sumsq) f[10 * nb + b] = sumsq[b];
+    f[8 * nb + 2 * h] = d;
+    i32[8 * nb + 2 * h + 1] = sum;
+    if (sumsq) f[12 * nb + h] = sumsq[h];
   }
   return { words, seen };
 }
 
-// Checks an int8 block vector written by a kernel against the values it should hold: each scale is
-// amax / 127 of the values, each value within half a step (plus `slack` of the block's amax), the sums
-// are the int8 values' sums, and (sumsq given) the sums of squares.
+// Sums of squares of each half block of 16.
+const halfSumsq = (v) => Array.from({ length: v.length / 16 }, (_, h) => v.subarray(16 * h, 16 * h + 16).reduce((s, e) => s + e * e, 0));
+
+// Checks an int8 vector written by a kernel against the values it should hold: each half's scale is
+// its amax / 127, each value within half a step (plus `slack` of the half's amax), the sums are the
+// int8 values' sums, and (sumsq given) the sums of squares.
 function checkQ8Blocks(out, want, what, { slack = 1e-6, sumsq = null } = {}) {
   const nb = want.length / 32;
   const bytes = new Int8Array(out.buffer, 0, 32 * nb);
   const f = new Float32Array(out.buffer);
   const i32 = new Int32Array(out.buffer);
-  for (let b = 0; b < nb; b++) {
+  for (let h = 0; h < 2 * nb; h++) {
     let amax = 0, sum = 0;
-    for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(want[32 * b + j]));
-    const d = f[8 * nb + b];
-    assert.ok(Math.abs(d - amax / 127) <= (amax / 127) * 1e-5 + slack * amax / 127, `${what}: block ${b} scale ${d}, want ${amax / 127}`);
-    for (let j = 0; j < 32; j++) {
-      const q = bytes[32 * b + j];
+    for (let j = 0; j < 16; j++) amax = Math.max(amax, Math.abs(want[16 * h + j]));
+    const d = f[8 * nb + 2 * h];
+    assert.ok(Math.abs(d - amax / 127) <= (amax / 127) * (1e-5 + slack), `${what}: half ${h} scale ${d}, want ${amax / 127}`);
+    for (let j = 0; j < 16; j++) {
+      const q = bytes[16 * h + j];
       sum += q;
-      assert.ok(Math.abs(q * d - want[32 * b + j]) <= d / 2 + slack * amax + 1e-12, `${what}: block ${b} value ${j}: ${q} x ${d}, want ${want[32 * b + j]}`);
+      assert.ok(Math.abs(q * d - want[16 * h + j]) <= d / 2 + slack * amax + 1e-12, `${what}: half ${h} value ${j}: ${q} x ${d}, want ${want[16 * h + j]}`);
     }
-    assert.equal(i32[9 * nb + b], sum, `${what}: block ${b} sum`);
-    if (sumsq) assert.ok(Math.abs(f[10 * nb + b] - sumsq[b]) <= 1e-5 * sumsq[b], `${what}: block ${b} sum of squares ${f[10 * nb + b]}, want ${sumsq[b]}`);
+    assert.equal(i32[8 * nb + 2 * h + 1], sum, `${what}: half ${h} sum`);
+    if (sumsq) assert.ok(Math.abs(f[12 * nb + h] - sumsq[h]) <= 1e-5 * sumsq[h], `${what}: half ${h} sum of squares ${f[12 * nb + h]}, want ${sumsq[h]}`);
   }
 }
 
 const matvecParams = (ncols, nrows, rows1 = 0, eps = 0) =>
   packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', 0], ['u32', rows1], ['u32', 0], ['f32', eps], ['u32', 0]]);
 
-// 32 rows a workgroup, with 1, 2 and 8 invocations a row (a reduction in workgroup memory); 96
-// columns: 3 Q4_0 blocks a row, so odd rows start off a 4-byte boundary
+// 16 outputs a workgroup (GLU_OUT: 32 row slots), with 1, 2 and 8 invocations a row (a reduction in
+// workgroup memory); 96 columns: 3 Q4_0 blocks a row, so odd rows start off a 4-byte boundary
 for (const tpr of [1, 2, 8]) {
   test(`matvec NORM_OUT: h = W x + res written, and h * norm_w as int8 blocks with h's sums of squares (${tpr} invocations a row)`, async () => {
     const nrows = 64, ncols = 96;
@@ -139,14 +142,13 @@ for (const tpr of [1, 2, 8]) {
     const res = randomF32(nrows, 303);
     const normW = randomF32(nrows, 304, 2);
     const [y, xq] = await runKernel({
-      shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, ADD_RES: true, Q8_BLOCK_OUT: true, NORM_OUT: true, ROWS: 32, WG_SIZE: 32 * tpr },
-      params: matvecParams(ncols, nrows), outputs: [nrows * 4, (11 * nrows / 32 + 4) * 4], bindings: [1, 9, 2, 3, 4, 10],
-      inputs: [wq, x.words, res, normW], workgroups: [nrows / 32, 1, 1],
+      shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, ADD_RES: true, Q8_BLOCK_OUT: true, NORM_OUT: true, ROWS: 16, WG_SIZE: 16 * tpr },
+      params: matvecParams(ncols, nrows), outputs: [nrows * 4, (14 * nrows / 32 + 4) * 4], bindings: [1, 9, 2, 3, 4, 10],
+      inputs: [wq, x.words, res, normW], workgroups: [nrows / 16, 1, 1],
     });
     const h = ref.matvec(wref, x.seen, nrows, ncols).map((v, r) => v + res[r]);
     assertClose(y, h, 'NORM_OUT h');
-    const sumsq = [0, 1].map((b) => y.subarray(32 * b, 32 * b + 32).reduce((s, v) => s + v * v, 0));
-    checkQ8Blocks(xq, y.map((v, r) => Math.fround(v * normW[r])), 'NORM_OUT blocks', { sumsq });
+    checkQ8Blocks(xq, y.map((v, r) => Math.fround(v * normW[r])), 'NORM_OUT blocks', { sumsq: halfSumsq(y) });
   });
 
   test(`matvec X_NORM + GLU_OUT: act(gate) * up of an input whose rms norm is applied by the reader, as int8 blocks (${tpr} invocations a row)`, async () => {
@@ -154,13 +156,13 @@ for (const tpr of [1, 2, 8]) {
     const gq = quantizeQ4_0(randomF32(nrows * ncols, 311 + tpr)), uq = quantizeQ4_0(randomF32(nrows * ncols, 312 + tpr));
     // the producer's h (far from unit rms, so a missing norm shows) and the norm weight it folded in
     const hv = randomF32(ncols, 313, 7), nw = randomF32(ncols, 314);
-    const sumsq = [0, 1, 2].map((b) => hv.subarray(32 * b, 32 * b + 32).reduce((s, v) => s + v * v, 0));
+    const sumsq = halfSumsq(hv);
     const x = q8Blocks(hv.map((v, i) => v * nw[i]), sumsq);
     for (const [act, f] of [['ACT_SILU', ref.silu], ['ACT_GELU', ref.geluTanh]]) {
       const [xq] = await runKernel({
         shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, SEGMENTS: true, X_NORM: true, GLU_OUT: true, [act]: true, Q8_BLOCK_OUT: true, ROWS: 32, WG_SIZE: 32 * tpr },
-        params: matvecParams(ncols, nrows, nrows, eps), outputs: [(11 * nrows / 32 + 4) * 4], bindings: [9, 2, 3, 6],
-        inputs: [gq, x.words, uq], workgroups: [nrows / 32, 1, 1],
+        params: matvecParams(ncols, nrows, nrows, eps), outputs: [(14 * nrows / 32 + 4) * 4], bindings: [9, 2, 3, 6],
+        inputs: [gq, x.words, uq], workgroups: [nrows / 16, 1, 1],
       });
       const inv = 1 / Math.sqrt(sumsq.reduce((a, b) => a + b) / ncols + eps);
       const g = ref.matvec(dequantize('Q4_0', gq, nrows * ncols), x.seen, nrows, ncols);

@@ -15,7 +15,7 @@ const device = await adapter.requestDevice({ requiredFeatures: adapter.features.
   maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX, maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize } });
 Object.assign(globalThis.__hearthGpu, { instance, adapter, device });  // runner.mjs reads this object
 const H = 32, Hkv = 8, hd = 128, nCtx = 672, pos = 600, width = 4096;
-const q8Bytes = (n) => n + 8 * (n / 32);
+const q8Bytes = (n) => (n / 32) * 56;
 const rope = [['u32', hd], ['f32', 500000], ['f32', 1], ['f32', 1]];
 const buf = (bytes, fill = null) => {
   const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
@@ -37,7 +37,7 @@ function flash(shares, ropeOn, sgTile) {
 }
 const cases = [
   ['near-empty (1 workgroup)', null, {}, [], [buf(16)], [1, 1, 1]],
-  flash(32, true, false), flash(32, true, true), flash(8, true, true), flash(1, true, true),
+  flash(32, true, false), flash(32, true, true), flash(32, false, true), flash(8, true, true), flash(1, true, true),
   [`attention (a workgroup a head, ${Math.min(1024, lim.maxComputeInvocationsPerWorkgroup)}) ROPE Q8_OUT`, 'attention', { WG_SIZE: Math.min(1024, lim.maxComputeInvocationsPerWorkgroup), HD: hd, KV_APPEND: true, ROPE: true, Q8_OUT: true },
     [['u32', H], ['u32', Hkv], ['u32', hd], ['u32', nCtx], ['u32', 0], ['u32', 0], ['f32', 0.088], ['f32', 0], ...rope],
     [buf(q8Bytes(H * hd)), buf(H * nCtx * 4), buf(H * hd * 4), buf(nCtx * Hkv * hd * 4), buf(nCtx * Hkv * hd * 4), buf(Hkv * hd * 4), buf(Hkv * hd * 4), step],

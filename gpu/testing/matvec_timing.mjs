@@ -30,7 +30,7 @@ const shapes = [['8B o', 4096, 4096], ['8B qkv', 6144, 4096], ['8B gate+up', 286
   ['1B o', 2048, 2048], ['1B qkv', 3072, 2048], ['1B gate+up', 16384, 2048], ['1B down', 2048, 8192]];
 const variants = [
   ['wg256 row=sg', { WG_SIZE: 256, ROWS: 8, SUBGROUPS: true, SG_ROW: true }],
-  ['wg256 32 rows tpr8', { WG_SIZE: 256, ROWS: 32 }],
+  ['wg512 16 rows row=sg', { WG_SIZE: 512, ROWS: 16, SUBGROUPS: true, SG_ROW: true }],
   ['wg1024 32 rows row=sg', { WG_SIZE: 1024, ROWS: 32, SUBGROUPS: true, SG_ROW: true }],
 ];
 
@@ -39,7 +39,7 @@ for (const [shape, nrows, ncols] of shapes) {
   const wbytes = nrows * (ncols / 32) * 18;
   const copies = Math.max(2, Math.ceil(200e6 / wbytes));
   const weights = Array.from({ length: copies }, () => buf(wbytes));
-  const x = buf((ncols / 32) * 40);
+  const x = buf((ncols / 32) * 56);
   const y = buf(nrows * 4);
   const params = packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', 0], ['u32', 0], ['u32', 0], ['f32', 0], ['u32', 0]]);
   const uniform = device.createBuffer({ size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });

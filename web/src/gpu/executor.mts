@@ -108,10 +108,10 @@ function grid(n: number): [number, number, number] {
 /** Default size of a decode step's submissions (ExecutorOptions.stepSubmissions). */
 const DISPATCHES_PER_SUBMISSION = 64;
 const elemGrid = (n: number): [number, number, number] => grid(Math.ceil(n / WG));
-/** Bytes of an int8-block vector (common/q8_block.wgsl: 44 a block of 32 with the sums of squares of
+/** Bytes of an int8-block vector (common/q8_block.wgsl: 56 a block of 32 with the sums of squares of
  *  a norm left to the reader), whole vec4s: the matvecs read it as vec4<u32> and the last one must
  *  lie inside the binding. */
-const q8Bytes = (ncols: number): number => Math.ceil(((ncols / 32) * 44) / 16) * 16;
+const q8Bytes = (ncols: number): number => Math.ceil(((ncols / 32) * 56) / 16) * 16;
 
 type Field = ['u32' | 'i32' | 'f32', number];
 function packParams(fields: Field[]): ArrayBuffer {
@@ -178,8 +178,8 @@ export interface ExecutorOptions {
   fuseRope?: boolean;
   /** Decode: an rms_norm whose input a residual matvec writes, and the glu of a gate/up matvec pair,
    *  are computed in those matvecs' epilogue when only int8 matvecs read their output (matvec.wgsl
-   *  Q8_BLOCK_OUT: a workgroup of 32 rows writes one int8 block; two dispatches fewer a layer, three
-   *  on gated FFNs). Default true where 32 rows a workgroup fit the device's limits. */
+   *  Q8_BLOCK_OUT: a workgroup of 16 rows writes one int8 half block; two dispatches fewer a layer, three
+   *  on gated FFNs). Default true where 32 row slots a workgroup fit the device's limits. */
   fuseNormGlu?: boolean;
 }
 
@@ -278,9 +278,9 @@ export class GpuExecutor {
   /** Value buffers whose int8 blocks hold h * norm_w of an rms_norm left to the reader (NORM_OUT):
    *  the norm's epsilon. */
   #deferredNorm = new Map<Gpu, number>();
-  /** Invocations of a matvec workgroup of 32 rows (one output block, Q8_BLOCK_OUT); 0 where the
-   *  device's limits do not allow it. */
-  #blockWg = 0;
+  /** Whether matvecs may write their 16 output rows as an int8 half block (Q8_BLOCK_OUT: workgroups
+   *  of 16 rows, GLU_OUT's of 32 row slots, within the device's limits). */
+  #blockOut = false;
 
   private constructor(ctx: GpuContext, plan: Plan, weights: GpuWeights, options: ExecutorOptions) {
     this.#ctx = ctx;
@@ -308,8 +308,7 @@ export class GpuExecutor {
     if (!wide) this.#subgroups = false;
     this.#rowIsSubgroup = this.#subgroups && Number(info.subgroupMinSize ?? 0) === this.#tpr && sgMax === this.#tpr;
     const lim = this.#device.limits;
-    const blockWg = 32 * this.#tpr;
-    if (this.#options.fuseNormGlu && blockWg <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) this.#blockWg = blockWg;
+    this.#blockOut = this.#options.fuseNormGlu && 32 * this.#tpr <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
     this.#step = this.#buffer(16, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
@@ -463,7 +462,7 @@ export class GpuExecutor {
     const defines = this.#matvecDefines(wt);
     let rows = this.#matvecWg / this.#tpr;
     if (res) defines['ADD_RES'] = true;
-    if (norm) Object.assign(defines, { ROWS: (rows = 32), WG_SIZE: this.#blockWg, Q8_BLOCK_OUT: true, NORM_OUT: true });
+    if (norm) Object.assign(defines, { ROWS: (rows = 16), WG_SIZE: 16 * this.#tpr, Q8_BLOCK_OUT: true, NORM_OUT: true });
     // f16 weights as vec4<f16>: rows must hold whole vec4s
     if (this.#shaderF16 && wt.type === 'f16' && ncols % 4 === 0) defines['SHADER_F16'] = true;
     // int8 activations: x quantized once per input (int8 + a scale and a sum per block of 32)
@@ -609,8 +608,9 @@ export class GpuExecutor {
     const uniform = this.#matvecParams(ncols, parts[0]!.rows, 0, parts[1]!.rows, parts[2]?.rows ?? 0, x);
     const label = `matvec ${wts[0]!.type} ${parts.map((p) => p.rows).join('+')}x${ncols} int8`;
     if (glu) {
-      Object.assign(defines, { ROWS: 32, WG_SIZE: this.#blockWg, Q8_BLOCK_OUT: true, GLU_OUT: true, [glu.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true });
-      this.#matvecDispatch(`${label} +glu`, defines, [[0, uniform], [2, parts[0]!.buffer], [3, input], [6, parts[1]!.buffer], [9, glu.q]], parts[0]!.rows / 32);
+      // 16 outputs a workgroup: 32 row slots, gate rows then up rows
+      Object.assign(defines, { ROWS: 32, WG_SIZE: 32 * this.#tpr, Q8_BLOCK_OUT: true, GLU_OUT: true, [glu.activation === 'silu' ? 'ACT_SILU' : 'ACT_GELU']: true });
+      this.#matvecDispatch(`${label} +glu`, defines, [[0, uniform], [2, parts[0]!.buffer], [3, input], [6, parts[1]!.buffer], [9, glu.q]], parts[0]!.rows / 16);
       return;
     }
     const bindings: Array<[number, Gpu]> = [[0, uniform], [1, outs[0]], [2, parts[0]!.buffer], [3, input], [5, outs[1]], [6, parts[1]!.buffer]];
@@ -700,7 +700,7 @@ export class GpuExecutor {
     const normAfter = new Map<number, PlanNode>();
     const gluAfter = new Map<number, { node: PlanNode; gate: number; up: number }>();
     const inEpilogue = new Set<number>();
-    if (this.#blockWg === 0) return { normAfter, gluAfter, inEpilogue };
+    if (!this.#blockOut) return { normAfter, gluAfter, inEpilogue };
     const { plan } = this;
     const root = (v: number): number => f.alias.get(v) ?? v;
     const producer = new Map<number, number>();
