@@ -112,6 +112,10 @@ TEST(Session, StepsReportLogprobsWhenAsked) {
   EXPECT_TRUE(only.top_logprobs.empty());
   EXPECT_FLOAT_EQ(only.logprob, steps[0].logprob);
   EXPECT_FALSE(s.candidates_suffice(128));  // logprobs need every logit
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0.8, "max_tokens": 2, "logprobs": true})"));
+  EXPECT_FALSE(s.needs_tail());  // nor can candidates and a tail weight give them
+  s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0.8, "max_tokens": 2})"));
+  EXPECT_TRUE(s.needs_tail());
   s.start(Json::parse(R"({"prompt": "Zoo", "temperature": 0, "max_tokens": 2})"));
   EXPECT_TRUE(s.candidates_suffice(128));
   EXPECT_FALSE(s.step().has_logprobs);

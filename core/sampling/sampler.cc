@@ -43,20 +43,51 @@ void Sampler::reset() {
   top_logprobs_.clear();
 }
 
+std::span<const int32_t> Sampler::penalty_window() const {
+  std::span<const int32_t> recent(history_);
+  if (params_.penalty_last_n >= 0 && recent.size() > static_cast<size_t>(params_.penalty_last_n)) {
+    recent = recent.last(static_cast<size_t>(params_.penalty_last_n));
+  }
+  return recent;
+}
+
 int32_t Sampler::prepare(std::span<const float> logits) {
   if (logits.size() != static_cast<size_t>(vocab_size_)) {
     fail(ErrorCode::kInvalidArgument, "sampling: got " + std::to_string(logits.size()) +
                                           " logits for a vocabulary of " +
                                           std::to_string(vocab_size_));
   }
+  sparse_mode_ = false;
   adjusted_.assign(logits.begin(), logits.end());
+  return adjust();
+}
 
-  // Stage 1: penalties over the window.
-  std::span<const int32_t> recent(history_);
-  if (params_.penalty_last_n >= 0 && recent.size() > static_cast<size_t>(params_.penalty_last_n)) {
-    recent = recent.last(static_cast<size_t>(params_.penalty_last_n));
+int32_t Sampler::prepare_sparse(std::span<const int32_t> ids, std::span<const float> logits) {
+  if (ids.size() != logits.size()) fail(ErrorCode::kInvalidArgument, "sampling: candidate ids and logits differ in count");
+  // back to all -inf: only the entries the last sparse call wrote differ from it
+  if (sparse_mode_ && adjusted_.size() == static_cast<size_t>(vocab_size_)) {
+    for (const int32_t t : sparse_) adjusted_[static_cast<size_t>(t)] = kNegInf;
+  } else {
+    adjusted_.assign(static_cast<size_t>(vocab_size_), kNegInf);
   }
-  apply_penalties(params_, recent, adjusted_);
+  sparse_mode_ = true;
+  sparse_.clear();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || ids[i] >= vocab_size_) {
+      fail(ErrorCode::kInvalidArgument, "sampling: candidate token " + std::to_string(ids[i]) + " is outside the vocabulary");
+    }
+    adjusted_[static_cast<size_t>(ids[i])] = logits[i];  // a repeated id: the last wins, as in a dense write
+    sparse_.push_back(ids[i]);
+  }
+  // stages 1-2 keep -inf entries -inf (repetition_penalty > 0): only the candidates can be finite
+  std::sort(sparse_.begin(), sparse_.end());
+  sparse_.erase(std::unique(sparse_.begin(), sparse_.end()), sparse_.end());
+  return adjust();
+}
+
+int32_t Sampler::adjust() {
+  // Stage 1: penalties over the window.
+  apply_penalties(params_, penalty_window(), adjusted_);
 
   // Stage 2: logit bias; -100 is a ban.
   for (const auto& [token, bias] : params_.logit_bias) {
@@ -66,14 +97,14 @@ int32_t Sampler::prepare(std::span<const float> logits) {
 
   // Checks, and the argmax that both stage 4 and stage 6 need (ties to the lowest id).
   int32_t best = -1;
-  for (int32_t t = 0; t < vocab_size_; ++t) {
+  for_each_token([&](int32_t t) {
     const float l = adjusted_[static_cast<size_t>(t)];
     if (std::isnan(l) || l == std::numeric_limits<float>::infinity()) {
       fail(ErrorCode::kInvalidArgument, "sampling: logit of token " + std::to_string(t) + " is " +
                                             (std::isnan(l) ? "NaN" : "+inf"));
     }
     if (l != kNegInf && (best < 0 || l > adjusted_[static_cast<size_t>(best)])) best = t;
-  }
+  });
   if (best < 0) fail(ErrorCode::kInvalidArgument, "sampling: every token has a -inf logit");
   max_logit_ = adjusted_[static_cast<size_t>(best)];
 
@@ -82,15 +113,28 @@ int32_t Sampler::prepare(std::span<const float> logits) {
   return best;
 }
 
-int32_t Sampler::sample(std::span<const float> logits) {
-  const int32_t best = prepare(logits);
+int32_t Sampler::sample(std::span<const float> logits) { return draw(prepare(logits)); }
+
+int32_t Sampler::sample_sparse(std::span<const int32_t> ids, std::span<const float> logits) {
+  return draw(prepare_sparse(ids, logits));
+}
+
+int32_t Sampler::draw(int32_t best) {
   const double u = rng_.uniform();
   last_token_ = params_.temperature <= 0.0f ? best : sample_stochastic(u);
   return last_token_;
 }
 
 std::optional<int32_t> Sampler::sample_bounded(std::span<const float> logits, double tail_weight, double tail_error) {
-  const int32_t best = prepare(logits);
+  return decide_bounded(prepare(logits), tail_weight, tail_error);
+}
+
+std::optional<int32_t> Sampler::sample_bounded_sparse(std::span<const int32_t> ids, std::span<const float> logits,
+                                                      double tail_weight, double tail_error) {
+  return decide_bounded(prepare_sparse(ids, logits), tail_weight, tail_error);
+}
+
+std::optional<int32_t> Sampler::decide_bounded(int32_t best, double tail_weight, double tail_error) {
   Rng peek = rng_;  // committed only when the bounds decide
   const double u = peek.uniform();
   std::optional<int32_t> token;
@@ -115,10 +159,10 @@ std::optional<int32_t> Sampler::draw_bounded(double u, double tail_lo, double ta
   std::vector<Candidate> c;
   const double temperature = params_.temperature;
   const double max_logit = max_logit_;
-  for (int32_t t = 0; t < vocab_size_; ++t) {
+  for_each_token([&](int32_t t) {
     const float l = adjusted_[static_cast<size_t>(t)];
     if (l != kNegInf) c.push_back({l, t, std::exp((static_cast<double>(l) - max_logit) / temperature)});
-  }
+  });
   std::sort(c.begin(), c.end(), ranks_before);
   double zc = 0.0;
   for (const Candidate& x : c) zc += x.weight;
@@ -196,9 +240,9 @@ int32_t Sampler::sample_stochastic(double u) {
     // One pass keeping the k best in a heap whose front is the worst kept; weights after the
     // selection so only k exps. Z then adds in rank order.
     std::vector<Candidate>& heap = c.items();
-    for (int32_t t = 0; t < vocab_size_; ++t) {
+    for_each_token([&](int32_t t) {
       const Candidate cand{adjusted_[static_cast<size_t>(t)], t, 0.0};
-      if (cand.logit == kNegInf) continue;
+      if (cand.logit == kNegInf) return;
       if (heap.size() < k) {
         heap.push_back(cand);
         std::push_heap(heap.begin(), heap.end(), ranks_before);
@@ -207,22 +251,22 @@ int32_t Sampler::sample_stochastic(double u) {
         heap.back() = cand;
         std::push_heap(heap.begin(), heap.end(), ranks_before);
       }
-    }
+    });
     c.keep_best(heap.size());  // sorts them
     for (Candidate& cand : c.items()) z += (cand.weight = weight(cand.logit));
     c.drop_light(min_p);
     for (const Candidate& cand : c.items()) z_kept += cand.weight;
   } else {
     // One pass in id order, for Z and the survivors of min-p alike.
-    for (int32_t t = 0; t < vocab_size_; ++t) {
+    for_each_token([&](int32_t t) {
       const float l = adjusted_[static_cast<size_t>(t)];
-      if (l == kNegInf) continue;
+      if (l == kNegInf) return;
       const double w = weight(l);
       z += w;
-      if (w == 0.0 || w < min_p) continue;
+      if (w == 0.0 || w < min_p) return;
       c.push_back({l, t, w});
       z_kept += w;
-    }
+    });
   }
 
   // Stage 7: top-p, threshold against the pre-min-p Z as the definition says.
@@ -247,7 +291,8 @@ void Sampler::compute_logprobs() const {
   if (last_token_ < 0) return;
   double sum = 0.0;
   const double max_logit = max_logit_;
-  for (const float l : adjusted_) sum += std::exp(static_cast<double>(l) - max_logit);
+  // (tokens left out by a sparse sample are -inf: they add exp(-inf) = 0)
+  for_each_token([&](int32_t t) { sum += std::exp(static_cast<double>(adjusted_[static_cast<size_t>(t)]) - max_logit); });
   const double lse = max_logit + std::log(sum);
   const auto logprob = [&](float l) { return static_cast<float>(static_cast<double>(l) - lse); };
   last_logprob_ = logprob(adjusted_[static_cast<size_t>(last_token_)]);
@@ -256,14 +301,14 @@ void Sampler::compute_logprobs() const {
   const size_t n = static_cast<size_t>(params_.top_logprobs);
   if (n == 0) return;
   std::vector<TokenLogprob>& top = top_logprobs_;  // holds logits until the end
-  for (int32_t t = 0; t < vocab_size_; ++t) {
+  for_each_token([&](int32_t t) {
     const float l = adjusted_[static_cast<size_t>(t)];
-    if (l == kNegInf || (top.size() == n && !(l > top.back().logprob))) continue;
+    if (l == kNegInf || (top.size() == n && !(l > top.back().logprob))) return;
     if (top.size() == n) top.pop_back();
     size_t at = top.size();
     while (at > 0 && l > top[at - 1].logprob) --at;  // strict: equal logits keep lower id first
     top.insert(top.begin() + static_cast<ptrdiff_t>(at), {t, l});
-  }
+  });
   for (TokenLogprob& e : top) e.logprob = logprob(e.logprob);
 }
 

@@ -66,6 +66,14 @@ class Sampler {
   // nullopt otherwise, leaving the random stream untouched so the caller can sample() all logits.
   std::optional<int32_t> sample_bounded(std::span<const float> logits, double tail_weight, double tail_error);
 
+  // sample() and sample_bounded() of the logits that are `logits` at `ids` and -inf elsewhere (the
+  // GPU's candidates), in time linear in the candidates and the penalty window, not the vocabulary
+  // (after the first such call: it fills the vocabulary-sized buffer once). The same tokens, the
+  // same random stream, the same log-probabilities.
+  int32_t sample_sparse(std::span<const int32_t> ids, std::span<const float> logits);
+  std::optional<int32_t> sample_bounded_sparse(std::span<const int32_t> ids, std::span<const float> logits,
+                                               double tail_weight, double tail_error);
+
   // Appends a token to the history the penalties look at (sampled tokens, and prompt tokens if
   // the caller wants the prompt penalised). Throws if token is outside [0, vocab_size).
   void accept(int32_t token);
@@ -84,6 +92,21 @@ class Sampler {
  private:
   int32_t sample_stochastic(double u);
   int32_t prepare(std::span<const float> logits);  // stages 1-2 and checks; returns the argmax
+  int32_t prepare_sparse(std::span<const int32_t> ids, std::span<const float> logits);
+  int32_t adjust();  // stages 1-2 on adjusted_ and the checks; returns the argmax
+  int32_t draw(int32_t best);  // stage 4 or 5-9 with the next uniform
+  std::optional<int32_t> decide_bounded(int32_t best, double tail_weight, double tail_error);
+  std::span<const int32_t> penalty_window() const;
+  // Calls f(t) for every token whose adjusted logit may be finite, in id order: all of them, or
+  // after a sparse prepare those in sparse_.
+  template <class F>
+  void for_each_token(F&& f) const {
+    if (sparse_mode_) {
+      for (const int32_t t : sparse_) f(t);
+    } else {
+      for (int32_t t = 0; t < vocab_size_; ++t) f(t);
+    }
+  }
   std::optional<int32_t> draw_bounded(double u, double tail_lo, double tail_hi);
   void compute_logprobs() const;
 
@@ -92,6 +115,8 @@ class Sampler {
   Rng rng_;
   std::vector<int32_t> history_;  // accepted tokens; trimmed to ~penalty_last_n when that is > 0
   std::vector<float> adjusted_;   // [vocab_size] adjusted logits of the last sample()
+  bool sparse_mode_ = false;      // the last sample was sparse: only sparse_'s entries may differ from -inf
+  std::vector<int32_t> sparse_;   // its candidates, sorted, distinct
   float max_logit_ = 0.0f;        // max of adjusted_
   CandidateList candidates_;
 
