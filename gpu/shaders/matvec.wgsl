@@ -2,7 +2,8 @@
 // (define one): TYPE_F32, TYPE_Q8_0 (34-byte blocks: f16 d, 32 x int8), TYPE_Q4_0 (18-byte blocks:
 // f16 d, 16 bytes; element j = low nibble of byte j, element j+16 = high nibble; value d * (q - 8)).
 // TYPE_Q6_K (210-byte blocks of 256), TYPE_Q4_K (144-byte blocks of 256): see common/kquants.wgsl; each
-// invocation takes every WG_SIZE-th 32-element chunk of the row (8 chunks a block).
+// invocation takes every TPR-th 32-element chunk of the row (8 chunks a block; with Q8_ACT every
+// TPR-th pair of chunks that share their quant bytes).
 // One row per workgroup of WG_SIZE invocations; each invocation takes every WG_SIZE-th element (F32) or
 // block (Q8_0, Q4_0), then a workgroup reduction.
 // Shapes: weights [nrows, ncols] (ncols % 32 == 0 for Q8_0/Q4_0, % 256 for K-quants), x [ncols], y [nrows].
@@ -367,35 +368,40 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 #ifdef TYPE_Q6_K
 #include "common/kquants.wgsl"
 #ifdef Q8_ACT
-// chunk u (32 elements) of a block = x block u: q (0..63) packed 4 a word, dot4I8Packed with the
-// int8 x; the -32 offset through the x sums of each 16-element half (one scale each, as x's halves).
+// Chunks g and g + 2 of a 128-element half (g = 0, 1) share their 32 low-quant bytes (low and high
+// nibbles) and, with the half's other two chunks, its 32 high-bit bytes: a lane takes such a pair
+// (64 elements, x blocks 4h + g and 4h + g + 2 of the block) and loads those bytes once.
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
   let row_off = params.w_offset + row * nb * 210u;
   var acc = 0.0;
-  for (var u = lid; u < nb * 8u; u = u + TPR) {
-    let b = u / 8u;
-    let c = u % 8u;
-    let h = c / 4u;
-    let g = c % 4u;
+  for (var u = lid; u < nb * 4u; u = u + TPR) {
+    let b = u / 4u;
+    let h = (u % 4u) / 2u;
+    let g = u % 2u;
     let off = row_off + b * 210u;
-    let ql_off = off + 64u * h + 32u * (g & 1u);
-    let qh_off = off + 128u + 32u * h;
-    let nshift = 4u * (g >> 1u);
-    let hshift = 2u * g;
-    let xb = xq_block(u);
-    let xm = xq_meta(u);
-    let lw = load8_at(ql_off);
-    let hw = load8_at(qh_off);
-    var s = vec2<i32>(0);
+    let lw = load8_at(off + 64u * h + 32u * g);
+    let hw = load8_at(off + 128u + 32u * h);
+    let xa = 8u * b + 4u * h + g;  // x block of chunk g; chunk g + 2's is xa + 2
+    let xba = xq_block(xa);
+    let xbb = xq_block(xa + 2u);
+    let xma = xq_meta(xa);
+    let xmb = xq_meta(xa + 2u);
+    let hs = 2u * g;
+    var sa = vec2<i32>(0);
+    var sb = vec2<i32>(0);
     for (var k = 0u; k < 4u; k = k + 1u) {
-      let q0 = ((lw[k] >> nshift) & 0x0f0f0f0fu) | (((hw[k] >> hshift) & 0x03030303u) << 4u);
-      let q1 = ((lw[k + 4u] >> nshift) & 0x0f0f0f0fu) | (((hw[k + 4u] >> hshift) & 0x03030303u) << 4u);
-      s = s + vec2<i32>(dot4I8Packed(q0, xb[0][k]), dot4I8Packed(q1, xb[1][k]));
+      let a0 = (lw[k] & 0x0f0f0f0fu) | (((hw[k] >> hs) & 0x03030303u) << 4u);
+      let a1 = (lw[k + 4u] & 0x0f0f0f0fu) | (((hw[k + 4u] >> hs) & 0x03030303u) << 4u);
+      let b0 = ((lw[k] >> 4u) & 0x0f0f0f0fu) | (((hw[k] >> (hs + 4u)) & 0x03030303u) << 4u);
+      let b1 = ((lw[k + 4u] >> 4u) & 0x0f0f0f0fu) | (((hw[k + 4u] >> (hs + 4u)) & 0x03030303u) << 4u);
+      sa = sa + vec2<i32>(dot4I8Packed(a0, xba[0][k]), dot4I8Packed(a1, xba[1][k]));
+      sb = sb + vec2<i32>(dot4I8Packed(b0, xbb[0][k]), dot4I8Packed(b1, xbb[1][k]));
     }
-    let sc_off = off + 192u + 8u * h + 2u * g;
-    let sc = vec2<f32>(load_i8_at(sc_off), load_i8_at(sc_off + 1u));
-    acc = acc + load_f16_at(off + 208u) * dot(sc * xm.d, vec2<f32>(s - 32 * xm.s));
+    let sc = off + 192u + 8u * h + 2u * g;  // chunk g's two scales; chunk g + 2's four bytes on
+    let sca = vec2<f32>(load_i8_at(sc), load_i8_at(sc + 1u));
+    let scb = vec2<f32>(load_i8_at(sc + 4u), load_i8_at(sc + 5u));
+    acc = acc + load_f16_at(off + 208u) * (dot(sca * xma.d, vec2<f32>(sa - 32 * xma.s)) + dot(scb * xmb.d, vec2<f32>(sb - 32 * xmb.s)));
   }
   return acc;
 }
@@ -438,26 +444,49 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 #ifdef TYPE_Q4_K
 #include "common/kquants.wgsl"
 #ifdef Q8_ACT
-// chunk u (32 elements, one scale/min pair) of a block = x block u.
+// Byte i (0..11) of a Q4_K block's packed scales and mins, held as three words.
+fn k4_byte(sw: array<u32, 3>, i: u32) -> u32 {
+  return (sw[i / 4u] >> (8u * (i % 4u))) & 255u;
+}
+// Scale and min of chunk j (0..7) from the block's 12 scale bytes (k4_scale_min, in registers).
+fn k4_sm(sw: array<u32, 3>, j: u32) -> vec2<f32> {
+  if (j < 4u) {
+    return vec2<f32>(f32(k4_byte(sw, j) & 63u), f32(k4_byte(sw, j + 4u) & 63u));
+  }
+  let a = k4_byte(sw, j + 4u);
+  return vec2<f32>(f32((a & 15u) | ((k4_byte(sw, j - 4u) >> 6u) << 4u)), f32((a >> 4u) | ((k4_byte(sw, j) >> 6u) << 4u)));
+}
+// Chunk pair u % 4 of block u / 4 (64 elements, x blocks 2u and 2u + 1): the 32 quant bytes hold
+// chunk 2p in their low nibbles and chunk 2p + 1 in their high ones, so one lane loads them once
+// (a lane a chunk loaded every byte twice) with the block's scale words (blocks are 144 bytes: whole
+// words; w_offset % 4 == 0).
 fn row_partial(row: u32, lid: u32) -> f32 {
   let nb = params.ncols / 256u;
-  let row_off = params.w_offset + row * nb * 144u;
+  let row_w = (params.w_offset + row * nb * 144u) / 4u;
   var acc = 0.0;
-  for (var u = lid; u < nb * 8u; u = u + TPR) {
-    let b = u / 8u;
-    let c = u % 8u;
-    let off = row_off + b * 144u;
-    let q_off = off + 16u + 32u * (c / 2u);
-    let nshift = 4u * (c & 1u);
-    let xb = xq_block(u);
-    let xm = xq_meta(u);
-    var s = vec2<i32>(0);
-    for (var k = 0u; k < 4u; k = k + 1u) {
-      s = s + vec2<i32>(dot4I8Packed((load_u32_at(q_off + 4u * k) >> nshift) & 0x0f0f0f0fu, xb[0][k]),
-                        dot4I8Packed((load_u32_at(q_off + 16u + 4u * k) >> nshift) & 0x0f0f0f0fu, xb[1][k]));
+  for (var u = lid; u < nb * 4u; u = u + TPR) {
+    let wo = row_w + (u / 4u) * 36u;
+    let p = u % 4u;
+    let dm = unpack2x16float(weight_word(wo));
+    let sw = array<u32, 3>(weight_word(wo + 1u), weight_word(wo + 2u), weight_word(wo + 3u));
+    var q: array<u32, 8>;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+      q[k] = weight_word(wo + 4u + 8u * p + k);
     }
-    let sm = k4_scale_min(off + 4u, c);
-    acc = acc + load_f16_at(off) * sm.x * dot(xm.d, vec2<f32>(s)) - load_f16_at(off + 2u) * sm.y * dot(xm.d, vec2<f32>(xm.s));
+    let xb0 = xq_block(2u * u);
+    let xb1 = xq_block(2u * u + 1u);
+    let xm0 = xq_meta(2u * u);
+    let xm1 = xq_meta(2u * u + 1u);
+    var s0 = vec2<i32>(0);
+    var s1 = vec2<i32>(0);
+    for (var k = 0u; k < 4u; k = k + 1u) {
+      s0 = s0 + vec2<i32>(dot4I8Packed(q[k] & 0x0f0f0f0fu, xb0[0][k]), dot4I8Packed(q[k + 4u] & 0x0f0f0f0fu, xb0[1][k]));
+      s1 = s1 + vec2<i32>(dot4I8Packed((q[k] >> 4u) & 0x0f0f0f0fu, xb1[0][k]), dot4I8Packed((q[k + 4u] >> 4u) & 0x0f0f0f0fu, xb1[1][k]));
+    }
+    let sm0 = k4_sm(sw, 2u * p);
+    let sm1 = k4_sm(sw, 2u * p + 1u);
+    acc = acc + dm.x * (sm0.x * dot(xm0.d, vec2<f32>(s0)) + sm1.x * dot(xm1.d, vec2<f32>(s1)))
+              - dm.y * (sm0.y * dot(xm0.d, vec2<f32>(xm0.s)) + sm1.y * dot(xm1.d, vec2<f32>(xm1.s)));
   }
   return acc;
 }

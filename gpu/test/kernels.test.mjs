@@ -131,6 +131,28 @@ function checkQ8Blocks(out, want, what, { slack = 1e-6, sumsq = null } = {}) {
 const matvecParams = (ncols, nrows, rows1 = 0, eps = 0) =>
   packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', 0], ['u32', rows1], ['u32', 0], ['f32', eps], ['u32', 0]]);
 
+// The int8 matvec (Q8_ACT) of every type with an int8 path against the float64 dot of the dequantized
+// weights with the int8 x as the kernel sees it (so only f32 rounding is left: 1e-4): each type's
+// dot split at the half blocks of 16, Q4_K's chunk pairs, Q6_K's half sums; 5 rows of 768 (3 K-quant
+// blocks, rows at offsets 2 mod 4 for Q6_K) and 64 of 256, several invocations a row.
+for (const type of ['Q8_0', 'Q4_0', 'Q4_K', 'Q6_K']) {
+  for (const [nrows, ncols, wg] of [[64, 256, 64], [5, 768, 16]]) {
+    test(`matvec ${type} Q8_ACT ${nrows}x${ncols}, WG_SIZE ${wg}`, async () => {
+      const seed = 401 + ncols;
+      let bytes;
+      if (type.endsWith('_K')) bytes = randomKBlocks(type, nrows * ncols / 256, rng(seed));
+      else bytes = (type === 'Q8_0' ? quantizeQ8_0 : quantizeQ4_0)(randomF32(nrows * ncols, seed));
+      const wref = dequantize(type, bytes, nrows * ncols);
+      const x = q8Blocks(randomF32(ncols, seed + 1, 3));
+      const [y] = await runKernel({
+        shader: 'matvec', defines: { WG_SIZE: wg, [`TYPE_${type}`]: true, Q8_ACT: true },
+        params: matvecParams(ncols, nrows), outputs: [nrows * 4], inputs: [bytes, x.words], workgroups: grid(nrows),
+      });
+      assertClose(y, ref.matvec(wref, x.seen, nrows, ncols), `matvec ${type} Q8_ACT ${nrows}x${ncols}`);
+    });
+  }
+}
+
 // 16 outputs a workgroup (GLU_OUT: 32 row slots), with 1, 2 and 8 invocations a row (a reduction in
 // workgroup memory); 96 columns: 3 Q4_0 blocks a row, so odd rows start off a 4-byte boundary
 for (const tpr of [1, 2, 8]) {

@@ -1,13 +1,18 @@
-// Time of one int8 Q4_0 matvec dispatch (matvec.wgsl Q8_ACT) at the decode shapes of llama-3.1-8b and
+// Time of one int8 matvec dispatch (matvec.wgsl Q8_ACT) at the decode shapes of llama-3.1-8b and
 // llama-3.2-1b, for layout variants (rows a workgroup, invocations a row),
 // in a long row of dispatches in one compute pass (a barrier between each, as in a decode step). The
 // weights rotate over enough buffers (> 200 MB) that each dispatch reads from memory, not the 50 MB
 // L2. Prints µs a dispatch and the weight bytes' rate. For choosing the matvec layout
 // (shared/device/README.md). Usage: node gpu/testing/matvec_timing.mjs [N dispatches a row, default 200]
+// [types, default q4_0; e.g. q4_0,q4_k,q6_k]
 import { create } from 'webgpu';
 import { getPipeline, packParams } from '../runner.mjs';
 
 const N = Number(process.argv[2] ?? 200);
+const TYPES = (process.argv[3] ?? 'q4_0').split(',');
+/** bytes a row of ncols weights */
+const ROW_BYTES = { q4_0: (n) => (n / 32) * 18, q8_0: (n) => (n / 32) * 34, q4_k: (n) => (n / 256) * 144, q6_k: (n) => (n / 256) * 210 };
+const DEFINE = { q4_0: 'TYPE_Q4_0', q8_0: 'TYPE_Q8_0', q4_k: 'TYPE_Q4_K', q6_k: 'TYPE_Q6_K' };
 const instance = create([]);
 const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
 const lim = adapter.limits;
@@ -19,7 +24,7 @@ Object.assign(globalThis.__hearthGpu, { instance, adapter, device });  // runner
 const buf = (bytes) => {
   const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
   const u = new Uint32Array(b.getMappedRange());
-  // random quants; f16 scales of 2^-4 (0x2c00) in every half word of a block's first word is not needed: timing only
+  // random words, each half's top bits clear (f16 scales stay finite); the values do not matter to timing
   let s = 12345;
   for (let i = 0; i < u.length; i++) { s = (s * 1103515245 + 12345) >>> 0; u[i] = s & 0x3fff3fff; }
   b.unmap();
@@ -35,8 +40,8 @@ const variants = [
 ];
 
 const rows = [];
-for (const [shape, nrows, ncols] of shapes) {
-  const wbytes = nrows * (ncols / 32) * 18;
+for (const type of TYPES) for (const [shape, nrows, ncols] of shapes) {
+  const wbytes = nrows * ROW_BYTES[type](ncols);
   const copies = Math.max(2, Math.ceil(200e6 / wbytes));
   const weights = Array.from({ length: copies }, () => buf(wbytes));
   const x = buf((ncols / 32) * 56);
@@ -46,7 +51,7 @@ for (const [shape, nrows, ncols] of shapes) {
   device.queue.writeBuffer(uniform, 0, params);
   for (const [name, defines] of variants) {
     if (defines.WG_SIZE > lim.maxComputeInvocationsPerWorkgroup) continue;
-    const pipeline = await getPipeline('matvec', { TYPE_Q4_0: true, Q8_ACT: true, ...defines });
+    const pipeline = await getPipeline('matvec', { [DEFINE[type]]: true, Q8_ACT: true, ...defines });
     const groups = weights.map((w) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
       entries: [uniform, y, w, x].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
     const wgs = Math.ceil(nrows / defines.ROWS);
@@ -72,7 +77,7 @@ for (const [shape, nrows, ncols] of shapes) {
       two = Math.min(two, await run(2 * N));
     }
     const us = (two - one) / N * 1000;
-    rows.push(`${shape.padEnd(11)} ${name.padEnd(26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
+    rows.push(`${type} ${shape.padEnd(11)} ${name.padEnd(26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
     console.log(rows.at(-1));
   }
   for (const w of weights) w.destroy();
