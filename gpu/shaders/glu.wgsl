@@ -23,17 +23,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> up: array<f32>;
 #endif
 
-fn act(g: f32) -> f32 {
-#ifdef ACT_GELU
-  return gelu_tanh(g);
-#else
-  return silu(g);
-#endif
-}
-
 #ifndef Q8_OUT
 fn glu_at(i: u32) -> f32 {
-  return act(gate[params.gate_off + i]) * up[params.up_off + i];
+  return glu_act(gate[params.gate_off + i]) * up[params.up_off + i];
 }
 #endif
 
@@ -55,7 +47,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
   var v: array<vec4<f32>, 8>;
   for (var k = 0u; k < 8u; k = k + 1u) {
-    v[k] = vec4<f32>(act(gv[k].x), act(gv[k].y), act(gv[k].z), act(gv[k].w)) * uv[k];
+    v[k] = vec4<f32>(glu_act(gv[k].x), glu_act(gv[k].y), glu_act(gv[k].z), glu_act(gv[k].w)) * uv[k];
   }
   q8_block_store(b, nb, v);
 #else

@@ -169,15 +169,6 @@ fn x_sumsq_partial(lane: u32) -> f32 {
 #endif
 #endif
 
-#ifdef GLU_OUT
-fn act(g: f32) -> f32 {
-#ifdef ACT_GELU
-  return gelu_tanh(g);
-#else
-  return silu(g);
-#endif
-}
-#endif
 
 #ifndef WEIGHTS_VEC4_F16
 #include "common/bytes.wgsl"
@@ -590,7 +581,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     for (var k = 0u; k < 4u; k = k + 1u) {
       for (var j = 0u; j < 4u; j = j + 1u) {
 #ifdef GLU_OUT
-        v[k][j] = act(block_vals[4u * k + j]) * block_vals[16u + 4u * k + j];
+        v[k][j] = glu_act(block_vals[4u * k + j]) * block_vals[16u + 4u * k + j];
 #else
         v[k][j] = block_vals[4u * k + j];
 #endif

@@ -3,17 +3,13 @@
 // Hkv 8, hd 128, 4096 wide; KV cache of 672 positions, attention at position 600), and a near-empty
 // kernel for the floor a dispatch costs. For deciding where a step's time goes (shared/device/README.md);
 // prints µs a dispatch. Usage: node gpu/testing/kernel_timing.mjs [N dispatches a row, default 400]
-import { create } from 'webgpu';
 import { getPipeline, packParams } from '../runner.mjs';
+import { timingDevice, usPerDispatch } from './dispatch_timing.mjs';
 
 const N = Number(process.argv[2] ?? 400);
 // the runner's device, with the adapter's workgroup limits (the executor's attention takes 1024 invocations)
-const instance = create([]);
-const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
-const lim = adapter.limits;
-const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [], requiredLimits: { maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
-  maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX, maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize } });
-Object.assign(globalThis.__hearthGpu, { instance, adapter, device });  // runner.mjs reads this object
+const device = await timingDevice();
+const lim = device.limits;
 const H = 32, Hkv = 8, hd = 128, nCtx = 672, pos = 600, width = 4096;
 const q8Bytes = (n) => (n / 32) * 56;
 const rope = [['u32', hd], ['f32', 500000], ['f32', 1], ['f32', 1]];
@@ -60,27 +56,5 @@ for (const [name, shader, defines, fields, buffers, wg] of cases) {
   device.queue.writeBuffer(uniform, 0, params);
   const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
     entries: [uniform, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-  const run = async (n) => {
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    for (let i = 0; i < n; i++) {
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...wg);
-    }
-    pass.end();
-    const cb = enc.finish();
-    const t0 = performance.now();
-    device.queue.submit([cb]);
-    await device.queue.onSubmittedWorkDone();
-    return performance.now() - t0;
-  };
-  await run(N);  // warm-up
-  // the difference of two row lengths cancels the submission's fixed cost
-  let one = Infinity, two = Infinity;
-  for (let r = 0; r < 5; r++) {
-    one = Math.min(one, await run(N));
-    two = Math.min(two, await run(2 * N));
-  }
-  console.log(`${name}: ${((two - one) / N * 1000).toFixed(2)} µs a dispatch`);
+  console.log(`${name}: ${(await usPerDispatch(device, pipeline, [bindGroup], wg, N)).toFixed(2)} µs a dispatch`);
 }

@@ -5,21 +5,16 @@
 // L2. Prints µs a dispatch and the weight bytes' rate. For choosing the matvec layout
 // (shared/device/README.md). Usage: node gpu/testing/matvec_timing.mjs [N dispatches a row, default 200]
 // [types, default q4_0; e.g. q4_0,q4_k,q6_k]
-import { create } from 'webgpu';
 import { getPipeline, packParams } from '../runner.mjs';
+import { timingDevice, usPerDispatch } from './dispatch_timing.mjs';
 
 const N = Number(process.argv[2] ?? 200);
 const TYPES = (process.argv[3] ?? 'q4_0').split(',');
 /** bytes a row of ncols weights */
 const ROW_BYTES = { q4_0: (n) => (n / 32) * 18, q8_0: (n) => (n / 32) * 34, q4_k: (n) => (n / 256) * 144, q6_k: (n) => (n / 256) * 210 };
 const DEFINE = { q4_0: 'TYPE_Q4_0', q8_0: 'TYPE_Q8_0', q4_k: 'TYPE_Q4_K', q6_k: 'TYPE_Q6_K' };
-const instance = create([]);
-const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
-const lim = adapter.limits;
-const device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('subgroups') ? ['subgroups'] : [], requiredLimits: { maxComputeInvocationsPerWorkgroup: lim.maxComputeInvocationsPerWorkgroup,
-  maxComputeWorkgroupSizeX: lim.maxComputeWorkgroupSizeX, maxComputeWorkgroupStorageSize: lim.maxComputeWorkgroupStorageSize,
-  maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize, maxBufferSize: lim.maxBufferSize } });
-Object.assign(globalThis.__hearthGpu, { instance, adapter, device });  // runner.mjs reads this object
+const device = await timingDevice();
+const lim = device.limits;
 
 const buf = (bytes) => {
   const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
@@ -55,28 +50,7 @@ for (const type of TYPES) for (const [shape, nrows, ncols] of shapes) {
     const groups = weights.map((w) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
       entries: [uniform, y, w, x].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
     const wgs = Math.ceil(nrows / defines.ROWS);
-    const run = async (n) => {
-      const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      pass.setPipeline(pipeline);
-      for (let i = 0; i < n; i++) {
-        pass.setBindGroup(0, groups[i % copies]);
-        pass.dispatchWorkgroups(wgs);
-      }
-      pass.end();
-      const cb = enc.finish();
-      const t0 = performance.now();
-      device.queue.submit([cb]);
-      await device.queue.onSubmittedWorkDone();
-      return performance.now() - t0;
-    };
-    await run(N);
-    let one = Infinity, two = Infinity;
-    for (let r = 0; r < 4; r++) {
-      one = Math.min(one, await run(N));
-      two = Math.min(two, await run(2 * N));
-    }
-    const us = (two - one) / N * 1000;
+    const us = await usPerDispatch(device, pipeline, groups, [wgs, 1, 1], N, 4);
     rows.push(`${type} ${shape.padEnd(11)} ${name.padEnd(26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
     console.log(rows.at(-1));
   }

@@ -14,6 +14,15 @@ fn gelu_tanh(x: f32) -> f32 {
   return 0.5 * x * (1.0 + tanh_safe(k * (x + 0.044715 * x * x * x)));
 }
 
+// The gated FFN's activation (glu.wgsl, matvec.wgsl GLU_OUT): GELU-tanh with ACT_GELU, else SiLU.
+fn glu_act(g: f32) -> f32 {
+#ifdef ACT_GELU
+  return gelu_tanh(g);
+#else
+  return silu(g);
+#endif
+}
+
 // c * tanh(x / c).
 fn softcap(x: f32, c: f32) -> f32 {
   return c * tanh_safe(x / c);
