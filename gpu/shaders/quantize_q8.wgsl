@@ -1,5 +1,5 @@
-// x (f32, ncols elements, ncols % 32 == 0) -> int8 blocks of 32 for the int8 matvecs (matvec.wgsl,
-// Q8_ACT): scale amax/127 per block, round to nearest. Done once per matmul input and read by every
+// x (f32, ncols elements, ncols % 32 == 0) -> int8 blocks for the int8 matvecs (matvec.wgsl,
+// Q8_ACT): scale amax/127 per half block of 16, round to nearest. Done once per matmul input and read by every
 // matvec of that input (Q/K/V, gate/up), instead of each matvec workgroup re-quantizing all of x.
 // Output layout: common/q8_block.wgsl. (rms_norm.wgsl and glu.wgsl with Q8_OUT write the same when
 // their output feeds only int8 matvecs.)

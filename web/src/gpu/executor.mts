@@ -150,7 +150,7 @@ export interface StepProfile {
 }
 
 export interface ExecutorOptions {
-  /** Quantize activations to int8 per block of 32 for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed; about 4x
+  /** Quantize activations to int8 per half block of 16 for Q4_0/Q8_0/Q4_K/Q6_K matmuls (dot4I8Packed; about 4x
    *  the memory rate of the f32 path on the H100, logits differ from the CPU's by ~1e-2 relative).
    *  Default true; false gives f32 arithmetic throughout (the exact oracle comparison). */
   int8Activations?: boolean;
@@ -465,7 +465,7 @@ export class GpuExecutor {
     if (norm) Object.assign(defines, { ROWS: (rows = 16), WG_SIZE: 16 * this.#tpr, Q8_BLOCK_OUT: true, NORM_OUT: true });
     // f16 weights as vec4<f16>: rows must hold whole vec4s
     if (this.#shaderF16 && wt.type === 'f16' && ncols % 4 === 0) defines['SHADER_F16'] = true;
-    // int8 activations: x quantized once per input (int8 + a scale and a sum per block of 32)
+    // int8 activations: x quantized once per input (int8, a scale and a sum per half block of 16)
     const input = this.#int8Matvec(wt) ? this.#int8Input(x, ncols, defines) : x;
     const bindings: Array<[number, Gpu]> = [[0, this.#matvecParams(ncols, part.rows, part.firstRow, 0, 0, x)], [1, out], [2, part.buffer], [3, input]];
     if (res) bindings.push([4, res]);
