@@ -1,9 +1,12 @@
 // The WebGPU backend under Node (the `webgpu` package; SwiftShader on CPU-only machines, see
 // scripts/web_test.sh): stories260K's known greedy text through the CLI, GPU logits against the
-// core's CPU reference at every prompt position, and a typed error when there is no adapter.
+// core's CPU reference at every prompt position, a typed error when there is no adapter, and the
+// CLI's bench on a synthetic model.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -13,6 +16,7 @@ const MODEL = process.env.HEARTH_SHARED_DIR
   ? `${process.env.HEARTH_SHARED_DIR}/models/stories260K.gguf`
   : fileURLToPath(new URL('../../../shared/models/stories260K.gguf', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
+const HEARTH = fileURLToPath(new URL('../../build/bin/hearth', import.meta.url));
 const ZOO_57 =
   ' was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. ' +
   "She wanted to play with it, but she didn't want to play with";
@@ -55,4 +59,31 @@ test('webgpu without an adapter: a typed error from the CLI', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /error \(unsupported\): no WebGPU adapter/);
   assert.ok(HearthError);
+});
+
+test('webgpu CLI bench: a JSON record of a run, and --no-fuse-norm-glu rebuilds the executor with the norms and GLUs as their own dispatches', { skip: existsSync(HEARTH) ? false : 'build/bin/hearth is not built' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+  try {
+    const model = join(dir, 'tiny-llama-q4_0.gguf');
+    const g = spawnSync(HEARTH, ['gen', '--arch', 'tiny-llama', '--type', 'q4_0', '-o', model], { encoding: 'utf8' });
+    assert.equal(g.status, 0, g.stderr);
+    const bench = (...flags) => {
+      const r = spawnSync(process.execPath, [CLI, 'bench', '--model', model, '-p', '8', '-n', '4', '--json', ...flags], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const fused = bench();
+    const separate = bench('--no-fuse-norm-glu');
+    for (const r of [fused, separate]) {
+      assert.equal(r.backend, 'webgpu');
+      assert.equal(r.decode_tokens, 4);
+      assert.ok(r.decode_tok_s > 0 && r.prefill_tok_s > 0 && r.gpu_ms_per_token > 0, JSON.stringify(r));
+    }
+    assert.ok(fused.generate_tok_s > 0);
+    // tiny-llama has 2 layers: per layer the ffn norm, the glu and (after the first) the attention
+    // norm, and the output norm
+    assert.equal(separate.dispatches_per_token - fused.dispatches_per_token, 6);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

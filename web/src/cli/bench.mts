@@ -13,10 +13,10 @@ import { HearthError } from '../errors.mjs';
 import type { GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
 import { Args } from './args.mjs';
 
-export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--profile] [--json]';
+export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--no-fuse-norm-glu] [--profile] [--json]';
 
 const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits']);
-const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile', 'no-segments', 'no-fuse-rope']);
+const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile', 'no-segments', 'no-fuse-rope', 'no-fuse-norm-glu']);
 
 interface BenchResult {
   model: string;
@@ -105,15 +105,16 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     const exec = (engine as unknown as { executor: GpuExecutor | null }).executor;
     if (!exec) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
     // the fast path is the default; --f32-activations, --step-submissions, --attention-splits,
-    // --no-segments and --no-fuse-rope rebuild the executor with those options (for comparisons)
+    // --no-segments, --no-fuse-rope and --no-fuse-norm-glu rebuild the executor with those options (for comparisons)
     let ex = exec;
     const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
     const splits = args.number('attention-splits', 0, 1, 64, true);
-    if (args.flags.has('f32-activations') || args.flags.has('no-segments') || args.flags.has('no-fuse-rope') || submissions !== 0 || splits !== 0) {
+    if (args.flags.has('f32-activations') || args.flags.has('no-segments') || args.flags.has('no-fuse-rope') || args.flags.has('no-fuse-norm-glu') ||
+      submissions !== 0 || splits !== 0) {
       const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
       const { gpuContext } = await import('../gpu/context.mjs');
       ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions, attentionSplits: splits,
-        segments: !args.flags.has('no-segments'), fuseRope: !args.flags.has('no-fuse-rope') });
+        segments: !args.flags.has('no-segments'), fuseRope: !args.flags.has('no-fuse-rope'), fuseNormGlu: !args.flags.has('no-fuse-norm-glu') });
     }
     const ctx = await (await import('../gpu/context.mjs')).gpuContext();
     const info2 = ctx.adapter?.info;
