@@ -39,10 +39,7 @@ struct Params {
   scale: f32,
   softcap: f32,
 #ifdef ROPE
-  n_rot: u32,
-  base: f32,
-  lin_scale: f32,
-  mscale: f32,
+  rope: RopeParams,  // common/rope_qk.wgsl
 #endif
 }
 

@@ -41,10 +41,7 @@ struct Params {
   _pad0: u32,
   _pad1: u32,
 #ifdef ROPE
-  n_rot: u32,
-  base: f32,
-  lin_scale: f32,
-  mscale: f32,
+  rope: RopeParams,  // common/rope_qk.wgsl
 #endif
 }
 

@@ -435,18 +435,6 @@ fn row_partial(row: u32, lid: u32) -> f32 {
 #ifdef TYPE_Q4_K
 #include "common/kquants.wgsl"
 #ifdef Q8_ACT
-// Byte i (0..11) of a Q4_K block's packed scales and mins, held as three words.
-fn k4_byte(sw: array<u32, 3>, i: u32) -> u32 {
-  return (sw[i / 4u] >> (8u * (i % 4u))) & 255u;
-}
-// Scale and min of chunk j (0..7) from the block's 12 scale bytes (k4_scale_min, in registers).
-fn k4_sm(sw: array<u32, 3>, j: u32) -> vec2<f32> {
-  if (j < 4u) {
-    return vec2<f32>(f32(k4_byte(sw, j) & 63u), f32(k4_byte(sw, j + 4u) & 63u));
-  }
-  let a = k4_byte(sw, j + 4u);
-  return vec2<f32>(f32((a & 15u) | ((k4_byte(sw, j - 4u) >> 6u) << 4u)), f32((a >> 4u) | ((k4_byte(sw, j) >> 6u) << 4u)));
-}
 // Chunk pair u % 4 of block u / 4 (64 elements, x blocks 2u and 2u + 1): the 32 quant bytes hold
 // chunk 2p in their low nibbles and chunk 2p + 1 in their high ones, so one lane loads them once
 // (a lane a chunk loaded every byte twice) with the block's scale words (blocks are 144 bytes: whole
@@ -474,8 +462,8 @@ fn row_partial(row: u32, lid: u32) -> f32 {
       s0 = s0 + vec2<i32>(dot4I8Packed(q[k] & 0x0f0f0f0fu, xb0[0][k]), dot4I8Packed(q[k + 4u] & 0x0f0f0f0fu, xb0[1][k]));
       s1 = s1 + vec2<i32>(dot4I8Packed((q[k] >> 4u) & 0x0f0f0f0fu, xb1[0][k]), dot4I8Packed((q[k + 4u] >> 4u) & 0x0f0f0f0fu, xb1[1][k]));
     }
-    let sm0 = k4_sm(sw, 2u * p);
-    let sm1 = k4_sm(sw, 2u * p + 1u);
+    let sm0 = k4_scale_min_words(sw, 2u * p);
+    let sm1 = k4_scale_min_words(sw, 2u * p + 1u);
     acc = acc + dm.x * (sm0.x * dot(xm0.d, vec2<f32>(s0)) + sm1.x * dot(xm1.d, vec2<f32>(s1)))
               - dm.y * (sm0.y * dot(xm0.d, vec2<f32>(xm0.s)) + sm1.y * dot(xm1.d, vec2<f32>(xm1.s)));
   }

@@ -16,15 +16,26 @@ fn load_i8_at(off: u32) -> f32 {
   return f32(bitcast<i32>(load_u8_at(off) << 24u) >> 24u);
 }
 
-// (sc, m) of Q4_K/Q5_K sub-block j, from the 12 scale bytes at byte offset `soff`.
-fn k4_scale_min(soff: u32, j: u32) -> vec2<f32> {
+// Byte i (0..11) of the 12 packed scale bytes of a Q4_K/Q5_K block, held as three words.
+fn k4_byte(sw: array<u32, 3>, i: u32) -> u32 {
+  return (sw[i / 4u] >> (8u * (i % 4u))) & 255u;
+}
+
+// (sc, m) of Q4_K/Q5_K sub-block j from the block's scale words (a kernel that takes several
+// sub-blocks of a block loads them once).
+fn k4_scale_min_words(sw: array<u32, 3>, j: u32) -> vec2<f32> {
   if (j < 4u) {
-    return vec2<f32>(f32(load_u8_at(soff + j) & 63u), f32(load_u8_at(soff + j + 4u) & 63u));
+    return vec2<f32>(f32(k4_byte(sw, j) & 63u), f32(k4_byte(sw, j + 4u) & 63u));
   }
-  let a = load_u8_at(soff + j + 4u);
-  let sc = (a & 15u) | ((load_u8_at(soff + j - 4u) >> 6u) << 4u);
-  let m = (a >> 4u) | ((load_u8_at(soff + j) >> 6u) << 4u);
+  let a = k4_byte(sw, j + 4u);
+  let sc = (a & 15u) | ((k4_byte(sw, j - 4u) >> 6u) << 4u);
+  let m = (a >> 4u) | ((k4_byte(sw, j) >> 6u) << 4u);
   return vec2<f32>(f32(sc), f32(m));
+}
+
+// (sc, m) of Q4_K/Q5_K sub-block j, from the 12 scale bytes at byte offset `soff` (any alignment).
+fn k4_scale_min(soff: u32, j: u32) -> vec2<f32> {
+  return k4_scale_min_words(array<u32, 3>(load_u32_at(soff), load_u32_at(soff + 4u), load_u32_at(soff + 8u)), j);
 }
 
 // One Q6_K element: block at byte offset `off`, element e (0..255).

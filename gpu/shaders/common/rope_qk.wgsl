@@ -1,8 +1,15 @@
 // Decode attention's rotary embedding on load (ROPE; NEOX and FREQ_FACTORS as rope.wgsl, whose rotation
 // common/rope_rotate.wgsl gives both): element e of a head of q or of k_new, rotated to position p.
-// The including shader binds q and k_new (array<vec4<f32>>) and has params.n_rot, base, lin_scale and
-// mscale. `base`: the head's first vec4.
+// The including shader binds q and k_new (array<vec4<f32>>) and has a `rope: RopeParams` field in its
+// uniform `params` (16 bytes at a multiple of 16, as four scalars would be). `base`: the head's first vec4.
 #include "common/rope_rotate.wgsl"
+
+struct RopeParams {
+  n_rot: u32,
+  base: f32,
+  lin_scale: f32,
+  mscale: f32,
+}
 
 fn rope_raw(is_q: bool, base: u32, e: u32) -> f32 {
   if (is_q) {
@@ -12,13 +19,14 @@ fn rope_raw(is_q: bool, base: u32, e: u32) -> f32 {
 }
 
 fn rope_rotated(is_q: bool, base: u32, e: u32, p: u32) -> f32 {
-  if (e >= params.n_rot) {
+  let r = params.rope;
+  if (e >= r.n_rot) {
     return rope_raw(is_q, base, e);
   }
-  let rp = rope_pair(e, params.n_rot);
+  let rp = rope_pair(e, r.n_rot);
   let a = rope_raw(is_q, base, rp.ia);
   let b = rope_raw(is_q, base, rp.ib);
-  return rope_rotate(a, b, rp.first, p, rp.i, params.n_rot, params.base, params.lin_scale, params.mscale);
+  return rope_rotate(a, b, rp.first, p, rp.i, r.n_rot, r.base, r.lin_scale, r.mscale);
 }
 
 // vec4 d of the head, rotated to position p

@@ -16,7 +16,9 @@ import { Args } from './args.mjs';
 export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--no-fuse-norm-glu] [--profile] [--json]';
 
 const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits']);
-const BOOL_FLAGS = new Set(['json', 'f32-activations', 'profile', 'no-segments', 'no-fuse-rope', 'no-fuse-norm-glu']);
+/** Flags that rebuild the executor as a variant of the default (for comparisons). */
+const VARIANT_FLAGS = ['f32-activations', 'no-segments', 'no-fuse-rope', 'no-fuse-norm-glu'];
+const BOOL_FLAGS = new Set(['json', 'profile', ...VARIANT_FLAGS]);
 
 interface BenchResult {
   model: string;
@@ -109,8 +111,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     let ex = exec;
     const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
     const splits = args.number('attention-splits', 0, 1, 64, true);
-    if (args.flags.has('f32-activations') || args.flags.has('no-segments') || args.flags.has('no-fuse-rope') || args.flags.has('no-fuse-norm-glu') ||
-      submissions !== 0 || splits !== 0) {
+    if (VARIANT_FLAGS.some((f) => args.flags.has(f)) || submissions !== 0 || splits !== 0) {
       const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
       const { gpuContext } = await import('../gpu/context.mjs');
       ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions, attentionSplits: splits,
