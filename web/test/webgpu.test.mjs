@@ -78,6 +78,8 @@ test('webgpu CLI bench: a JSON record of a run, and --no-fuse-norm-glu rebuilds 
       assert.equal(r.backend, 'webgpu');
       assert.equal(r.decode_tokens, 4);
       assert.ok(r.decode_tok_s > 0 && r.prefill_tok_s > 0 && r.gpu_ms_per_token > 0, JSON.stringify(r));
+      // SwiftShader has timestamp queries: the GPU's own time of a step, within the wall time of one
+      assert.ok(r.gpu_timestamp_ms_per_token > 0 && r.gpu_timestamp_ms_per_token <= r.gpu_ms_per_token, JSON.stringify(r));
     }
     assert.ok(fused.generate_tok_s > 0);
     // tiny-llama has 2 layers: per layer the ffn norm, the glu and (after the first) the attention

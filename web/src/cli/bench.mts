@@ -37,6 +37,8 @@ interface BenchResult {
   peak_gpu_bytes?: number;
   dispatches_per_token?: number;
   gpu_ms_per_token?: number;
+  /** the GPU's own time for a step, from timestamps (where the device has timestamp-query) */
+  gpu_timestamp_ms_per_token?: number;
   encode_ms_per_token?: number;
   submit_ms_per_token?: number;
   matvec_layout?: string;
@@ -147,6 +149,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     // JS time to encode one (it overlaps the GPU's previous step); --profile: each kernel's share
     const prof = await ex.profile(decodeTokens[0]!, args.flags.has('profile'));
     result.gpu_ms_per_token = prof.stepMs;
+    if (prof.gpuTimestampMs !== undefined) result.gpu_timestamp_ms_per_token = prof.gpuTimestampMs;
     result.encode_ms_per_token = prof.encodeMs;
     result.submit_ms_per_token = prof.submitMs;
     if (args.flags.has('profile')) result.profile = prof.kernels;
@@ -196,7 +199,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     if (r.decode_gb_s !== undefined)
       lines.push(`decode bandwidth: ${(r.weight_bytes_per_token! / 1e6).toFixed(0)} MB/token, ${r.decode_gb_s.toFixed(1)} GB/s`,
         `peak GPU memory: ${(r.peak_gpu_bytes! / 2 ** 20).toFixed(0)} MiB, ${r.dispatches_per_token} dispatches/token`,
-        `a step alone: GPU ${r.gpu_ms_per_token!.toFixed(3)} ms, JS encoding ${r.encode_ms_per_token!.toFixed(3)} ms, submit ${r.submit_ms_per_token!.toFixed(3)} ms`);
+        `a step alone: GPU ${r.gpu_ms_per_token!.toFixed(3)} ms${r.gpu_timestamp_ms_per_token !== undefined ? ` (timestamps: ${r.gpu_timestamp_ms_per_token.toFixed(3)} ms)` : ''}, JS encoding ${r.encode_ms_per_token!.toFixed(3)} ms, submit ${r.submit_ms_per_token!.toFixed(3)} ms`);
     if (r.profile) for (const p of r.profile) lines.push(`  ${p.ms.toFixed(3).padStart(9)} ms  ${String(p.count).padStart(4)} x  ${p.label}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }

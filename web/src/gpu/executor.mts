@@ -146,6 +146,10 @@ export interface StepProfile {
   encodeMs: number;
   /** JS time of queue.submit of one encoded step (Dawn records the native commands then). */
   submitMs: number;
+  /** The GPU's own time for a step: timestamps at the start of the first of STEPS passes and the end of
+   *  the last (where the device has `timestamp-query`). stepMs is wall time from the submission, so it
+   *  also holds Dawn's recording of the native commands, which happens in submit. */
+  gpuTimestampMs?: number;
   kernels: Array<{ label: string; count: number; ms: number }>;
 }
 
@@ -193,13 +197,17 @@ interface Dispatch {
   workgroups: [number, number, number];
 }
 
-/** Records `dispatches` into a compute pass (the pipeline set only when it changes). */
+/** Records `dispatches` into a compute pass (the pipeline set only when it changes). Every call is
+ *  host time each step (~2 µs a call through Node's bindings), so a one-dimensional grid passes one
+ *  argument (~0.4 µs less a dispatch there). */
 function record(pass: Gpu, dispatches: Iterable<Dispatch>): void {
   let pipeline: Gpu = null;
   for (const d of dispatches) {
     if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
     pass.setBindGroup(0, d.bindGroup);
-    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+    const [x, y, z] = d.workgroups;
+    if (y === 1 && z === 1) pass.dispatchWorkgroups(x);
+    else pass.dispatchWorkgroups(x, y, z);
   }
 }
 
@@ -1171,9 +1179,10 @@ export class GpuExecutor {
   }
 
   /**
-   * Diagnostics for decode at the current position (which it does not advance): `stepMs`, the GPU's
-   * time for one forward pass (STEPS passes submitted at once, so neither JS nor the read-back
-   * round trip is in it); `encodeMs`, the JS time to encode one pass; `submitMs`, to submit it; `kernels`, the cost of each
+   * Diagnostics for decode at the current position (which it does not advance): `stepMs`, the time
+   * from submitting STEPS forward passes at once to their end, per pass (no JS encoding or read-back
+   * round trip in it, but Dawn's recording of the native commands, done in submit); `gpuTimestampMs`,
+   * the GPU's own time per pass from timestamps, where the device has them; `encodeMs`, the JS time to encode one pass; `submitMs`, to submit it; `kernels`, the cost of each
    * dispatch label in a step, measured by leaving that label's dispatches out (wall time, so it
    * includes their launch gaps, and works without timestamp queries, which Dawn rounds to ~65 us on
    * some GPUs; only with `perKernel`). Leaving kernels out changes values, never the work the others do.
@@ -1183,15 +1192,36 @@ export class GpuExecutor {
     const STEPS = 8;
     const device = this.#device;
     device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast, token, 0, 0]));
+    // GPU timestamps at the start of the first step and the end of the last, where the device has them
+    const stamps = device.features.has('timestamp-query') ? {
+      set: device.createQuerySet({ type: 'timestamp', count: 2 }),
+      resolved: device.createBuffer({ size: 16, usage: 0x200 /* QUERY_RESOLVE */ | 0x4 /* COPY_SRC */ }),
+      read: device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST }),
+    } : null;
+    let stampMs = Infinity;
     const encode = (skip: string | null): Gpu => {
       const enc = device.createCommandEncoder();
       for (let s = 0; s < STEPS; s++) {
-        const pass = enc.beginComputePass();
+        const writes = stamps && skip === null && (s === 0 || s === STEPS - 1)
+          ? { timestampWrites: { querySet: stamps.set, ...(s === 0 ? { beginningOfPassWriteIndex: 0 } : {}), ...(s === STEPS - 1 ? { endOfPassWriteIndex: 1 } : {}) } }
+          : undefined;
+        const pass = enc.beginComputePass(writes);
         record(pass, this.#dispatches.filter((d) => d.label !== skip));
         pass.end();
       }
+      if (stamps && skip === null) {
+        enc.resolveQuerySet(stamps.set, 0, 2, stamps.resolved, 0);
+        enc.copyBufferToBuffer(stamps.resolved, 0, stamps.read, 0, 16);
+      }
       enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
       return enc.finish();
+    };
+    const readStamps = async (): Promise<void> => {
+      if (!stamps) return;
+      await stamps.read.mapAsync(0x1);
+      const [a, b] = new BigUint64Array(stamps.read.getMappedRange().slice(0));
+      stamps.read.unmap();
+      if (b! > a!) stampMs = Math.min(stampMs, Number(b! - a!) / 1e6 / STEPS);
     };
     // best of three: ms per step
     const time = async (skip: string | null): Promise<number> => {
@@ -1203,6 +1233,7 @@ export class GpuExecutor {
         await this.#staging.mapAsync(0x1);
         this.#staging.unmap();
         best = Math.min(best, (performance.now() - t0) / STEPS);
+        if (skip === null) await readStamps();
       }
       return best;
     };
@@ -1226,7 +1257,12 @@ export class GpuExecutor {
       kernels.set(d.label, e);
     }
     if (perKernel) for (const e of kernels.values()) e.ms = Math.max(0, stepMs - await time(e.label));
-    return { stepMs, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
+    stamps?.set.destroy();
+    stamps?.resolved.destroy();
+    stamps?.read.destroy();
+    const profile: StepProfile = { stepMs, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
+    if (Number.isFinite(stampMs)) profile.gpuTimestampMs = stampMs;
+    return profile;
   }
 
   dispose(): void {
