@@ -309,10 +309,11 @@ for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
 // 100 cached positions in tiles of 8, so a share walks several tiles (the online softmax's rescaling);
 // position pos comes from k_new/v_new (its cache row holds garbage); 7 shares at pos 3 leave some empty;
 // hd 24 on 32 invocations: 5 position groups, so a tile of 8 does not divide evenly among them, and
-// 2 invocations a key row: 16 rows a round, more than a tile.
-for (const [H, Hkv, hd, shares, pos, softcap, window] of [[8, 2, 16, 2, 99, 0, 0], [8, 2, 16, 5, 40, 30, 0], [2, 2, 16, 3, 99, 0, 37],
-  [8, 2, 16, 7, 3, 0, 0], [6, 3, 24, 4, 77, 0, 0]]) {
-  test(`flash_decode + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}, softcap ${softcap}, window ${window}`, async () => {
+// 2 invocations a key row: 16 rows a round, more than a tile. HB query heads merged a round: all 4, 3
+// of 4 (a second round with one), or one at a time.
+for (const [H, Hkv, hd, shares, pos, softcap, window, HB] of [[8, 2, 16, 2, 99, 0, 0, 4], [8, 2, 16, 5, 40, 30, 0, 3], [2, 2, 16, 3, 99, 0, 37, 1],
+  [8, 2, 16, 7, 3, 0, 0, 1], [6, 3, 24, 4, 77, 0, 0, 2]]) {
+  test(`flash_decode + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}, softcap ${softcap}, window ${window}, ${HB} heads a merge round`, async () => {
     const nkv = 100, TILE = 8;
     const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
     const kNew = k.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd), vNew = v.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd);
@@ -321,7 +322,7 @@ for (const [H, Hkv, hd, shares, pos, softcap, window] of [[8, 2, 16, 2, 99, 0, 0
     vCache.fill(-1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
     const scale = 1 / Math.sqrt(hd);
     const [part] = await runKernel({
-      shader: 'flash_decode', defines: { WG_SIZE: 32, HD: hd, GQA: H / Hkv, TILE, KL: hd % 16 === 0 ? 4 : 2 },
+      shader: 'flash_decode', defines: { WG_SIZE: 32, HD: hd, GQA: H / Hkv, TILE, KL: hd % 16 === 0 ? 4 : 2, HB },
       params: packParams([['u32', H], ['u32', Hkv], ['u32', shares], ['u32', window], ['f32', scale], ['f32', softcap], ['u32', 0], ['u32', 0]]),
       outputs: [H * shares * (hd / 4 + 1) * 16], inputs: [q, kCache, vCache, kNew, vNew, Uint32Array.from([pos, 0, 0, 0])], workgroups: grid(Hkv * shares),
     });

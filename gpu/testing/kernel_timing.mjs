@@ -26,7 +26,7 @@ const step = buf(16, (f) => new Uint32Array(f.buffer).set([pos, 1, 0, 0]));
 // the cases: [name, shader, defines, params, buffers, workgroups]
 function flash(shares, ropeOn, sgTile) {
   return [`flash_decode ${shares} shares${ropeOn ? ' ROPE' : ''}${sgTile ? ' SG_TILE' : ''}`, 'flash_decode',
-    { WG_SIZE: 128, HD: hd, GQA: H / Hkv, TILE: 32, KL: 8, ROPE: ropeOn, SG_TILE: sgTile },
+    { WG_SIZE: 128, HD: hd, GQA: H / Hkv, TILE: 32, KL: 8, HB: H / Hkv, ROPE: ropeOn, SG_TILE: sgTile },
     [['u32', H], ['u32', Hkv], ['u32', shares], ['u32', 0], ['f32', 0.088], ['f32', 0], ['u32', 0], ['u32', 0], ...(ropeOn ? rope : [])],
     [buf(H * shares * (hd / 4 + 1) * 16), buf(H * hd * 4), buf(nCtx * Hkv * hd * 4), buf(nCtx * Hkv * hd * 4), buf(Hkv * hd * 4), buf(Hkv * hd * 4), step],
     [Hkv * shares, 1, 1]];

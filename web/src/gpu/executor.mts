@@ -521,14 +521,28 @@ export class GpuExecutor {
     return pow2AtLeast(Math.max(this.#cpuAdapter ? 32 : 256, shares, hd / 4));
   }
 
+  /** flash_decode.wgsl's workgroup memory with `hb` query heads a merge round: queries, new key,
+   *  scores and maxes, the merge stage. */
+  #flashBytes(gqa: number, hd: number, hb: number): number {
+    const wg = this.#flashWg(hd);
+    return (gqa + 1) * hd * 4 + gqa * FLASH_TILE * (8 + 4 * flashKeyLanes(hd)) + hb * wg * 16 + hb * Math.floor(wg / (hd / 4)) * 4;
+  }
+
+  /** Query heads flash_decode.wgsl merges a round (HB): all of the group's where workgroup memory holds
+   *  them (fewer rounds, fewer barriers), else fewer, at least 1. */
+  #flashHeadsARound(gqa: number, hd: number): number {
+    let hb = gqa;
+    while (hb > 1 && this.#flashBytes(gqa, hd, hb) > Number(this.#device.limits.maxComputeWorkgroupStorageSize)) hb--;
+    return hb;
+  }
+
   /** Shares of the positions a decode attention runs in (1: attention.wgsl, a workgroup a query head). */
   #attentionShares(nHead: number, nHeadKv: number, hd: number): number {
     const gqa = nHead / nHeadKv;
     const wg = this.#flashWg(hd);
     const lim = this.#device.limits;
-    // flash_decode.wgsl's workgroup memory: queries, new key, scores and maxes, the merge stage
-    const bytes = (gqa + 1) * hd * 4 + gqa * FLASH_TILE * (8 + 4 * flashKeyLanes(hd)) + wg * 20;
-    const fits = (shares: number): boolean => Number.isInteger(gqa) && hd % 4 === 0 && hd / 4 <= wg && bytes <= Number(lim.maxComputeWorkgroupStorageSize) &&
+    const fits = (shares: number): boolean => Number.isInteger(gqa) && hd % 4 === 0 && hd / 4 <= wg &&
+      this.#flashBytes(gqa, hd, this.#flashHeadsARound(gqa, hd)) <= Number(lim.maxComputeWorkgroupStorageSize) &&
       this.#combineWg(shares, hd) <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
     const asked = this.#options.attentionSplits;
     const shares = asked > 0 ? asked : this.#cpuAdapter ? 1 : Math.min(128, Math.max(2, Math.ceil(FLASH_WORKGROUPS / nHeadKv)));
@@ -841,7 +855,7 @@ export class GpuExecutor {
             const flashWg = this.#flashWg(n.group);
             // a query head's tile max is one subgroupMax where a subgroup is exactly a tile of it
             const sgTile = this.#rowIsSubgroup && this.#tpr === FLASH_TILE && gqa * FLASH_TILE === flashWg;
-            this.#dispatch('flash_decode', { WG_SIZE: flashWg, HD: n.group, GQA: gqa, TILE: FLASH_TILE, KL: flashKeyLanes(n.group), SG_TILE: sgTile, ...ropeDefines },
+            this.#dispatch('flash_decode', { WG_SIZE: flashWg, HD: n.group, GQA: gqa, TILE: FLASH_TILE, KL: flashKeyLanes(n.group), HB: this.#flashHeadsARound(gqa, n.group), SG_TILE: sgTile, ...ropeDefines },
               packParams(flashFields), [part, q, kCache[n.layer], vCache[n.layer], k, v, this.#step, ...ff], grid(n.n_head_kv * shares));
             this.#dispatch('attention_combine', { WG_SIZE: this.#combineWg(shares, n.group), Q8_OUT: q8 },
               packParams([['u32', n.n_head], ['u32', n.group], ['u32', shares], ['u32', 0]]), [dest, part], grid(n.n_head));
