@@ -32,6 +32,9 @@ const variants = [
   ['wg256 row=sg', { WG_SIZE: 256, ROWS: 8, SUBGROUPS: true, SG_ROW: true }],
   ['wg512 16 rows row=sg', { WG_SIZE: 512, ROWS: 16, SUBGROUPS: true, SG_ROW: true }],
   ['wg1024 32 rows row=sg', { WG_SIZE: 1024, ROWS: 32, SUBGROUPS: true, SG_ROW: true }],
+  ['wg256 4 rows (64 a row)', { WG_SIZE: 256, ROWS: 4, SUBGROUPS: true }],
+  ['wg512 4 rows (128 a row)', { WG_SIZE: 512, ROWS: 4, SUBGROUPS: true }],
+  ['wg1024 16 rows (64 a row)', { WG_SIZE: 1024, ROWS: 16, SUBGROUPS: true }],
 ];
 
 const rows = [];

@@ -1,7 +1,8 @@
 // Compares executor variants inside one process (shared/device/README.md): the model is loaded once,
 // each variant gets its own executor (ExecutorOptions as JSON) with the same prompt in its KV cache,
 // and one decode step alone on the GPU (GpuExecutor.profile's stepMs: 8 steps in one submission, best
-// of 3) is timed for every variant in turn, ROUNDS rounds. Variants alternate within a second, so the
+// of 3; and its GPU time from timestamps where the device has them) is timed for every variant in turn,
+// ROUNDS rounds, then each variant's logits of one more step are compared with the first's. Variants alternate within a second, so the
 // card's drift (±10% between processes, see device_ab.sh) mostly cancels; prints each variant's median
 // and range. Usage, from the repo root (after `source .device/prelude.sh` on the device machine):
 //   node gpu/testing/step_ab.mjs MODEL '{}' '{"attentionSplits":1}' ...
@@ -34,14 +35,27 @@ for (const v of variants) {
   execs.push(ex);
 }
 const times = variants.map(() => []);
+const stamps = variants.map(() => []);
 for (let r = 0; r < rounds; r++) {
-  for (let i = 0; i < execs.length; i++) times[i].push((await execs[i].profile(prompt[0], false)).stepMs);
+  for (let i = 0; i < execs.length; i++) {
+    const p = await execs[i].profile(prompt[0], false);
+    times[i].push(p.stepMs);
+    if (p.gpuTimestampMs !== undefined) stamps[i].push(p.gpuTimestampMs);
+  }
 }
+// the variants should compute the same thing: each one's logits of one more decode step against the first's
+const logits = [];
+for (const ex of execs) logits.push(await ex.eval(prompt[1]));
+let scale = 0;
+for (const x of logits[0]) scale = Math.max(scale, Math.abs(x));
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 for (let i = 0; i < variants.length; i++) {
   const t = times[i];
-  console.log(`${variants[i]}: GPU ${median(t).toFixed(3)} ms/step (median of ${rounds}; ${Math.min(...t).toFixed(3)}-${Math.max(...t).toFixed(3)}), ` +
-    `${execs[i].dispatchCount} dispatches`);
+  let diff = 0;
+  for (let j = 0; j < logits[0].length; j++) diff = Math.max(diff, Math.abs(logits[i][j] - logits[0][j]));
+  console.log(`${variants[i]}: GPU ${median(t).toFixed(3)} ms/step (median of ${rounds}; ${Math.min(...t).toFixed(3)}-${Math.max(...t).toFixed(3)})` +
+    `${stamps[i].length ? `, timestamps ${median(stamps[i]).toFixed(3)} ms` : ''}, ${execs[i].dispatchCount} dispatches, ` +
+    `logits vs the first variant: max difference ${(diff / scale).toExponential(2)} of the largest`);
 }
 for (const ex of execs) ex.dispose();
 engine.dispose();
