@@ -23,7 +23,8 @@ export async function getDevice() {
   G.instance = create([]);
   G.adapter = await G.instance.requestAdapter({ powerPreference: 'high-performance' });
   if (!G.adapter) throw new Error('webgpu: no adapter (on CPU machines set VK_ICD_FILENAMES to SwiftShader)');
-  G.device = await G.adapter.requestDevice();
+  // subgroups where the adapter has them, for the kernels' SUBGROUPS variants
+  G.device = await G.adapter.requestDevice({ requiredFeatures: G.adapter.features.has('subgroups') ? ['subgroups'] : [] });
   G.device.addEventListener?.('uncapturederror', (e) => console.error('webgpu error:', e.error?.message));
   return G.device;
 }

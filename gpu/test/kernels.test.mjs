@@ -2,7 +2,7 @@
 // slow). Error measure: max |gpu - ref| / max |ref| over the output (< 1e-4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runKernel, packParams, grid, pipelineKey, pipelineCacheSize, getPipeline } from '../runner.mjs';
+import { runKernel, packParams, grid, pipelineKey, pipelineCacheSize, getPipeline, getDevice } from '../runner.mjs';
 import { quantizeQ8_0, quantizeQ4_0, dequantize, randomKBlocks, f32ToF16, f16ToF32 } from '../testing/ggml_quant.mjs';
 import * as ref from '../testing/reference.mjs';
 
@@ -154,9 +154,13 @@ for (const type of ['Q8_0', 'Q4_0', 'Q4_K', 'Q6_K']) {
 }
 
 // 16 outputs a workgroup (GLU_OUT: 32 row slots), with 1, 2 and 8 invocations a row (a reduction in
-// workgroup memory); 96 columns: 3 Q4_0 blocks a row, so odd rows start off a 4-byte boundary
-for (const tpr of [1, 2, 8]) {
-  test(`matvec NORM_OUT: h = W x + res written, and h * norm_w as int8 blocks with h's sums of squares (${tpr} invocations a row)`, async () => {
+// workgroup memory); 96 columns: 3 Q4_0 blocks a row, so odd rows start off a 4-byte boundary.
+// SUBGROUPS (where the adapter has them): a row of two subgroups, summed by subgroupAdd and then
+// through workgroup memory (the executor's layout for rows of 8192+ weights).
+const adapterInfo = (await getDevice()).adapterInfo ?? {};
+const sgRow = (await getDevice()).features.has('subgroups') && adapterInfo.subgroupMaxSize ? 2 * adapterInfo.subgroupMaxSize : 0;
+for (const [tpr, sg] of [[1, false], [2, false], [8, false], ...(sgRow && 32 * sgRow <= 256 ? [[sgRow, true]] : [])]) {
+  test(`matvec NORM_OUT: h = W x + res written, and h * norm_w as int8 blocks with h's sums of squares (${tpr} invocations a row${sg ? ', subgroups' : ''})`, async () => {
     const nrows = 64, ncols = 96;
     const wq = quantizeQ4_0(randomF32(nrows * ncols, 301 + tpr));
     const wref = dequantize('Q4_0', wq, nrows * ncols);
@@ -164,7 +168,7 @@ for (const tpr of [1, 2, 8]) {
     const res = randomF32(nrows, 303);
     const normW = randomF32(nrows, 304, 2);
     const [y, xq] = await runKernel({
-      shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, ADD_RES: true, Q8_BLOCK_OUT: true, NORM_OUT: true, ROWS: 16, WG_SIZE: 16 * tpr },
+      shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, ADD_RES: true, Q8_BLOCK_OUT: true, NORM_OUT: true, ROWS: 16, WG_SIZE: 16 * tpr, SUBGROUPS: sg },
       params: matvecParams(ncols, nrows), outputs: [nrows * 4, (14 * nrows / 32 + 4) * 4], bindings: [1, 9, 2, 3, 4, 10],
       inputs: [wq, x.words, res, normW], workgroups: [nrows / 16, 1, 1],
     });
@@ -173,7 +177,7 @@ for (const tpr of [1, 2, 8]) {
     checkQ8Blocks(xq, y.map((v, r) => Math.fround(v * normW[r])), 'NORM_OUT blocks', { sumsq: halfSumsq(y) });
   });
 
-  test(`matvec X_NORM + GLU_OUT: act(gate) * up of an input whose rms norm is applied by the reader, as int8 blocks (${tpr} invocations a row)`, async () => {
+  test(`matvec X_NORM + GLU_OUT: act(gate) * up of an input whose rms norm is applied by the reader, as int8 blocks (${tpr} invocations a row${sg ? ', subgroups' : ''})`, async () => {
     const nrows = 64, ncols = 96, eps = 1e-5;
     const gq = quantizeQ4_0(randomF32(nrows * ncols, 311 + tpr)), uq = quantizeQ4_0(randomF32(nrows * ncols, 312 + tpr));
     // the producer's h (far from unit rms, so a missing norm shows) and the norm weight it folded in
@@ -182,7 +186,7 @@ for (const tpr of [1, 2, 8]) {
     const x = q8Blocks(hv.map((v, i) => v * nw[i]), sumsq);
     for (const [act, f] of [['ACT_SILU', ref.silu], ['ACT_GELU', ref.geluTanh]]) {
       const [xq] = await runKernel({
-        shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, SEGMENTS: true, X_NORM: true, GLU_OUT: true, [act]: true, Q8_BLOCK_OUT: true, ROWS: 32, WG_SIZE: 32 * tpr },
+        shader: 'matvec', defines: { TYPE_Q4_0: true, Q8_ACT: true, SEGMENTS: true, X_NORM: true, GLU_OUT: true, [act]: true, Q8_BLOCK_OUT: true, ROWS: 32, WG_SIZE: 32 * tpr, SUBGROUPS: sg },
         params: matvecParams(ncols, nrows, nrows, eps), outputs: [(14 * nrows / 32 + 4) * 4], bindings: [9, 2, 3, 6],
         inputs: [gq, x.words, uq], workgroups: [nrows / 16, 1, 1],
       });
