@@ -59,6 +59,6 @@ export async function usPerDispatch(device, pipeline, bindGroups, workgroups, n,
     one = Math.min(one, await run(n));
     two = Math.min(two, await run(2 * n));
   }
-  stamps?.set.destroy();
+  if (stamps) for (const o of Object.values(stamps)) o.destroy();
   return ((two - one) / n) * 1000;
 }

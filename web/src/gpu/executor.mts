@@ -68,7 +68,9 @@ export interface Plan {
 const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 const UNIFORM = 0x40 | 0x8; // UNIFORM | COPY_DST
 const MAP_READ = 0x1;
+const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
+const QUERY_RESOLVE = 0x200;
 const pad4 = (n: number): number => Math.max(4, Math.ceil(n / 4) * 4);
 /** Elementwise kernels' workgroup size. */
 const WG = 64;
@@ -319,8 +321,7 @@ export class GpuExecutor {
     this.#tpr = wide ? (sgMax >= 32 ? sgMax : 64) : cpu ? 1 : 64;
     if (!wide) this.#subgroups = false;
     this.#rowIsSubgroup = this.#subgroups && Number(info.subgroupMinSize ?? 0) === this.#tpr && sgMax === this.#tpr;
-    const lim = this.#device.limits;
-    this.#blockOut = this.#options.fuseNormGlu && 32 * this.#tpr <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
+    this.#blockOut = this.#options.fuseNormGlu && 32 * this.#tpr <= this.#maxInvocations();
     this.#step = this.#buffer(16, STORAGE);
     this.#staging = this.#buffer(plan.config.n_vocab * 4, MAP_READ | COPY_DST);
   }
@@ -434,17 +435,19 @@ export class GpuExecutor {
     return q;
   }
 
+  /** The most invocations a one-dimensional workgroup may have on this device. */
   #maxInvocations(): number {
     const lim = this.#device.limits;
     return Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
   }
 
   /** The matvec kernel's defines for a weight type on this device: the type, the layout (rows a
-   *  workgroup), the subgroup reduction. */
-  #matvecDefines(wt: PlanWeight): Record<string, number | boolean> {
-    const defines: Record<string, number | boolean> = { [this.#typeDefine(wt)]: true, ROWS: this.#matvecWg / this.#tpr, WG_SIZE: this.#matvecWg };
+   *  workgroup, `lanes` invocations a row), the subgroup reduction (SG_ROW where a row is exactly one
+   *  subgroup). */
+  #matvecDefines(wt: PlanWeight, lanes = this.#tpr): Record<string, number | boolean> {
+    const defines: Record<string, number | boolean> = { [this.#typeDefine(wt)]: true, ROWS: this.#matvecWg / lanes, WG_SIZE: this.#matvecWg };
     if (this.#subgroups) defines['SUBGROUPS'] = true;
-    if (this.#rowIsSubgroup) defines['SG_ROW'] = true;
+    if (this.#rowIsSubgroup && lanes === this.#tpr) defines['SG_ROW'] = true;
     return defines;
   }
 
@@ -476,14 +479,10 @@ export class GpuExecutor {
   #matvec(wt: PlanWeight, part: { buffer: Gpu; firstRow: number; rows: number }, out: Gpu, x: Gpu, res: Gpu | null,
     norm: { q: Gpu; w: Gpu } | null = null): void {
     const ncols = wt.dims[0]!;
-    const defines = this.#matvecDefines(wt);
     // rows of 8192 or more weights (down projections) get two subgroups a row: with one, a 2048-row
     // matrix kept too few loads in flight (on the H100, llama-3.2-1b's down 8.1 -> 6.9 us, 8B's 15.6 -> 14.9)
     const lanes = this.#options.splitWideRows && this.#rowIsSubgroup && ncols >= 8192 && 16 * 2 * this.#tpr <= this.#maxInvocations() ? 2 * this.#tpr : this.#tpr;
-    if (lanes !== this.#tpr) {
-      delete defines['SG_ROW'];
-      Object.assign(defines, { ROWS: this.#matvecWg / lanes });
-    }
+    const defines = this.#matvecDefines(wt, lanes);
     let rows = this.#matvecWg / lanes;
     if (res) defines['ADD_RES'] = true;
     if (norm) Object.assign(defines, { ROWS: (rows = 16), WG_SIZE: 16 * lanes, Q8_BLOCK_OUT: true, NORM_OUT: true });
@@ -519,9 +518,8 @@ export class GpuExecutor {
   /** Attention's workgroup size: hd/4 invocations cover a position's vec4s; the rest of the workgroup
    *  walks other positions (GPUs: as many invocations as the device allows, up to 1024, a power of two). */
   #attentionWg(hd: number): number {
-    const lim = this.#device.limits;
     let wide = 256;
-    while (wide < 1024 && wide * 2 <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX))) wide *= 2;
+    while (wide < 1024 && wide * 2 <= this.#maxInvocations()) wide *= 2;
     return Math.max(this.#matvecWg === 256 ? wide : this.#matvecWg, hd / 4);
   }
 
@@ -557,9 +555,9 @@ export class GpuExecutor {
     const gqa = nHead / nHeadKv;
     const wg = this.#flashWg(hd);
     const lim = this.#device.limits;
+    // flash_decode fits where its workgroup memory holds one query head a merge round (it takes more where it can)
     const fits = (shares: number): boolean => Number.isInteger(gqa) && hd % 4 === 0 && hd / 4 <= wg &&
-      this.#flashBytes(gqa, hd, this.#flashHeadsARound(gqa, hd)) <= Number(lim.maxComputeWorkgroupStorageSize) &&
-      this.#combineWg(shares, hd) <= Math.min(Number(lim.maxComputeInvocationsPerWorkgroup), Number(lim.maxComputeWorkgroupSizeX));
+      this.#flashBytes(gqa, hd, 1) <= Number(lim.maxComputeWorkgroupStorageSize) && this.#combineWg(shares, hd) <= this.#maxInvocations();
     const asked = this.#options.attentionSplits;
     const shares = asked > 0 ? asked : this.#cpuAdapter ? 1 : Math.min(128, Math.max(2, Math.ceil(FLASH_WORKGROUPS / nHeadKv)));
     return shares > 1 && fits(shares) ? shares : 1;
@@ -1225,7 +1223,7 @@ export class GpuExecutor {
     // GPU timestamps at the start of the first step and the end of the last, where the device has them
     const stamps = device.features.has('timestamp-query') ? {
       set: device.createQuerySet({ type: 'timestamp', count: 2 }),
-      resolved: device.createBuffer({ size: 16, usage: 0x200 /* QUERY_RESOLVE */ | 0x4 /* COPY_SRC */ }),
+      resolved: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC }),
       read: device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST }),
     } : null;
     let stampMs = Infinity;
