@@ -37,7 +37,9 @@ async function gpuEntry(): Promise<Gpu> {
   }
   Object.assign(globalThis, webgpu.globals);
   const state = (G.__hearthWebGpu ??= { instance: null, adapter: null, device: null });
-  state.instance ??= webgpu.create([]);
+  // Dawn rounds timestamps to ~65 µs in browsers (a timing side channel there); a Node process
+  // profiling itself (Executor.profile, hearth bench --profile) needs them exact
+  state.instance ??= webgpu.create(['disable-dawn-features=timestamp_quantization']);
   return state.instance;
 }
 

@@ -152,7 +152,12 @@ export interface StepProfile {
    *  the last (where the device has `timestamp-query`). stepMs is wall time from the submission, so it
    *  also holds Dawn's recording of the native commands, which happens in submit. */
   gpuTimestampMs?: number;
+  /** Each dispatch label's GPU time in a step: with timestamps, the sum of its dispatches' times, each
+   *  dispatch timed in a compute pass of its own; without them, stepMs less a step that leaves the
+   *  label's dispatches out (wall time). */
   kernels: Array<{ label: string; count: number; ms: number }>;
+  /** With timestamps (and perKernel): each dispatch's GPU µs, in step order (labels: dispatchLabels). */
+  dispatchUs?: number[];
 }
 
 export interface ExecutorOptions {
@@ -359,6 +364,10 @@ export class GpuExecutor {
   /** Dispatches one decode step records. */
   get dispatchCount(): number {
     return this.#dispatches.length;
+  }
+  /** The kernel of each dispatch of a decode step, in order. */
+  get dispatchLabels(): string[] {
+    return this.#dispatches.map((d) => d.label);
   }
   /** Bytes of GPU buffers this executor allocated (KV cache, activations, uniforms; not the weights). */
   get gpuBytes(): number {
@@ -1284,13 +1293,52 @@ export class GpuExecutor {
       e.count++;
       kernels.set(d.label, e);
     }
-    if (perKernel) for (const e of kernels.values()) e.ms = Math.max(0, stepMs - await time(e.label));
     stamps?.set.destroy();
     stamps?.resolved.destroy();
     stamps?.read.destroy();
+    let dispatchUs: number[] | undefined;
+    if (perKernel && stamps) {
+      dispatchUs = await this.#dispatchTimes();
+      this.#dispatches.forEach((d, i) => (kernels.get(d.label)!.ms += dispatchUs![i]! / 1000));
+    } else if (perKernel) {
+      for (const e of kernels.values()) e.ms = Math.max(0, stepMs - await time(e.label));
+    }
     const profile: StepProfile = { stepMs, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
     if (Number.isFinite(stampMs)) profile.gpuTimestampMs = stampMs;
+    if (dispatchUs) profile.dispatchUs = dispatchUs;
     return profile;
+  }
+
+  /** GPU µs of each dispatch of a step (best of ROUNDS steps), each dispatch in a compute pass of its
+   *  own with timestamps at its start and end: a pass boundary waits for the work before it, as the
+   *  barrier between two dispatches of a pass does, so a dispatch's time holds its launch and drain. */
+  async #dispatchTimes(): Promise<number[]> {
+    const ROUNDS = 5;
+    const device = this.#device;
+    const n = this.#dispatches.length;
+    const best = new Array<number>(n).fill(Infinity);
+    const set = device.createQuerySet({ type: 'timestamp', count: 2 * n });
+    const resolved = device.createBuffer({ size: 16 * n, usage: QUERY_RESOLVE | COPY_SRC });
+    const read = device.createBuffer({ size: 16 * n, usage: MAP_READ | COPY_DST });
+    for (let r = 0; r < ROUNDS; r++) {
+      const enc = device.createCommandEncoder();
+      this.#dispatches.forEach((d, i) => {
+        const pass = enc.beginComputePass({ timestampWrites: { querySet: set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        record(pass, [d]);
+        pass.end();
+      });
+      enc.resolveQuerySet(set, 0, 2 * n, resolved, 0);
+      enc.copyBufferToBuffer(resolved, 0, read, 0, 16 * n);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(0x1);
+      const t = new BigUint64Array(read.getMappedRange().slice(0));
+      read.unmap();
+      for (let i = 0; i < n; i++) if (t[2 * i + 1]! >= t[2 * i]!) best[i] = Math.min(best[i]!, Number(t[2 * i + 1]! - t[2 * i]!) / 1000);
+    }
+    set.destroy();
+    resolved.destroy();
+    read.destroy();
+    return best.map((us) => (Number.isFinite(us) ? us : 0));
   }
 
   dispose(): void {
