@@ -82,9 +82,11 @@ test('webgpu CLI bench: a JSON record of a run, and --no-fuse-norm-glu rebuilds 
       assert.ok(r.gpu_timestamp_ms_per_token > 0 && r.gpu_timestamp_ms_per_token <= r.gpu_ms_per_token, JSON.stringify(r));
     }
     assert.ok(fused.generate_tok_s > 0);
-    // --profile with timestamps: every dispatch of the step timed in a pass of its own, summed per kernel
+    // --profile: every dispatch of the step under its kernel's label, each label's cost (GPU time by
+    // timestamps here) a finite, non-negative time
     assert.equal(fused.profile.reduce((n, k) => n + k.count, 0), fused.dispatches_per_token);
-    for (const k of fused.profile) assert.ok(k.ms > 0, JSON.stringify(k));
+    for (const k of fused.profile) assert.ok(Number.isFinite(k.ms) && k.ms >= 0, JSON.stringify(k));
+    assert.ok(fused.profile.some((k) => k.ms > 0));
     assert.ok(fused.profile.some((k) => k.label === 'attention') && fused.profile.some((k) => k.label.startsWith('matvec q4_0')));
     // tiny-llama has 2 layers: per layer the ffn norm, the glu and (after the first) the attention
     // norm, and the output norm

@@ -152,12 +152,9 @@ export interface StepProfile {
    *  the last (where the device has `timestamp-query`). stepMs is wall time from the submission, so it
    *  also holds Dawn's recording of the native commands, which happens in submit. */
   gpuTimestampMs?: number;
-  /** Each dispatch label's GPU time in a step: with timestamps, the sum of its dispatches' times, each
-   *  dispatch timed in a compute pass of its own; without them, stepMs less a step that leaves the
-   *  label's dispatches out (wall time). */
+  /** Each dispatch label's cost in a step: the step's time less a step's that leaves the label's
+   *  dispatches out (GPU time where the device has timestamp queries, else wall time). */
   kernels: Array<{ label: string; count: number; ms: number }>;
-  /** With timestamps (and perKernel): each dispatch's GPU µs, in step order (labels: dispatchLabels). */
-  dispatchUs?: number[];
 }
 
 export interface ExecutorOptions {
@@ -1219,10 +1216,12 @@ export class GpuExecutor {
    * Diagnostics for decode at the current position (which it does not advance): `stepMs`, the time
    * from submitting STEPS forward passes at once to their end, per pass (no JS encoding or read-back
    * round trip in it, but Dawn's recording of the native commands, done in submit); `gpuTimestampMs`,
-   * the GPU's own time per pass from timestamps, where the device has them; `encodeMs`, the JS time to encode one pass; `submitMs`, to submit it; `kernels`, the cost of each
-   * dispatch label in a step, measured by leaving that label's dispatches out (wall time, so it
-   * includes their launch gaps, and works without timestamp queries, which Dawn rounds to ~65 us on
-   * some GPUs; only with `perKernel`). Leaving kernels out changes values, never the work the others do.
+   * the GPU's own time per pass from timestamps, where the device has them; `encodeMs`, the JS time to
+   * encode one pass; `submitMs`, to submit it; `kernels` (with `perKernel`), the cost of each dispatch
+   * label in a step: the step's time less that of a step leaving the label's dispatches out (GPU time
+   * with timestamps, else wall time). Leaving kernels out changes values, never the work the others do.
+   * (Timing each dispatch in a compute pass of its own was tried: every pass boundary added ~7 µs on
+   * the H100, more than most kernels take.)
    */
   async profile(token: number, perKernel = true): Promise<StepProfile> {
     this.#checkToken(token);
@@ -1235,44 +1234,41 @@ export class GpuExecutor {
       resolved: device.createBuffer({ size: 16, usage: QUERY_RESOLVE | COPY_SRC }),
       read: device.createBuffer({ size: 16, usage: MAP_READ | COPY_DST }),
     } : null;
-    let stampMs = Infinity;
     const encode = (skip: string | null): Gpu => {
       const enc = device.createCommandEncoder();
       for (let s = 0; s < STEPS; s++) {
-        const writes = stamps && skip === null && (s === 0 || s === STEPS - 1)
+        const writes = stamps && (s === 0 || s === STEPS - 1)
           ? { timestampWrites: { querySet: stamps.set, ...(s === 0 ? { beginningOfPassWriteIndex: 0 } : {}), ...(s === STEPS - 1 ? { endOfPassWriteIndex: 1 } : {}) } }
           : undefined;
         const pass = enc.beginComputePass(writes);
         record(pass, this.#dispatches.filter((d) => d.label !== skip));
         pass.end();
       }
-      if (stamps && skip === null) {
+      if (stamps) {
         enc.resolveQuerySet(stamps.set, 0, 2, stamps.resolved, 0);
         enc.copyBufferToBuffer(stamps.resolved, 0, stamps.read, 0, 16);
       }
       enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, 4);
       return enc.finish();
     };
-    const readStamps = async (): Promise<void> => {
-      if (!stamps) return;
-      await stamps.read.mapAsync(0x1);
-      const [a, b] = new BigUint64Array(stamps.read.getMappedRange().slice(0));
-      stamps.read.unmap();
-      if (b! > a!) stampMs = Math.min(stampMs, Number(b! - a!) / 1e6 / STEPS);
-    };
-    // best of three: ms per step
-    const time = async (skip: string | null): Promise<number> => {
-      let best = Infinity;
+    // best of three: wall ms per step, and GPU ms per step from the timestamps (Infinity without them)
+    const time = async (skip: string | null): Promise<{ wall: number; gpu: number }> => {
+      let wall = Infinity;
+      let gpu = Infinity;
       for (let r = 0; r < 3; r++) {
         const commands = encode(skip);
         const t0 = performance.now();
         device.queue.submit([commands]);
         await this.#staging.mapAsync(0x1);
         this.#staging.unmap();
-        best = Math.min(best, (performance.now() - t0) / STEPS);
-        if (skip === null) await readStamps();
+        wall = Math.min(wall, (performance.now() - t0) / STEPS);
+        if (!stamps) continue;
+        await stamps.read.mapAsync(0x1);
+        const [a, b] = new BigUint64Array(stamps.read.getMappedRange().slice(0));
+        stamps.read.unmap();
+        if (b! > a!) gpu = Math.min(gpu, Number(b! - a!) / 1e6 / STEPS);
       }
-      return best;
+      return { wall, gpu };
     };
     await time(null);  // warm-up
     const t0 = performance.now();
@@ -1286,59 +1282,26 @@ export class GpuExecutor {
       submitMs += (performance.now() - t1) / STEPS;
     }
     await time(null);  // waits for those submissions
-    const stepMs = await time(null);
+    const step = await time(null);
+    const gpuTimed = Number.isFinite(step.gpu);
     const kernels = new Map<string, { label: string; count: number; ms: number }>();
     for (const d of this.#dispatches) {
       const e = kernels.get(d.label) ?? { label: d.label, count: 0, ms: 0 };
       e.count++;
       kernels.set(d.label, e);
     }
+    if (perKernel) {
+      for (const e of kernels.values()) {
+        const without = await time(e.label);
+        e.ms = Math.max(0, gpuTimed ? step.gpu - without.gpu : step.wall - without.wall);
+      }
+    }
     stamps?.set.destroy();
     stamps?.resolved.destroy();
     stamps?.read.destroy();
-    let dispatchUs: number[] | undefined;
-    if (perKernel && stamps) {
-      dispatchUs = await this.#dispatchTimes();
-      this.#dispatches.forEach((d, i) => (kernels.get(d.label)!.ms += dispatchUs![i]! / 1000));
-    } else if (perKernel) {
-      for (const e of kernels.values()) e.ms = Math.max(0, stepMs - await time(e.label));
-    }
-    const profile: StepProfile = { stepMs, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
-    if (Number.isFinite(stampMs)) profile.gpuTimestampMs = stampMs;
-    if (dispatchUs) profile.dispatchUs = dispatchUs;
+    const profile: StepProfile = { stepMs: step.wall, encodeMs, submitMs, kernels: [...kernels.values()].sort((x, y) => y.ms - x.ms) };
+    if (gpuTimed) profile.gpuTimestampMs = step.gpu;
     return profile;
-  }
-
-  /** GPU µs of each dispatch of a step (best of ROUNDS steps), each dispatch in a compute pass of its
-   *  own with timestamps at its start and end: a pass boundary waits for the work before it, as the
-   *  barrier between two dispatches of a pass does, so a dispatch's time holds its launch and drain. */
-  async #dispatchTimes(): Promise<number[]> {
-    const ROUNDS = 5;
-    const device = this.#device;
-    const n = this.#dispatches.length;
-    const best = new Array<number>(n).fill(Infinity);
-    const set = device.createQuerySet({ type: 'timestamp', count: 2 * n });
-    const resolved = device.createBuffer({ size: 16 * n, usage: QUERY_RESOLVE | COPY_SRC });
-    const read = device.createBuffer({ size: 16 * n, usage: MAP_READ | COPY_DST });
-    for (let r = 0; r < ROUNDS; r++) {
-      const enc = device.createCommandEncoder();
-      this.#dispatches.forEach((d, i) => {
-        const pass = enc.beginComputePass({ timestampWrites: { querySet: set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
-        record(pass, [d]);
-        pass.end();
-      });
-      enc.resolveQuerySet(set, 0, 2 * n, resolved, 0);
-      enc.copyBufferToBuffer(resolved, 0, read, 0, 16 * n);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(0x1);
-      const t = new BigUint64Array(read.getMappedRange().slice(0));
-      read.unmap();
-      for (let i = 0; i < n; i++) if (t[2 * i + 1]! >= t[2 * i]!) best[i] = Math.min(best[i]!, Number(t[2 * i + 1]! - t[2 * i]!) / 1000);
-    }
-    set.destroy();
-    resolved.destroy();
-    read.destroy();
-    return best.map((us) => (Number.isFinite(us) ? us : 0));
   }
 
   dispose(): void {
