@@ -5,7 +5,8 @@
 // Q8_OUT (hd % 32 == 0): out written as int8 blocks (common/q8_block.wgsl) for the int8 matvec that
 // alone reads it. One workgroup a head; shares <= WG_SIZE, hd / 4 <= WG_SIZE. The shares are read in
 // parallel (an invocation a share for the weights, then groups of hd/4 invocations over interleaved
-// shares): a loop over the shares in one invocation waited one memory latency per share.
+// shares, whose first four are loaded before the weights' reductions): a loop over the shares in one
+// invocation waited one memory latency per share.
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
 
@@ -41,18 +42,27 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (lid < n) {
     ml = part[base + lid * (hd4 + 1u) + hd4];
   }
+  let groups = WG_SIZE / hd4;
+  let g = lid / hd4;
+  let d = lid % hd4;
+  // the first round's shares, loaded now so that their latency overlaps the reductions'
+  var first: array<vec4<f32>, 4>;
+  for (var i = 0u; i < 4u; i = i + 1u) {
+    first[i] = part[base + min(g + i * groups, n - 1u) * (hd4 + 1u) + d];
+  }
   let mx = wg_max(lid, ml.x);
   let w = select(0.0, exp(ml.x - mx), lid < n);
   weight[lid] = w;
   let l = wg_sum(lid, w * ml.y);  // its barriers also publish `weight`
 
-  let groups = WG_SIZE / hd4;
-  let g = lid / hd4;
-  let d = lid % hd4;
   var acc = vec4<f32>(0.0);
   if (g < groups) {
-    // four shares a round, loaded before use
-    var s = g;
+    for (var i = 0u; i < 4u; i = i + 1u) {
+      let s = g + i * groups;
+      acc = acc + select(0.0, weight[min(s, WG_SIZE - 1u)], s < n) * first[i];
+    }
+    // then four shares a round, loaded before use
+    var s = g + 4u * groups;
     for (; s + 3u * groups < n; s = s + 4u * groups) {
       let a0 = part[base + s * (hd4 + 1u) + d];
       let a1 = part[base + (s + groups) * (hd4 + 1u) + d];

@@ -15,7 +15,8 @@
 // reads position pos). ROPE: q and k_new come unrotated and are rotated at pos on load
 // (common/rope_qk.wgsl), as attention.wgsl does.
 // Keys are read by KL invocations a row (contiguous loads; an invocation a row put a warp's 32 loads
-// on 32 rows 4 KB apart, and a tile cost ~3 µs of scores on the H100), values 4 positions a round.
+// on 32 rows 4 KB apart, and a tile cost ~3 µs of scores on the H100); a tile's values are loaded at
+// its start, before the keys, so the two loads' latencies overlap.
 // SG_TILE (subgroups of exactly TILE invocations): a query head's tile max is one subgroupMax.
 // At the end the position groups' sums of HB query heads at a time are merged through workgroup memory
 // (two barriers a round: a round a head cost ~2 µs of a ~10 µs dispatch on the H100 at GQA 4).
@@ -32,6 +33,7 @@ const PAIRS: u32 = GQA * TILE;  // (query head, position) pairs of a tile
 const GROUPS: u32 = WG_SIZE / HD4;  // position groups of the value sum: an invocation a (group, vec4 of hd)
 const SLICE: u32 = HD4 / KL;  // vec4s of a key row an invocation reads
 const KEY_ROWS: u32 = WG_SIZE / KL;  // key rows the workgroup reads at once
+const NV: u32 = (TILE + GROUPS - 1u) / GROUPS;  // a position group's values in a tile
 
 struct Params {
   H: u32,
@@ -133,6 +135,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 
   for (var t0 = a; t0 < b; t0 = t0 + TILE) {
+    // 0. the tile's values this invocation will weigh, loaded first so that their latency overlaps
+    //    the keys' and the softmax's (a position past b reads one inside the share; its weight is 0)
+    var vals: array<vec4<f32>, NV>;
+    for (var i = 0u; i < NV; i = i + 1u) {
+      vals[i] = value_at(min(t0 + grp + i * GROUPS, b - 1u), pos, stride, kbase, d);
+    }
     // 1. scores of the tile. KL invocations share a key row (each a slice of KL-strided vec4s, so a
     //    load instruction reads whole rows contiguously) and dot it with every query head of the
     //    group; the KL partial dots of a (head, position) pair are summed in workgroup memory.
@@ -199,22 +207,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
       p[i] = select(0.0, exp(p[i] - m_new[i / TILE]), t0 + i % TILE < b);
     }
     workgroupBarrier();
-    // 3. weighted values: position group `grp` takes the tile's positions grp, grp + GROUPS, ...,
-    //    four loads a round (no branch on t: a position past b has weight 0 and reads one inside the share)
+    // 3. weighted values: position group `grp` takes the tile's positions grp, grp + GROUPS, ...
     if (grp < GROUPS) {
-      for (var j = grp; j < TILE; j = j + 4u * GROUPS) {
-        let t = t0 + j;
-        let v0 = value_at(min(t, b - 1u), pos, stride, kbase, d);
-        let v1 = value_at(min(t + GROUPS, b - 1u), pos, stride, kbase, d);
-        let v2 = value_at(min(t + 2u * GROUPS, b - 1u), pos, stride, kbase, d);
-        let v3 = value_at(min(t + 3u * GROUPS, b - 1u), pos, stride, kbase, d);
-        for (var g = 0u; g < GQA; g = g + 1u) {
-          let e0 = p[g * TILE + j];
-          let e1 = weight_at(g, j + GROUPS);
-          let e2 = weight_at(g, j + 2u * GROUPS);
-          let e3 = weight_at(g, j + 3u * GROUPS);
-          acc[g] = acc[g] + e0 * v0 + e1 * v1 + e2 * v2 + e3 * v3;
-          l[g] = l[g] + e0 + e1 + e2 + e3;
+      for (var g = 0u; g < GQA; g = g + 1u) {
+        for (var i = 0u; i < NV; i = i + 1u) {
+          let e = weight_at(g, grp + i * GROUPS);
+          acc[g] = acc[g] + e * vals[i];
+          l[g] = l[g] + e;
         }
       }
     }

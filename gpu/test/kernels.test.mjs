@@ -313,10 +313,11 @@ for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
 // 100 cached positions in tiles of 8, so a share walks several tiles (the online softmax's rescaling);
 // position pos comes from k_new/v_new (its cache row holds garbage); 7 shares at pos 3 leave some empty;
 // hd 24 on 32 invocations: 5 position groups, so a tile of 8 does not divide evenly among them, and
-// 2 invocations a key row: 16 rows a round, more than a tile. HB query heads merged a round: all 4, 3
+// 2 invocations a key row: 16 rows a round, more than a tile; 23 shares of hd 32: attention_combine's
+// groups take the first four shares each, loaded early, and then more. HB query heads merged a round: all 4, 3
 // of 4 (a second round with one), or one at a time.
 for (const [H, Hkv, hd, shares, pos, softcap, window, HB] of [[8, 2, 16, 2, 99, 0, 0, 4], [8, 2, 16, 5, 40, 30, 0, 3], [2, 2, 16, 3, 99, 0, 37, 1],
-  [8, 2, 16, 7, 3, 0, 0, 1], [6, 3, 24, 4, 77, 0, 0, 2]]) {
+  [8, 2, 16, 7, 3, 0, 0, 1], [6, 3, 24, 4, 77, 0, 0, 2], [4, 1, 32, 23, 99, 0, 0, 4]]) {
   test(`flash_decode + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}, softcap ${softcap}, window ${window}, ${HB} heads a merge round`, async () => {
     const nkv = 100, TILE = 8;
     const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
