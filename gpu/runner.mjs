@@ -124,9 +124,10 @@ async function readBack(device, buf, byteLength) {
  * Compiles (cached) and runs one kernel.
  *   params: ArrayBuffer from packParams; outputs: byte lengths; inputs: TypedArrays / ArrayBuffers;
  *   workgroups: [x, y, z]; bindings: the binding numbers of the outputs then the inputs (default
- *   1, 2, ...: in order after the uniform). Returns the outputs as Float32Arrays.
+ *   1, 2, ...: in order after the uniform); readInputs: indices of inputs the kernel also writes, to
+ *   read back. Returns the outputs, then those inputs, as Float32Arrays.
  */
-export async function runKernel({ shader, defines = {}, params, outputs, inputs, workgroups, bindings = null }) {
+export async function runKernel({ shader, defines = {}, params, outputs, inputs, workgroups, bindings = null, readInputs = [] }) {
   const device = await getDevice();
   const pipeline = await getPipeline(shader, defines);
   const uniform = device.createBuffer({ size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -147,6 +148,8 @@ export async function runKernel({ shader, defines = {}, params, outputs, inputs,
   if (err) throw new Error(`${pipelineKey(shader, defines)}: dispatch: ${err.message}`);
   const results = [];
   for (let i = 0; i < outBufs.length; i++) results.push(new Float32Array(await readBack(device, outBufs[i], outputs[i])));
+  // inputs the kernel writes too (read_write bindings), after the outputs
+  for (const i of readInputs) results.push(new Float32Array(await readBack(device, inBufs[i], inputs[i].byteLength)));
   for (const b of [uniform, ...outBufs, ...inBufs]) b.destroy();
   return results;
 }

@@ -340,6 +340,43 @@ for (const [H, Hkv, hd, shares, pos, softcap, window, HB] of [[8, 2, 16, 2, 99, 
   });
 }
 
+// ---- flash_decode ROPE: q and the new key come unrotated and are rotated on load (NORM; NEOX with
+// partial n_rot, freq factors and scales; llama-3.1's head size and base), the rotated key and the
+// value written to the cache at pos (read back) ----
+for (const [H, Hkv, hd, shares, pos, rope] of [[8, 2, 16, 3, 99, { neox: false, nrot: 16 }],
+  [4, 2, 32, 2, 60, { neox: true, nrot: 16, ff: true, linScale: 0.5, mscale: 1.1 }], [8, 2, 128, 4, 99, { neox: false, nrot: 128, ff: true, base: 500000 }]]) {
+  test(`flash_decode ROPE ${rope.neox ? 'NEOX' : 'NORM'} + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}`, async () => {
+    const nkv = 100, TILE = 8;
+    const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
+    const kNew = k.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd), vNew = v.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd);
+    const kCache = k.slice(), vCache = v.slice();
+    kCache.fill(1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
+    vCache.fill(-1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
+    const scale = 1 / Math.sqrt(hd);
+    const ff = rope.ff ? Float32Array.from({ length: rope.nrot / 2 }, (_, i) => 1 + i * 0.75) : null;
+    const ropeOpts = { hd, nrot: rope.nrot, base: rope.base ?? 10000, neox: rope.neox, ff, linScale: rope.linScale ?? 1, mscale: rope.mscale ?? 1 };
+    const [part, kOut, vOut] = await runKernel({
+      shader: 'flash_decode', defines: { WG_SIZE: 32, HD: hd, GQA: H / Hkv, TILE, KL: 4, HB: H / Hkv, ROPE: true, NEOX: rope.neox, FREQ_FACTORS: !!ff },
+      params: packParams([['u32', H], ['u32', Hkv], ['u32', shares], ['u32', 0], ['f32', scale], ['f32', 0], ['u32', 0], ['u32', 0],
+        ['u32', rope.nrot], ['f32', ropeOpts.base], ['f32', ropeOpts.linScale], ['f32', ropeOpts.mscale]]),
+      outputs: [H * shares * (hd / 4 + 1) * 16], inputs: [q, kCache, vCache, kNew, vNew, Uint32Array.from([pos, 0, 0, 0]), ...(ff ? [ff] : [])],
+      workgroups: grid(Hkv * shares), readInputs: [1, 2],
+    });
+    const [out] = await runKernel({
+      shader: 'attention_combine', defines: { WG_SIZE: 32 },
+      params: packParams([['u32', H], ['u32', hd], ['u32', shares], ['u32', 0]]),
+      outputs: [H * hd * 4], inputs: [part], workgroups: grid(H),
+    });
+    // the cache holds rotated keys
+    const rotate = (x, nheads) => Float32Array.from(ref.rope(x, Uint32Array.from([pos]), { ...ropeOpts, nheads }));
+    const kSeen = k.slice();
+    kSeen.set(rotate(kNew, Hkv), pos * Hkv * hd);
+    assertClose(out, ref.attention(rotate(q, H), kSeen, v, { H, Hkv, hd, pos, scale, softcap: 0, window: 0 }), 'flash-decoding with rope');
+    assertClose(kOut.subarray(pos * Hkv * hd, (pos + 1) * Hkv * hd), kSeen.subarray(pos * Hkv * hd, (pos + 1) * Hkv * hd), 'the new key in the cache');
+    assert.deepEqual(vOut.subarray(pos * Hkv * hd, (pos + 1) * Hkv * hd), vNew, 'the new value in the cache');
+  });
+}
+
 // ---- attention of a prefill chunk (BATCH) ----
 // 5 query tokens at positions 3.. of which 4 are valid (the fifth is padding: its output stays 0),
 // over a cache of 9 positions; the (token, head) pairs in two dispatches (from pair 0 and from 8) as
