@@ -20,7 +20,8 @@ const sources = new Map();    // file -> text
 
 export async function getDevice() {
   if (G.device) return G.device;
-  G.instance = create([]);
+  // the engine's Node settings (web/src/gpu/context.mts NODE_DAWN_TOGGLES): kernels are tested as they run
+  G.instance = create(['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness']);
   G.adapter = await G.instance.requestAdapter({ powerPreference: 'high-performance' });
   if (!G.adapter) throw new Error('webgpu: no adapter (on CPU machines set VK_ICD_FILENAMES to SwiftShader)');
   // subgroups where the adapter has them, for the kernels' SUBGROUPS variants

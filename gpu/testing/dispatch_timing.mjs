@@ -9,7 +9,7 @@ import { create } from 'webgpu';
 
 /** Creates the device runner.mjs will use (it reads globalThis.__hearthGpu) and returns it. */
 export async function timingDevice() {
-  const instance = create(['disable-dawn-features=timestamp_quantization']);
+  const instance = create(['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness']);
   const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
   const lim = adapter.limits;
   const device = await adapter.requestDevice({ requiredFeatures: ['subgroups', 'timestamp-query'].filter((f) => adapter.features.has(f)), requiredLimits: {

@@ -20,6 +20,20 @@ export interface GpuContext {
 /** Optional features requested when the adapter has them; kernels pick variants from ctx.features. */
 const WANTED_FEATURES = ['subgroups', 'shader-f16', 'timestamp-query'];
 
+/**
+ * Dawn toggles of the Node instance (a page cannot set any):
+ * - timestamp_quantization off: Dawn rounds timestamps to ~65 µs (a timing side channel in browsers);
+ *   a process profiling itself (Executor.profile, hearth bench) needs them exact.
+ * - disable_robustness: Tint otherwise clamps every storage-buffer index in every kernel to the
+ *   binding's length, a guard for untrusted shaders; ours are the project's own, tested with it off
+ *   (the kernel tests and the WebGPU matrix run on this instance's settings), and they clamp their own
+ *   indices where a grid rounds up. On the H100 it took 12-16% of a decode step's GPU time
+ *   (llama-3.2-1b Q4_0 0.877 -> 0.772 ms, llama-3.1-8b Q4_0 3.135 -> 2.645 ms; BENCHMARKS.md session 10).
+ * Validation stays on (skip_validation would save ~0.1-0.6 ms of submit a step, but Dawn's errors are
+ * how a refused buffer or pipeline reaches the user as a HearthError).
+ */
+export const NODE_DAWN_TOGGLES = ['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness'];
+
 const G = globalThis as unknown as { __hearthWebGpu?: { instance: Gpu; adapter: Gpu; device: Gpu } };
 let contextPromise: Promise<GpuContext> | undefined;
 
@@ -37,9 +51,7 @@ async function gpuEntry(): Promise<Gpu> {
   }
   Object.assign(globalThis, webgpu.globals);
   const state = (G.__hearthWebGpu ??= { instance: null, adapter: null, device: null });
-  // Dawn rounds timestamps to ~65 µs in browsers (a timing side channel there); a Node process
-  // profiling itself (Executor.profile, hearth bench --profile) needs them exact
-  state.instance ??= webgpu.create(['disable-dawn-features=timestamp_quantization']);
+  state.instance ??= webgpu.create(NODE_DAWN_TOGGLES);
   return state.instance;
 }
 
