@@ -310,6 +310,28 @@ for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
 }
 
 // ---- flash-decoding: flash_decode.wgsl over shares of the positions, merged by attention_combine ----
+// A cache of 100 positions whose row pos holds garbage: the kernel must take the new k and v (kNew,
+// vNew) for it; q, k, v with the reference's view of the cache.
+function flashCase(H, Hkv, hd, pos) {
+  const nkv = 100;
+  const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
+  const row = [pos * Hkv * hd, (pos + 1) * Hkv * hd];
+  const kCache = k.slice(), vCache = v.slice();
+  kCache.fill(1e4, ...row);
+  vCache.fill(-1e4, ...row);
+  return { q, k, v, kNew: k.slice(...row), vNew: v.slice(...row), kCache, vCache, scale: 1 / Math.sqrt(hd) };
+}
+
+// attention_combine over flash_decode's `part`: the heads' outputs
+async function combine(part, H, hd, shares) {
+  const [out] = await runKernel({
+    shader: 'attention_combine', defines: { WG_SIZE: 32 },
+    params: packParams([['u32', H], ['u32', hd], ['u32', shares], ['u32', 0]]),
+    outputs: [H * hd * 4], inputs: [part], workgroups: grid(H),
+  });
+  return out;
+}
+
 // 100 cached positions in tiles of 8, so a share walks several tiles (the online softmax's rescaling);
 // position pos comes from k_new/v_new (its cache row holds garbage); 7 shares at pos 3 leave some empty;
 // hd 24 on 32 invocations: 5 position groups, so a tile of 8 does not divide evenly among them, and
@@ -319,23 +341,14 @@ for (const [softcap, window] of [[0, 0], [0, 4], [30, 4], [0.5, 0]]) {
 for (const [H, Hkv, hd, shares, pos, softcap, window, HB] of [[8, 2, 16, 2, 99, 0, 0, 4], [8, 2, 16, 5, 40, 30, 0, 3], [2, 2, 16, 3, 99, 0, 37, 1],
   [8, 2, 16, 7, 3, 0, 0, 1], [6, 3, 24, 4, 77, 0, 0, 2], [4, 1, 32, 23, 99, 0, 0, 4]]) {
   test(`flash_decode + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}, softcap ${softcap}, window ${window}, ${HB} heads a merge round`, async () => {
-    const nkv = 100, TILE = 8;
-    const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
-    const kNew = k.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd), vNew = v.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    const kCache = k.slice(), vCache = v.slice();
-    kCache.fill(1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    vCache.fill(-1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    const scale = 1 / Math.sqrt(hd);
+    const TILE = 8;
+    const { q, k, v, kNew, vNew, kCache, vCache, scale } = flashCase(H, Hkv, hd, pos);
     const [part] = await runKernel({
       shader: 'flash_decode', defines: { WG_SIZE: 32, HD: hd, GQA: H / Hkv, TILE, KL: hd % 16 === 0 ? 4 : 2, HB },
       params: packParams([['u32', H], ['u32', Hkv], ['u32', shares], ['u32', window], ['f32', scale], ['f32', softcap], ['u32', 0], ['u32', 0]]),
       outputs: [H * shares * (hd / 4 + 1) * 16], inputs: [q, kCache, vCache, kNew, vNew, Uint32Array.from([pos, 0, 0, 0])], workgroups: grid(Hkv * shares),
     });
-    const [out] = await runKernel({
-      shader: 'attention_combine', defines: { WG_SIZE: 32 },
-      params: packParams([['u32', H], ['u32', hd], ['u32', shares], ['u32', 0]]),
-      outputs: [H * hd * 4], inputs: [part], workgroups: grid(H),
-    });
+    const out = await combine(part, H, hd, shares);
     assertClose(out, ref.attention(q, k, v, { H, Hkv, hd, pos, scale, softcap, window }), 'flash-decoding');
   });
 }
@@ -346,13 +359,8 @@ for (const [H, Hkv, hd, shares, pos, softcap, window, HB] of [[8, 2, 16, 2, 99, 
 for (const [H, Hkv, hd, shares, pos, rope] of [[8, 2, 16, 3, 99, { neox: false, nrot: 16 }],
   [4, 2, 32, 2, 60, { neox: true, nrot: 16, ff: true, linScale: 0.5, mscale: 1.1 }], [8, 2, 128, 4, 99, { neox: false, nrot: 128, ff: true, base: 500000 }]]) {
   test(`flash_decode ROPE ${rope.neox ? 'NEOX' : 'NORM'} + attention_combine H${H} Hkv${Hkv} hd${hd}, ${shares} shares at position ${pos}`, async () => {
-    const nkv = 100, TILE = 8;
-    const q = randomF32(H * hd, 71 + pos, 2), k = randomF32(nkv * Hkv * hd, 73, 2), v = randomF32(nkv * Hkv * hd, 79);
-    const kNew = k.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd), vNew = v.slice(pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    const kCache = k.slice(), vCache = v.slice();
-    kCache.fill(1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    vCache.fill(-1e4, pos * Hkv * hd, (pos + 1) * Hkv * hd);
-    const scale = 1 / Math.sqrt(hd);
+    const TILE = 8;
+    const { q, k, v, kNew, vNew, kCache, vCache, scale } = flashCase(H, Hkv, hd, pos);
     const ff = rope.ff ? Float32Array.from({ length: rope.nrot / 2 }, (_, i) => 1 + i * 0.75) : null;
     const ropeOpts = { hd, nrot: rope.nrot, base: rope.base ?? 10000, neox: rope.neox, ff, linScale: rope.linScale ?? 1, mscale: rope.mscale ?? 1 };
     const [part, kOut, vOut] = await runKernel({
@@ -362,11 +370,7 @@ for (const [H, Hkv, hd, shares, pos, rope] of [[8, 2, 16, 3, 99, { neox: false, 
       outputs: [H * shares * (hd / 4 + 1) * 16], inputs: [q, kCache, vCache, kNew, vNew, Uint32Array.from([pos, 0, 0, 0]), ...(ff ? [ff] : [])],
       workgroups: grid(Hkv * shares), readInputs: [1, 2],
     });
-    const [out] = await runKernel({
-      shader: 'attention_combine', defines: { WG_SIZE: 32 },
-      params: packParams([['u32', H], ['u32', hd], ['u32', shares], ['u32', 0]]),
-      outputs: [H * hd * 4], inputs: [part], workgroups: grid(H),
-    });
+    const out = await combine(part, H, hd, shares);
     // the cache holds rotated keys
     const rotate = (x, nheads) => Float32Array.from(ref.rope(x, Uint32Array.from([pos]), { ...ropeOpts, nheads }));
     const kSeen = k.slice();
