@@ -18,10 +18,13 @@ const G = globalThis.__hearthGpu;
 const pipelines = new Map();  // key -> GPUComputePipeline
 const sources = new Map();    // file -> text
 
+/** Dawn toggles of the kernels' instance: the engine's Node settings (web/src/gpu/context.mts
+ *  NODE_DAWN_TOGGLES: exact timestamps, robustness off), so kernels are tested and timed as they run. */
+export const DAWN_TOGGLES = ['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness'];
+
 export async function getDevice() {
   if (G.device) return G.device;
-  // the engine's Node settings (web/src/gpu/context.mts NODE_DAWN_TOGGLES): kernels are tested as they run
-  G.instance = create(['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness']);
+  G.instance = create(DAWN_TOGGLES);
   G.adapter = await G.instance.requestAdapter({ powerPreference: 'high-performance' });
   if (!G.adapter) throw new Error('webgpu: no adapter (on CPU machines set VK_ICD_FILENAMES to SwiftShader)');
   // subgroups where the adapter has them, for the kernels' SUBGROUPS variants

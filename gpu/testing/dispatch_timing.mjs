@@ -6,10 +6,11 @@
 // holds Dawn's recording of the native commands, done in submit, ~2-4 µs a dispatch on the lent H100's
 // host, which made a near-empty dispatch look like 3.5 µs.
 import { create } from 'webgpu';
+import { DAWN_TOGGLES } from '../runner.mjs';
 
 /** Creates the device runner.mjs will use (it reads globalThis.__hearthGpu) and returns it. */
 export async function timingDevice() {
-  const instance = create(['disable-dawn-features=timestamp_quantization', 'enable-dawn-features=disable_robustness']);
+  const instance = create(DAWN_TOGGLES);
   const adapter = await instance.requestAdapter({ powerPreference: 'high-performance' });
   const lim = adapter.limits;
   const device = await adapter.requestDevice({ requiredFeatures: ['subgroups', 'timestamp-query'].filter((f) => adapter.features.has(f)), requiredLimits: {

@@ -7,10 +7,7 @@
 // and range. Usage, from the repo root (after `source .device/prelude.sh` on the device machine):
 //   node gpu/testing/step_ab.mjs MODEL '{}' '{"attentionSplits":1}' ...
 // env: ROUNDS (default 15), PROMPT (positions in the cache, default 512), CTX (default PROMPT + 160).
-import { createEngine } from '../../web/dist/engine.mjs';
-import { fileSource } from '../../web/dist/byte_source.mjs';
-import { GpuExecutor } from '../../web/dist/gpu/executor.mjs';
-import { gpuContext } from '../../web/dist/gpu/context.mjs';
+import { promptedExecutors } from './prompted_executors.mjs';
 
 const [model, ...variants] = process.argv.slice(2);
 if (!model || variants.length === 0) {
@@ -21,19 +18,7 @@ const rounds = Number(process.env.ROUNDS ?? 15);
 const nPrompt = Number(process.env.PROMPT ?? 512);
 const nCtx = Number(process.env.CTX ?? nPrompt + 160);
 
-const engine = await createEngine('webgpu');
-const source = await fileSource(model);
-const info = await engine.load(source, { nCtx });
-await source.close?.();
-const base = engine.executor;
-const prompt = Array.from({ length: nPrompt }, (_, i) => (7 + 31 * i) % info.n_vocab);
-const ctx = await gpuContext();
-const execs = [];
-for (const v of variants) {
-  const ex = GpuExecutor.create(ctx, base.plan, base.weights, JSON.parse(v));
-  await ex.evalBatch(prompt, { readLogits: false });
-  execs.push(ex);
-}
+const { engine, execs, prompt } = await promptedExecutors(model, variants, nPrompt, nCtx);
 const times = variants.map(() => []);
 const stamps = variants.map(() => []);
 for (let r = 0; r < rounds; r++) {

@@ -4,10 +4,7 @@
 // their real surroundings. On the device machine, after `source .device/prelude.sh`:
 //   node gpu/testing/step_kernels.mjs MODEL ['{...ExecutorOptions}']
 // env: PROMPT (positions in the cache, default 512).
-import { createEngine } from '../../web/dist/engine.mjs';
-import { fileSource } from '../../web/dist/byte_source.mjs';
-import { GpuExecutor } from '../../web/dist/gpu/executor.mjs';
-import { gpuContext } from '../../web/dist/gpu/context.mjs';
+import { promptedExecutors } from './prompted_executors.mjs';
 
 const [model, options = '{}'] = process.argv.slice(2);
 if (!model) {
@@ -15,13 +12,7 @@ if (!model) {
   process.exit(2);
 }
 const nPrompt = Number(process.env.PROMPT ?? 512);
-const engine = await createEngine('webgpu');
-const source = await fileSource(model);
-const info = await engine.load(source, { nCtx: nPrompt + 16 });
-await source.close?.();
-const base = engine.executor;
-const ex = GpuExecutor.create(await gpuContext(), base.plan, base.weights, JSON.parse(options));
-await ex.evalBatch(Array.from({ length: nPrompt }, (_, i) => (7 + 31 * i) % info.n_vocab), { readLogits: false });
+const { engine, execs: [ex] } = await promptedExecutors(model, [options], nPrompt, nPrompt + 16);
 const prof = await ex.profile(1, true);
 if (prof.gpuTimestampMs === undefined) {
   console.error('this device has no timestamp queries');

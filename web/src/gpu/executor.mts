@@ -364,10 +364,6 @@ export class GpuExecutor {
   get dispatchCount(): number {
     return this.#dispatches.length;
   }
-  /** The kernel of each dispatch of a decode step, in order. */
-  get dispatchLabels(): string[] {
-    return this.#dispatches.map((d) => d.label);
-  }
   /** Bytes of GPU buffers this executor allocated (KV cache, activations, uniforms; not the weights). */
   get gpuBytes(): number {
     return this.#bufferBytes;
