@@ -149,6 +149,7 @@ class ErrorTest(unittest.TestCase):
         self.assert_fails(hearth("frobnicate"), 2, "unknown command")
         self.assert_fails(hearth("gen", "--arch", "gpt-5", "--type", "q4_0", "-o", "/tmp/x.gguf"), 2, "gpt-5")
         self.assert_fails(hearth("gen", "--arch", "tiny-llama", "--type", "q9_9", "-o", "/tmp/x.gguf"), 2, "q9_9")
+        self.assert_fails(hearth("gen", "--arch", "tiny-llama", "--type", "q4_0", "--threads", "0", "-o", "/tmp/x.gguf"), 2, "--threads must be")
 
 
 class GeneratedModelsTest(unittest.TestCase):
@@ -164,6 +165,13 @@ class GeneratedModelsTest(unittest.TestCase):
                     r = hearth("run", "--model", path, "--prompt", "Hello world", "-n", "8", "--temp", "0", "--ignore-eos")
                     self.assertEqual(r.returncode, 0, r.stderr)
                     self.assertIn(b"generated 8 tokens", r.stderr)
+            # the thread count (default: every core) splits the quantizing, not the bytes
+            one, three = (os.path.join(d, f"t{n}.gguf") for n in (1, 3))
+            for path_n, n in ((one, "1"), (three, "3")):
+                g = hearth("gen", "--arch", "tiny-qwen3", "--type", "q4_k_m", "--threads", n, "-o", path_n)
+                self.assertEqual(g.returncode, 0, g.stderr)
+            with open(one, "rb") as a, open(three, "rb") as b3:
+                self.assertEqual(a.read(), b3.read())
             b = hearth("bench", "--model", path, "-p", "16", "-n", "4", "--json")
             self.assertEqual(b.returncode, 0, b.stderr)
             stats = json.loads(b.stdout)
