@@ -4,7 +4,9 @@
 // weights rotate over enough buffers (> 200 MB) that each dispatch reads from memory, not the 50 MB
 // L2. Prints µs a dispatch and the weight bytes' rate. For choosing the matvec layout
 // (shared/device/README.md). Usage: node gpu/testing/matvec_timing.mjs [N dispatches a row, default 200]
-// [types, default q4_0; e.g. q4_0,q4_k,q6_k]
+// [types, default q4_0; e.g. q4_0,q4_k,q6_k]. MATVEC_SHADERS=matvec,matvec_old compares kernel files
+// (e.g. a `git show` of an older gpu/shaders/matvec.wgsl saved beside it); MATVEC_VARIANTS=0,1 keeps those
+// layouts of the list below.
 import { getPipeline, packParams } from '../runner.mjs';
 import { timingDevice, usPerDispatch } from './dispatch_timing.mjs';
 
@@ -13,6 +15,8 @@ const TYPES = (process.argv[3] ?? 'q4_0').split(',');
 /** bytes a row of ncols weights */
 const ROW_BYTES = { q4_0: (n) => (n / 32) * 18, q8_0: (n) => (n / 32) * 34, q4_k: (n) => (n / 256) * 144, q6_k: (n) => (n / 256) * 210 };
 const DEFINE = { q4_0: 'TYPE_Q4_0', q8_0: 'TYPE_Q8_0', q4_k: 'TYPE_Q4_K', q6_k: 'TYPE_Q6_K' };
+const SHADERS = (process.env.MATVEC_SHADERS ?? 'matvec').split(',');
+const KEEP = process.env.MATVEC_VARIANTS?.split(',').map(Number);
 const device = await timingDevice();
 const lim = device.limits;
 
@@ -47,14 +51,15 @@ for (const type of TYPES) for (const [shape, nrows, ncols] of shapes) {
   const params = packParams([['u32', ncols], ['u32', nrows], ['u32', 0], ['u32', 0], ['u32', 0], ['u32', 0], ['f32', 0], ['u32', 0]]);
   const uniform = device.createBuffer({ size: params.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(uniform, 0, params);
-  for (const [name, defines] of variants) {
-    if (defines.WG_SIZE > lim.maxComputeInvocationsPerWorkgroup) continue;
-    const pipeline = await getPipeline('matvec', { [DEFINE[type]]: true, Q8_ACT: true, ...defines });
+  for (const [v, [layout, defines]] of variants.entries()) for (const shader of SHADERS) {
+    if (defines.WG_SIZE > lim.maxComputeInvocationsPerWorkgroup || (KEEP && !KEEP.includes(v))) continue;
+    const name = SHADERS.length > 1 ? `${shader} ${layout}` : layout;
+    const pipeline = await getPipeline(shader, { [DEFINE[type]]: true, Q8_ACT: true, ...defines });
     const groups = weights.map((w) => device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
       entries: [uniform, y, w, x].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
     const wgs = Math.ceil(nrows / defines.ROWS);
     const us = await usPerDispatch(device, pipeline, groups, [wgs, 1, 1], N, 4);
-    rows.push(`${type} ${shape.padEnd(11)} ${name.padEnd(26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
+    rows.push(`${type} ${shape.padEnd(11)} ${name.padEnd(SHADERS.length > 1 ? 40 : 26)} ${us.toFixed(2).padStart(7)} µs ${(wbytes / us / 1e6).toFixed(2)} TB/s`);
     console.log(rows.at(-1));
   }
   for (const w of weights) w.destroy();
