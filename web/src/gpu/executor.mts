@@ -1097,13 +1097,12 @@ export class GpuExecutor {
     device.queue.writeBuffer(this.#step, 0, new Uint32Array([this.#nPast]));
     const enc = device.createCommandEncoder();
     enc.copyBufferToBuffer(source.buffer, source.offset, this.#step, 4, 4);
-    // the copy joins the step's first submission: a queue.submit costs host time on every step
-    return this.#submitStep(options, enc.finish());
+    device.queue.submit([enc.finish()]);
+    return this.#submitStep(options);
   }
 
-  /** Submits one decode step whose position and token are in #step (or are copied there by `first`, a
-   *  command buffer that runs before the forward pass in its first submission). */
-  async #submitStep(options: EvalOptions, first?: Gpu): Promise<Float32Array | null> {
+  /** Submits one decode step whose position and token are in #step (or are being copied there). */
+  async #submitStep(options: EvalOptions): Promise<Float32Array | null> {
     const { readLogits: wantLogits = true, encode } = options;
     const { n_vocab } = this.plan.config;
     if (this.#nPast >= this.nCtx) throw new HearthError('invalid_argument', `the context (${this.nCtx} positions) is full`);
@@ -1113,17 +1112,16 @@ export class GpuExecutor {
     // encoded while the GPU ran the previous step
     const forward = this.#nextForward ?? this.#encodeForward();
     this.#nextForward = null;
-    // the step's parts one submission each (stepSubmissions), `first` with the first, the extra work
-    // with the last
-    const submissions: Gpu[][] = forward.map((b) => [b]);
-    if (first) submissions[0]!.unshift(first);
+    const buffers = [...forward];
     if (encode || wantLogits) {
       const enc = device.createCommandEncoder();
       encode?.(enc);
       if (wantLogits) enc.copyBufferToBuffer(this.logitsBuffer, 0, this.#staging, 0, n_vocab * 4);
-      submissions.at(-1)!.push(enc.finish());
+      buffers.push(enc.finish());
     }
-    for (const s of submissions) device.queue.submit(s);
+    // the step's parts one submission each (stepSubmissions), the extra work with the last
+    for (let i = 0; i < forward.length - 1; i++) device.queue.submit([buffers[i]]);
+    device.queue.submit(buffers.slice(forward.length - 1));
     this.#nPast = pos + 1;
     this.#nextForward = this.#encodeForward();
     if (!wantLogits) return null;
