@@ -50,10 +50,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   for (var i = 0u; i < 4u; i = i + 1u) {
     first[i] = part[base + min(g + i * groups, n - 1u) * (hd4 + 1u) + d];
   }
-  let mx = wg_max(lid, ml.x);
+  // the reductions over the shares take log2 of the power of two covering them in barriers, not
+  // log2(WG_SIZE): 16 shares in a workgroup of 256 are 4 rounds, not 8
+  let np = select(1u << (32u - countLeadingZeros(n - 1u)), 1u, n <= 1u);
+  let mx = wg_max_first(lid, ml.x, np);
   let w = select(0.0, exp(ml.x - mx), lid < n);
   weight[lid] = w;
-  let l = wg_sum(lid, w * ml.y);  // its barriers also publish `weight`
+  let l = wg_sum_first(lid, w * ml.y, np);  // its barriers also publish `weight`
 
   var acc = vec4<f32>(0.0);
   if (g < groups) {
