@@ -5,8 +5,8 @@
 # device machine after `source .device/prelude.sh`:
 #   bash gpu/testing/device_ab.sh "llama-3.1-8b q4_0" "" "--no-fuse-rope" "--attention-splits 4" ...
 # ("" = the defaults; leading NAME=value words of a variant are set in the environment). Generated
-# models are kept in /tmp. Writes JSON lines to $OUT/ab.jsonl and prints decode tok/s, GPU ms a step
-# and prefill tok/s per variant and round.
+# models are kept in /tmp. Writes JSON lines to $OUT/ab.jsonl and prints decode and generate() tok/s,
+# the GPU's time a step and prefill tok/s per variant and round.
 set -uo pipefail
 OUT=${OUT:-/tmp}
 ROUNDS=${ROUNDS:-2}
@@ -27,7 +27,7 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "$line" | sed "s|^{|{\"variant\":\"$flags\",\"round\":$round,|" >> "$OUT/ab.jsonl"
     node -e '
       const r = JSON.parse(process.argv[1]);
-      console.log(`${process.argv[2]} r${process.argv[3]} [${process.argv[4] || "default"}]: decode ${r.decode_tok_s.toFixed(0)} tok/s, GPU ${r.gpu_ms_per_token?.toFixed(2)} ms/step, ${r.dispatches_per_token} dispatches, prefill ${r.prefill_tok_s.toFixed(0)} tok/s`);
+      console.log(`${process.argv[2]} r${process.argv[3]} [${process.argv[4] || "default"}]: decode ${r.decode_tok_s.toFixed(0)} tok/s, generate ${r.generate_tok_s?.toFixed(0)} tok/s, GPU ${r.gpu_timestamp_ms_per_token?.toFixed(3)} ms/step (timestamps), ${r.dispatches_per_token} dispatches, prefill ${r.prefill_tok_s.toFixed(0)} tok/s`);
     ' "$line" "$arch-$type" "$round" "$flags" 2>/dev/null || echo "$arch-$type [$flags]: failed: $line"
   done
 done

@@ -9,6 +9,7 @@ import type { HearthCoreModule } from './hearth_core.mjs';
 import { readAll, type ByteSource } from './byte_source.mjs';
 // static, not import(): service workers refuse dynamic import
 import { WebGpuEngine } from './gpu/engine.mjs';
+import type { ExecutorOptions } from './gpu/executor.mjs';
 
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
@@ -23,6 +24,9 @@ export interface LoadOptions {
   /** WebGPU: bytes of the first read of the header (default 1 MiB); it grows until the core has the
    * whole header. */
   headerReadBytes?: number;
+  /** WebGPU: the executor's options (kernel variants, attention shares, submission sizes), for
+   * comparisons such as `hearth bench`'s variant flags; absent: the defaults, the fast path. */
+  gpu?: ExecutorOptions;
 }
 
 export interface ModelInfo {

@@ -10,13 +10,13 @@
 import { fileSource } from '../byte_source.mjs';
 import { createEngine } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
-import type { GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
+import type { ExecutorOptions, GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
 import { Args } from './args.mjs';
 
 export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--no-fuse-norm-glu] [--profile] [--json]';
 
 const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits']);
-/** Flags that rebuild the executor as a variant of the default (for comparisons). */
+/** Flags that load the model with a variant of the default executor (for comparisons). */
 const VARIANT_FLAGS = ['f32-activations', 'no-segments', 'no-fuse-rope', 'no-fuse-norm-glu'];
 const BOOL_FLAGS = new Set(['json', 'profile', ...VARIANT_FLAGS]);
 
@@ -88,12 +88,19 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
   const nGen = args.number('n-predict', 128, 1, 1 << 20, true);
   const nCtx = args.number('ctx-size', 0, 0, 1 << 24, true) || nPrompt + nGen + 32;
 
+  // WebGPU: the fast path is the default; --f32-activations, --step-submissions, --attention-splits,
+  // --no-segments, --no-fuse-rope and --no-fuse-norm-glu load the model with those executor options
+  // (for comparisons: every number below, generate() too, is the variant's)
+  const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
+  const splits = args.number('attention-splits', 0, 1, 64, true);
+  const gpu: ExecutorOptions = { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions, attentionSplits: splits,
+    segments: !args.flags.has('no-segments'), fuseRope: !args.flags.has('no-fuse-rope'), fuseNormGlu: !args.flags.has('no-fuse-norm-glu') };
   const engine = await createEngine(backend);
   const source = await fileSource(modelPath);
   const t0 = performance.now();
   let info;
   try {
-    info = await engine.load(source, { nCtx });
+    info = await engine.load(source, { nCtx, gpu });
   } finally {
     await source.close?.();
   }
@@ -106,19 +113,8 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
   };
 
   if (backend === 'webgpu') {
-    const exec = (engine as unknown as { executor: GpuExecutor | null }).executor;
-    if (!exec) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
-    // the fast path is the default; --f32-activations, --step-submissions, --attention-splits,
-    // --no-segments, --no-fuse-rope and --no-fuse-norm-glu rebuild the executor with those options (for comparisons)
-    let ex = exec;
-    const submissions = args.number('step-submissions', 0, 1, 1024, true);  // 0: the executor's default
-    const splits = args.number('attention-splits', 0, 1, 64, true);
-    if (VARIANT_FLAGS.some((f) => args.flags.has(f)) || submissions !== 0 || splits !== 0) {
-      const { GpuExecutor: Exec } = await import('../gpu/executor.mjs');
-      const { gpuContext } = await import('../gpu/context.mjs');
-      ex = Exec.create(await gpuContext(), exec.plan, exec.weights, { int8Activations: !args.flags.has('f32-activations'), stepSubmissions: submissions, attentionSplits: splits,
-        segments: !args.flags.has('no-segments'), fuseRope: !args.flags.has('no-fuse-rope'), fuseNormGlu: !args.flags.has('no-fuse-norm-glu') });
-    }
+    const ex = (engine as unknown as { executor: GpuExecutor | null }).executor;
+    if (!ex) throw new HearthError('internal', 'the WebGPU engine has no executor after load');
     const ctx = await (await import('../gpu/context.mjs')).gpuContext();
     const info2 = ctx.adapter?.info;
     if (info2) result.device = `${info2.vendor} ${info2.device || info2.architecture}`.trim();
@@ -164,16 +160,11 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     result.peak_gpu_bytes = uniqueWeightBytes(plan) + ex.gpuBytes;
     result.dispatches_per_token = ex.dispatchCount;
     result.matvec_layout = ex.matvecLayout;
-    if (ex !== exec) {
-      ex.dispose();
-    } else {
-      // greedy generation through the engine, as a user gets it: the GPU's sampler, the core choosing
-      // each token, the next step submitted on the GPU's best candidate before the token is read back
-      // (default executor only)
-      const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
-      for await (const _ of gen) void _;
-      result.generate_tok_s = gen.stats.generatedTokens / (gen.stats.decodeMs / 1000);
-    }
+    // greedy generation through the engine, as a user gets it: the GPU's sampler, the core choosing
+    // each token, the next step submitted on the GPU's best candidate before the token is read back
+    const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
+    for await (const _ of gen) void _;
+    result.generate_tok_s = gen.stats.generatedTokens / (gen.stats.decodeMs / 1000);
   } else {
     const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
     for await (const _ of gen) void _;

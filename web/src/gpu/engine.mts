@@ -117,7 +117,7 @@ export class WebGpuEngine implements Engine {
       if (options.onProgress) upload.onProgress = options.onProgress;
       if (options.signal) upload.signal = options.signal;
       gpuWeights = await GpuWeights.upload(ctx, weights, plan.config.data_offset, src, upload);
-      exec = GpuExecutor.create(ctx, plan, gpuWeights);
+      exec = GpuExecutor.create(ctx, plan, gpuWeights, options.gpu);
       sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
     } catch (e) {
       failure = e;
