@@ -19,10 +19,11 @@ const load = async (nCtx) => {
     await source.close();
   }
 };
-const header = await load(64);
-const kvWidth = header.n_head_kv * (header.n_embd / header.n_head);
+await load(64);
+// the plan's K/V row width (heads x head size: not n_embd / n_head for every architecture)
+const { n_layer, kv_width: kvWidth } = engine.executor.plan.config;
 const nCtx = Number(nCtxArg ?? Math.floor(limit / (kvWidth * 4)));
-const kvBytes = 2 * header.n_layer * nCtx * kvWidth * 4;
+const kvBytes = 2 * n_layer * nCtx * kvWidth * 4;
 console.log(`binding limit ${limit} bytes; n_ctx ${nCtx}: K and V caches ${(kvBytes / 2 ** 30).toFixed(1)} GiB`);
 let failure = null;
 const t0 = performance.now();
