@@ -34,3 +34,4 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 echo "setup: built build/bin/hearth"
 bash scripts/build_web.sh  # the wasm module and the TypeScript package, web/dist
+bash scripts/build_app.sh  # the chat app, apps/chat/dist (Vite)

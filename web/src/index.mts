@@ -15,7 +15,7 @@ export type {
   CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
 export type {
-  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, RuntimeStats,
+  ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, LoadedModel, RuntimeStats,
 } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';
 export {
@@ -26,4 +26,4 @@ export type { CacheKind, CacheOptions, CachedModel, DownloadProgress, ModelRecor
 export {
   CreateServiceWorkerEngine, CreateWebWorkerEngine, EngineHandler, ServiceWorkerEngineHandler, WebWorkerEngineHandler, WorkerEngine, fetchEngineFactory, hearthEngineFactory,
 } from './worker/index.mjs';
-export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions } from './worker/index.mjs';
+export type { EngineFactory, ServedEngine, WorkerChannel, WorkerEngineOptions, WorkerModel } from './worker/index.mjs';

@@ -3,7 +3,7 @@
 // interruptGenerate(), getMessage(), runtimeStatsText(), getRuntimeStats(). The same in a page,
 // a worker and Node; the backend (CPU in wasm, WebGPU) is picked by createEngine.
 import type { ThreadsOption } from '../core.mjs';
-import { createEngine, type Engine } from '../engine.mjs';
+import { createEngine, type Engine, type ModelInfo } from '../engine.mjs';
 
 import { openModel, type CacheKind, type ModelRecord } from '../download/index.mjs';
 import type { ModelArgument } from '../download/resolve_model.mjs';
@@ -17,6 +17,15 @@ export interface InitProgressReport {
   /** Seconds since the load began. */
   timeElapsed: number;
   text: string;
+  /** hearth's: while the file downloads, its bytes so far, total (0 until known) and the seconds
+   * left at this download's rate (null until it can be estimated). */
+  download?: { loaded: number; total: number; etaSeconds: number | null };
+}
+
+/** What is loaded (modelInfo()): the model's id, the backend it runs on and its ModelInfo. */
+export interface LoadedModel extends ModelInfo {
+  model_id: string;
+  backend: 'cpu' | 'webgpu';
 }
 
 export interface EngineOptions {
@@ -40,6 +49,9 @@ export interface EngineOptions {
   contextOverflow?: ContextOverflow;
   /** CPU threads where the CPU runs the model (core.mts resolveThreads). */
   threads?: ThreadsOption;
+  /** A Jinja chat template for requests that give none, instead of the model's (e.g. for a model
+   * without one); wins over a catalog record's chat_template. */
+  chatTemplate?: string;
 }
 
 export class HearthEngine extends OpenAIEngine {
@@ -63,17 +75,17 @@ export class HearthEngine extends OpenAIEngine {
     const opts = (this.#options = { ...this.#options, ...options });
     this.unload();
     const t0 = performance.now();
-    const report = (progress: number, text: string): void =>
-      opts.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
+    const report = (progress: number, text: string, download?: InitProgressReport['download']): void =>
+      opts.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text, ...(download ? { download } : {}) });
     report(0, 'Opening the model');
     const catalog = opts.catalog ?? opts.appConfig?.model_list;
-    const { source, id } = await openModel(model, {
+    const { source, id, record } = await openModel(model, {
       ...(catalog ? { catalog } : {}),
       ...(opts.cache !== undefined ? { cache: opts.cache } : {}),
       ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       // the download is the first 90% of the load
-      onProgress: (p) => report(0.9 * p.progress, p.text),
+      onProgress: (p) => report(0.9 * p.progress, p.text, { loaded: p.loaded, total: p.total, etaSeconds: p.etaSeconds }),
     });
     let engine: Engine | null = null;
     try {
@@ -88,9 +100,26 @@ export class HearthEngine extends OpenAIEngine {
     } finally {
       await source.close?.();
     }
-    this.setEngine(engine as ChatEngine, { model: id, ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}) });
+    this.setEngine(engine as ChatEngine, {
+      model: id,
+      ...(opts.contextOverflow ? { contextOverflow: opts.contextOverflow } : {}),
+      chatTemplate: opts.chatTemplate ?? record?.chat_template ?? null,
+    });
     this.#modelId = id;
     report(1, `Finish loading ${id} on ${engine.backend} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  }
+
+  /** The loaded model's id, backend and ModelInfo; null when none is loaded. */
+  modelInfo(): LoadedModel | null {
+    let engine: ChatEngine;
+    try {
+      engine = this.engine;
+    } catch {
+      return null;
+    }
+    const info = engine.info;
+    if (!info || this.#modelId === null) return null;
+    return { ...info, model_id: this.#modelId, backend: engine.backend };
   }
 
   /** Frees the model; requests fail until the next reload(). */

@@ -38,6 +38,9 @@ export interface OpenAIEngineOptions {
   model?: string;
   /** What a chat request whose prompt does not fit the context does, unless it says (default 'error'). */
   contextOverflow?: ContextOverflow;
+  /** The Jinja chat template of requests that give none (a catalog record's chat_template); absent:
+   * the model's own. setEngine replaces it (null: none). */
+  chatTemplate?: string | null;
 }
 
 /** The last request's numbers (getRuntimeStats()). */
@@ -86,6 +89,7 @@ export class OpenAIEngine {
   #engine: ChatEngine | null;
   #model: string;
   #contextOverflow: ContextOverflow;
+  #chatTemplate: string | null;
   /** The request in progress: interruptGenerate() sets its flag. */
   #current: { interrupted: boolean } | null = null;
   #message = '';
@@ -95,6 +99,7 @@ export class OpenAIEngine {
     this.#engine = engine;
     this.#model = options.model ?? 'hearth';
     this.#contextOverflow = options.contextOverflow ?? 'error';
+    this.#chatTemplate = options.chatTemplate ?? null;
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
   }
@@ -111,6 +116,7 @@ export class OpenAIEngine {
     this.#engine = engine;
     if (options.model !== undefined) this.#model = options.model;
     if (options.contextOverflow !== undefined) this.#contextOverflow = options.contextOverflow;
+    this.#chatTemplate = options.chatTemplate ?? null;
   }
 
   /** Ends the request in progress at its next step, with finish_reason 'abort'. */
@@ -150,7 +156,8 @@ export class OpenAIEngine {
         messages,
         ...(r.tools ? { tools: r.tools } : {}),
         add_generation_prompt: true,
-        ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template } : {}),
+        ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template }
+          : this.#chatTemplate !== null ? { chat_template: this.#chatTemplate } : {}),
       });
     const fit = fitChat(engine, r.messages, render, maxTokens, r.context_overflow ?? this.#contextOverflow);
     const topLogprobs = r.logprobs ? (r.top_logprobs ?? 0) : undefined;

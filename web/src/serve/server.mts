@@ -9,12 +9,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { OpenAIEngine } from '../openai/openai_engine.mjs';
 import { errorResponse, HttpError } from './error_body.mjs';
+import type { StaticApp } from './static_app.mjs';
 
 export interface ServeOptions {
   /** The id /v1/models lists (requests may name any model: there is one). */
   modelId: string;
   /** Largest request body accepted (default 16 MiB). */
   maxBodyBytes?: number;
+  /** The chat app, served beside the API (serve --app). */
+  app?: StaticApp;
 }
 
 const CORS = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS' };
@@ -82,6 +85,7 @@ export function createOpenAIServer(engine: OpenAIEngine, options: ServeOptions):
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    if (options.app && (await options.app.handle(req, res))) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {

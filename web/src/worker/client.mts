@@ -11,7 +11,8 @@ import { HearthError } from '../errors.mjs';
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionChunk, CompletionRequest, RequestOptions,
 } from '../openai/types.mjs';
-import type { WorkerEngineOptions } from './engine_handler.mjs';
+import type { LoadedModel } from '../openai/hearth_engine.mjs';
+import type { WorkerEngineOptions, WorkerModel } from './engine_handler.mjs';
 import {
   CHANNEL, LOST, NOT_LOADED, errorFromPayload, isHandlerMessage, type ClientMessage, type HandlerMessage, type Method, type ProgressReport,
 } from './protocol.mjs';
@@ -86,7 +87,7 @@ export class WorkerEngine {
   readonly completions: { create: WorkerEngine['createCompletion'] };
   readonly #port: WorkerChannel;
   readonly #pending = new Map<string, Pending>();
-  #model: string | null = null;
+  #model: WorkerModel | null = null;
   #options: WorkerEngineOptions = {};
   #heartbeat: ReturnType<typeof setInterval> | null = null;
 
@@ -131,8 +132,9 @@ export class WorkerEngine {
     }
   }
 
-  /** Loads `model` (a URL of a GGUF file, resolved by the worker) in the worker. */
-  async reload(model: string, options: WorkerEngineOptions = {}): Promise<void> {
+  /** Loads `model` in the worker: a URL (resolved by the worker), model id, ModelRecord, or a
+   * Blob/File (e.g. from a file picker; read in ranges, never copied whole into the page). */
+  async reload(model: WorkerModel, options: WorkerEngineOptions = {}): Promise<void> {
     this.#model = model;
     this.#options = options;
     try {
@@ -166,6 +168,11 @@ export class WorkerEngine {
 
   async runtimeStatsText(): Promise<string> {
     return (await this.#retrying('runtimeStatsText', [])) as string;
+  }
+
+  /** The loaded model's id, backend and ModelInfo; null when the worker holds none. */
+  async modelInfo(): Promise<LoadedModel | null> {
+    return (await this.#call('modelInfo', [])) as LoadedModel | null;
   }
 
   createChatCompletion(request: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
@@ -258,7 +265,7 @@ export class WorkerEngine {
 
 /** A dedicated Web Worker whose module runs `new WebWorkerEngineHandler()`; resolves once `model`
  * is loaded there. */
-export async function CreateWebWorkerEngine(worker: Worker, model: string, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+export async function CreateWebWorkerEngine(worker: Worker, model: WorkerModel, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
   const engine = new WorkerEngine({
     post: (m) => worker.postMessage(m),
     listen: (l) => worker.addEventListener('message', (e) => l(e.data)),
@@ -275,7 +282,7 @@ export async function CreateWebWorkerEngine(worker: Worker, model: string, optio
 /** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
  * (register it first); resolves once `model` is loaded there. heartbeatMs: how often the client
  * pings the worker (keeps it alive, detects calls lost with a stopped worker); 0 = never. */
-export async function CreateServiceWorkerEngine(model: string, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
+export async function CreateServiceWorkerEngine(model: WorkerModel, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) throw new HearthError('unsupported', 'this context has no service workers');
   await sw.ready;

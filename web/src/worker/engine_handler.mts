@@ -16,6 +16,7 @@ import { HearthError } from '../errors.mjs';
 import { CreateEngine, type EngineOptions } from '../openai/hearth_engine.mjs';
 import { OpenAIEngine } from '../openai/openai_engine.mjs';
 import type { CompletionUsage, RequestOptions } from '../openai/types.mjs';
+import type { ModelRecord } from '../models/model_record.mjs';
 import {
   CHANNEL, NOT_LOADED, STREAM_STARTED, errorPayload, isClientMessage, type HandlerMessage, type Method, type ProgressReport,
 } from './protocol.mjs';
@@ -40,21 +41,29 @@ type Create = (request: any, options?: RequestOptions) => Promise<unknown>;
 export interface ServedEngine {
   chat: { completions: { create: Create } };
   completions: { create: Create };
-  reload?(model: string, options?: WorkerEngineOptions): Promise<void> | void;
+  reload?(model: WorkerModel, options?: WorkerEngineOptions): Promise<void> | void;
   unload?(): Promise<void> | void;
   interruptGenerate?(): void;
   getMessage?(): Promise<string> | string;
   runtimeStatsText?(): Promise<string> | string;
+  modelInfo?(): unknown;
   /** OpenAIEngine's underlying Engine, disposed by the fallback unload. */
   engine?: { dispose(): void };
 }
 
-export type EngineFactory = (model: string, options: WorkerEngineOptions) => Promise<ServedEngine>;
+/** What a client may ask a worker to load: a model id, URL or path; a catalog record (plain data,
+ * e.g. with its own chat_template); or a Blob/File (structured-cloned: a File stays a reference to
+ * the user's disk, so it is read in ranges, not copied whole). */
+export type WorkerModel = string | ModelRecord | Blob;
+
+/** Makes the engine of a first reload (later ones call the engine's own reload when it has one). */
+export type EngineFactory = (model: WorkerModel, options: WorkerEngineOptions) => Promise<ServedEngine>;
 
 /** The default factory: CreateEngine, so a worker gets what a page gets — catalog ids, URLs (relative
  * ones against the worker's script), Node paths, the download cache (options.cache / cacheDir), the
  * context-overflow policy. `options` are plain data from the client. */
 export const hearthEngineFactory: EngineFactory = async (model, options) => {
+  if (typeof model !== 'string') return CreateEngine(model, options as EngineOptions);
   const isUrlPath = !isNode && !/^[a-z][a-z0-9+.-]*:/i.test(model) && /[/.]/.test(model);
   const resolved = isUrlPath ? new URL(model, globalThis.location?.href).href : model;
   return CreateEngine(resolved, options as EngineOptions);
@@ -63,6 +72,7 @@ export const hearthEngineFactory: EngineFactory = async (model, options) => {
 /** A factory without the download layer: `model` is a URL of a GGUF file (relative to the worker's
  * script), or under Node (worker_threads) a file path, fetched whole on every load (no cache). */
 export const fetchEngineFactory: EngineFactory = async (model, options) => {
+  if (typeof model !== 'string') throw new HearthError('invalid_argument', 'fetchEngineFactory loads URLs and paths only, not files or records');
   const t0 = performance.now();
   const report = (progress: number, text: string): void =>
     options.initProgressCallback?.({ progress, timeElapsed: (performance.now() - t0) / 1000, text });
@@ -166,7 +176,7 @@ export class EngineHandler {
   async #call(method: Method, params: unknown[], signal: AbortSignal, progress: (r: ProgressReport) => void): Promise<unknown> {
     switch (method) {
       case 'reload':
-        return this.#reload(params[0] as string, (params[1] ?? {}) as WorkerEngineOptions, progress);
+        return this.#reload(params[0] as WorkerModel, (params[1] ?? {}) as WorkerEngineOptions, progress);
       case 'unload':
         return this.#unload();
       case 'interruptGenerate':
@@ -176,6 +186,9 @@ export class EngineHandler {
       case 'getMessage':
         await this.#settled();
         return this.#engine().getMessage ? await this.#engine().getMessage!() : this.#lastMessage;
+      case 'modelInfo':
+        await this.#settled();
+        return this.engine?.modelInfo?.() ?? null;
       case 'ping':
         return [...this.#running.keys()];
       case 'runtimeStatsText':
@@ -208,9 +221,8 @@ export class EngineHandler {
     return this.engine;
   }
 
-  async #reload(model: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<null> {
-    if (typeof model !== 'string' || model.length === 0) throw new HearthError('invalid_argument', 'reload needs a model (a URL of a GGUF file)');
-    const key = JSON.stringify([model, data]);
+  async #reload(model: WorkerModel, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<null> {
+    const key = reloadKey(model, data);
     // the check and the claim below run without an await between them: one reload at a time
     while (this.#reloading) {
       if (this.#reloading.key === key) {
@@ -230,7 +242,7 @@ export class EngineHandler {
     return null;
   }
 
-  async #load(model: string, key: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<void> {
+  async #load(model: WorkerModel, key: string, data: WorkerEngineOptions, progress: (r: ProgressReport) => void): Promise<void> {
     for (const [, c] of this.#running) c.abort();
     const options: WorkerEngineOptions = { ...data, initProgressCallback: progress };
     if (this.engine?.reload) {
@@ -259,6 +271,20 @@ export class EngineHandler {
     else engine?.engine?.dispose();
     return null;
   }
+}
+
+const isBlob = (m: unknown): m is Blob => typeof Blob !== 'undefined' && m instanceof Blob;
+
+/** What identifies a reload (the same one asked twice loads once); HearthError for a model that is
+ * none of WorkerModel's kinds. A File is named by name, size and mtime: a changed file reloads. */
+function reloadKey(model: WorkerModel, data: WorkerEngineOptions): string {
+  if (typeof model === 'string' && model.length > 0) return JSON.stringify([model, data]);
+  if (isBlob(model)) {
+    const f = model as Blob & { name?: string; lastModified?: number };
+    return JSON.stringify([{ blob: f.name ?? '', size: f.size, mtime: f.lastModified ?? 0 }, data]);
+  }
+  if (typeof model === 'object' && model !== null && typeof (model as ModelRecord).url === 'string') return JSON.stringify([model, data]);
+  throw new HearthError('invalid_argument', 'reload needs a model: a URL, model id or path, a ModelRecord, or a Blob/File of a GGUF file');
 }
 
 function chunkText(chunk: unknown): string {

@@ -2,6 +2,6 @@
 export { CreateServiceWorkerEngine, CreateWebWorkerEngine, WorkerEngine } from './client.mjs';
 export type { WorkerChannel } from './client.mjs';
 export { EngineHandler, fetchEngineFactory, hearthEngineFactory } from './engine_handler.mjs';
-export type { EngineFactory, ServedEngine, WorkerEngineOptions } from './engine_handler.mjs';
+export type { EngineFactory, ServedEngine, WorkerEngineOptions, WorkerModel } from './engine_handler.mjs';
 export { ServiceWorkerEngineHandler } from './service_worker_handler.mjs';
 export { WebWorkerEngineHandler } from './web_worker_handler.mjs';

@@ -15,6 +15,8 @@ export type Method =
   | 'interruptGenerate'
   | 'getMessage'
   | 'runtimeStatsText'
+  /** The loaded model's id, backend and ModelInfo (null when none is loaded). */
+  | 'modelInfo'
   /** The ids of the calls the handler is answering now (a service worker client's heartbeat). */
   | 'ping';
 
@@ -42,6 +44,8 @@ export interface ProgressReport {
   /** Seconds since the load began. */
   timeElapsed: number;
   text: string;
+  /** While the file downloads: bytes so far, total and seconds left (InitProgressReport's). */
+  download?: { loaded: number; total: number; etaSeconds: number | null };
 }
 
 /** The value of a 'result' for a streaming create(): chunks follow under the same id. */
