@@ -11,8 +11,20 @@ const LONG = { timeout: 120_000 };
 const isPlaywright = (page) => typeof page.setViewportSize === 'function';
 
 /** waitForFunction in either library (Playwright takes (fn, arg, options), Puppeteer (fn, options, arg)). */
-export function waitFor(page, fn, arg = null, timeout = LONG.timeout) {
-  return isPlaywright(page) ? page.waitForFunction(fn, arg, { timeout }) : page.waitForFunction(fn, { timeout }, arg);
+export async function waitFor(page, fn, arg = null, timeout = LONG.timeout) {
+  try {
+    // polled on a timer: while a reply streams the page re-renders every frame, and frame-based
+    // polling can miss a short state
+    const options = { timeout, polling: 50 };
+    return await (isPlaywright(page) ? page.waitForFunction(fn, arg, options) : page.waitForFunction(fn, options, arg));
+  } catch (e) {
+    // what the page showed when the wait gave up, for whoever reads the failure
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = join(ARTIFACTS, `failure-${Date.now()}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    const state = await page.evaluate(() => `status: ${document.querySelector('#status')?.textContent}; turns: ${[...document.querySelectorAll('.turn')].map((t) => `${t.className}(${t.textContent.length})`).join(' ')}`).catch(() => '');
+    throw new Error(`${e.message}\nwaiting for: ${fn.toString().slice(0, 200)}\n${state}\nscreenshot: ${shot}`);
+  }
 }
 
 /** Chooses `file` in the file input `selector`. */
@@ -78,6 +90,12 @@ export async function sendAndWatch(page, text) {
       await new Promise((r) => setTimeout(r, 20));
     }
   }, before);
+}
+
+/** Opens the model picker and waits until it shows its contents. */
+export async function openModels(page) {
+  await page.click('[data-testid=model-button]');
+  await waitFor(page, () => document.querySelector('[data-testid=models-dialog]')?.open === true && document.querySelector('[data-testid=url-input]'));
 }
 
 export async function saveSettings(page, values) {

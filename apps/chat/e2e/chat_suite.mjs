@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { echoPageErrors } from '../../../web/browser-test/browsers.mjs';
 import { AppServer, modelFiles } from './app_server.mjs';
-import { chooseFile, saveSettings, screenshots, sendAndWatch, status, texts, waitFor, waitReady, waitStatus } from './chat_page.mjs';
+import { chooseFile, openModels, saveSettings, screenshots, sendAndWatch, status, texts, waitFor, waitReady, waitStatus } from './chat_page.mjs';
 
 const HOSTILE = [
   'Here is a picture: <img src=x onerror="window.__pwned=1"> and a script <script>window.__pwned=2</script>',
@@ -137,19 +137,19 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
     });
 
     test('a local .gguf file loads in place; a truncated one says it is not a valid model', async () => {
-      await page.click('[data-testid=model-button]');
+      await openModels(page);
       await chooseFile(page, '[data-testid=file-input]', files.truncated);
       await waitStatus(page, 'error');
       const s = await status(page);
       assert.equal(s.title, 'This is not a valid GGUF model');
       await screenshots(page, name, 'bad-file');
-      await page.click('[data-testid=model-button]');
+      await openModels(page);
       await chooseFile(page, '[data-testid=file-input]', files.good);
       await waitFor(page, () => document.querySelector('.model-button-text')?.textContent === 'my-stories' && document.querySelector('[data-testid=backend]'));
     });
 
     test('a URL that does not exist fails with the download error, and the app stays usable', async () => {
-      await page.click('[data-testid=model-button]');
+      await openModels(page);
       await page.evaluate((u) => {
         document.querySelector('[data-testid=url-input]').value = u;
       }, `${server.origin}/models/no-such-model.gguf`);
@@ -160,7 +160,7 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
     });
 
     test('the CPU backend can be forced in the settings', async () => {
-      await page.click('[data-testid=model-button]');
+      await openModels(page);
       await page.click('.model-row[data-model-id=stories260K] [data-testid=load-model]');
       await waitReady(page);
       await saveSettings(page, { backend: 'cpu', theme: 'dark' });
@@ -185,14 +185,27 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
   });
 }
 
-/** Sends a message and presses stop once the reply has some text. */
+/** Sends a message and presses stop once the reply has some text (watched from inside the page,
+ * as sendAndWatch does: the page re-renders every frame while it streams). */
 async function sendAndWatchStop(page) {
   await page.evaluate(() => {
     const area = document.querySelector('[data-testid=composer-input]');
     area.value = 'Once upon a time';
   });
   await page.click('[data-testid=send]');
-  await waitFor(page, () => (document.querySelector('.turn-assistant.is-generating .answer')?.textContent.length ?? 0) > 10);
-  await page.click('[data-testid=stop]');
+  const pressed = await page.evaluate(async () => {
+    const t0 = performance.now();
+    while (performance.now() - t0 < 120_000) {
+      const len = document.querySelector('.turn-assistant.is-generating .answer')?.textContent.length ?? 0;
+      const stop = document.querySelector('[data-testid=stop]');
+      if (len > 10 && stop) {
+        stop.click();
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  });
+  assert.ok(pressed, 'the reply started and stop could be pressed');
   await waitFor(page, () => !document.querySelector('.is-generating'));
 }
