@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the chat app (apps/chat) into apps/chat/dist with Vite, on the hearth package in web/dist
 # (scripts/build_web.sh builds it first). npm ci installs the pinned Vite and TypeScript from
-# apps/chat/package-lock.json; tsc type-checks the app; the app's unit tests compile to build-test/.
+# apps/chat/package-lock.json; tsc type-checks the app.
 set -euo pipefail
 cd "$(dirname "$0")/../apps/chat"
 [ -f ../../web/dist/index.mjs ] || { echo "build_app: web/dist is missing: run scripts/build_web.sh first" >&2; exit 1; }

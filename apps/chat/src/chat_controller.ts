@@ -184,7 +184,8 @@ export class ChatController {
 
   async #regenerate(t: Turn): Promise<void> {
     const c = this.#current;
-    if (!c || this.generating || !this.#models.ready) return void (this.#models.ready || this.#models.openPicker());
+    if (!c || this.generating) return;
+    if (!this.#models.ready) return void this.#models.openPicker();
     const i = c.turns.indexOf(t);
     if (i < 0) return;
     c.turns.splice(i);

@@ -5,6 +5,7 @@
 // same classes (HearthError, InvalidRequestError), so `instanceof` and `.type`/`.param` still work.
 import { HearthError, type HearthErrorType } from '../errors.mjs';
 import { InvalidRequestError } from '../openai/errors.mjs';
+import type { InitProgressReport } from '../openai/hearth_engine.mjs';
 
 /** The engine methods a client can call. */
 export type Method =
@@ -36,17 +37,9 @@ export type HandlerMessage =
   | { channel: typeof CHANNEL; kind: 'end'; id: string }
   | { channel: typeof CHANNEL; kind: 'error'; id: string; error: ErrorPayload };
 
-/** A model-loading progress report (WebLLM's InitProgressReport shape), posted during a reload to
- * the client's initProgressCallback. */
-export interface ProgressReport {
-  /** 0 to 1. */
-  progress: number;
-  /** Seconds since the load began. */
-  timeElapsed: number;
-  text: string;
-  /** While the file downloads: bytes so far, total and seconds left (InitProgressReport's). */
-  download?: { loaded: number; total: number; etaSeconds: number | null };
-}
+/** A model-loading progress report, posted during a reload to the client's initProgressCallback:
+ * the engine's own InitProgressReport (WebLLM's shape plus hearth's download bytes). */
+export type ProgressReport = InitProgressReport;
 
 /** The value of a 'result' for a streaming create(): chunks follow under the same id. */
 export const STREAM_STARTED = { stream: true } as const;
