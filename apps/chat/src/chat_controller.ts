@@ -167,7 +167,9 @@ export class ChatController {
       if ((e as { type?: string }).type === 'device_lost') this.#models.deviceLost(e);
     } finally {
       this.#reply = null;
+      // the frame pending, if any, is replaced by the full draw; 0 lets the next reply schedule its own
       cancelAnimationFrame(this.#frame);
+      this.#frame = 0;
       this.#draw();
       await this.#save(c);
     }
