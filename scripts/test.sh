@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: setup (apt packages, build), unit tests first (fast),
 # then the model and CLI end-to-end tests, then the core unit tests under wasm (node), then the wasm
-# module and TypeScript package under node, then the GPU kernels, then real browsers, then a bounded fuzzing run of the GGUF parser.
+# module and TypeScript package under node, then the GPU kernels, then real browsers, then the chat
+# app (unit and end to end), then a bounded fuzzing run of the GGUF parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,5 +14,6 @@ bash scripts/wasm_test.sh  # the same core unit tests built for wasm (SIMD128), 
 bash scripts/web_test.sh   # the wasm module + TypeScript package under node (API, Node CLI)
 bash scripts/gpu_test.sh   # the WGSL kernels vs float64 JS, node + webgpu (Dawn) on SwiftShader
 bash scripts/browser_test.sh  # headless chromium + firefox-esr: WebGPU/CPU engines, workers, download cache
+bash scripts/app_test.sh   # the chat app: unit tests, then driven end to end in chromium and firefox-esr
 bash scripts/fuzz.sh "${HEARTH_FUZZ_SECONDS:-120}"
 echo "all tests passed"
