@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/grammar/trie_walk.h"
+
 namespace hearth::grammar {
 
 CompiledGrammar::CompiledGrammar(std::shared_ptr<const Grammar> grammar, std::shared_ptr<const TokenVocabulary> vocab,
@@ -35,32 +37,9 @@ void CompiledGrammar::fill_mask(StateId s, uint64_t* bits) {
 void CompiledGrammar::compute_mask(StateId s, uint64_t* bits) {
   std::memset(bits, 0, vocab_->words() * sizeof(uint64_t));
   if (s == kDeadState) return;
-  if (!slices_ || !slices_->fill(automaton_, s, bits)) walk_trie(s, bits);
+  if (!slices_ || !slices_->fill(automaton_, s, bits)) walk_trie(automaton_, vocab_->trie(), s, bits);
   if (automaton_.accepting(s))
     for (int32_t id : vocab_->end_tokens()) bits[id >> 6] |= uint64_t(1) << (id & 63);
-}
-
-void CompiledGrammar::walk_trie(StateId s, uint64_t* bits) {
-  const std::vector<TrieNode>& trie = vocab_->trie();
-  const int32_t* tokens = vocab_->trie_tokens().data();
-  depth_state_.resize(1);
-  depth_state_[0] = s;
-  const ByteSet first = automaton_.live_bytes(s);  // a copy: stepping may grow the state table
-  const uint32_t n = uint32_t(trie.size());
-  for (uint32_t i = 1; i < n;) {
-    const TrieNode& node = trie[i];
-    // at depth 1 most bytes are refused: test the live set before stepping
-    if (node.depth == 1 && !first.has(node.byte)) { i = node.subtree_end; continue; }
-    StateId next = automaton_.step(depth_state_[node.depth - 1], node.byte);
-    if (next == kDeadState) { i = node.subtree_end; continue; }
-    for (uint32_t k = 0; k < node.token_count; ++k) {
-      int32_t id = tokens[node.tokens_begin + k];
-      bits[id >> 6] |= uint64_t(1) << (id & 63);
-    }
-    if (depth_state_.size() <= node.depth) depth_state_.resize(node.depth + 1);
-    depth_state_[node.depth] = next;
-    ++i;
-  }
 }
 
 }  // namespace hearth::grammar

@@ -35,7 +35,6 @@ class CompiledGrammar {
 
  private:
   void compute_mask(StateId s, uint64_t* bits);
-  void walk_trie(StateId s, uint64_t* bits);
 
   std::shared_ptr<const Grammar> grammar_;
   std::shared_ptr<const TokenVocabulary> vocab_;
@@ -43,7 +42,6 @@ class CompiledGrammar {
   StackAutomaton automaton_;
   std::unordered_map<StateId, std::vector<uint64_t>> masks_;
   size_t cache_bytes_ = 0;
-  std::vector<StateId> depth_state_;  // the trie walk's state at each depth
 };
 
 }  // namespace hearth::grammar

@@ -40,14 +40,16 @@ std::vector<std::string> test_tokens(uint32_t seed) {
 struct Fixture {
   std::shared_ptr<const TokenVocabulary> vocab;
   std::shared_ptr<CompiledGrammar> compiled;
+  std::shared_ptr<TokenSlices> slices;
   int32_t eos;
-  Fixture(const char* gbnf, bool slices) {
+  Fixture(const char* gbnf, bool use_slices) {
     auto tokens = test_tokens(7);
     eos = int32_t(tokens.size());
     tokens.push_back("</s>");
     vocab = std::make_shared<TokenVocabulary>(tokens, std::vector<int32_t>{eos});
     auto g = std::make_shared<const Grammar>(parse_gbnf(gbnf));
-    compiled = std::make_shared<CompiledGrammar>(g, vocab, slices ? std::make_shared<TokenSlices>(*vocab) : nullptr);
+    if (use_slices) slices = std::make_shared<TokenSlices>(*vocab);
+    compiled = std::make_shared<CompiledGrammar>(g, vocab, slices);
   }
 };
 
@@ -74,6 +76,7 @@ void check_masks_along_random_paths(bool slices) {
     }
   }
   EXPECT_GT(checked, 200);
+  if (slices) EXPECT_GT(f.slices->slice_count(), 0u);  // string content took the shortcut
 }
 
 TEST(Matcher, MaskIsExactlyTheAcceptedTokens) { check_masks_along_random_paths(false); }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hearth::grammar {
@@ -19,6 +20,13 @@ struct TrieNode {
   uint16_t token_count;
   uint16_t depth;         // bytes from the root; the root is depth 0
   uint8_t byte;           // the byte that leads here from the parent
+};
+
+// A trie over (bytes, token id) pairs in the layout above.
+struct FlatTrie {
+  std::vector<TrieNode> nodes;
+  std::vector<int32_t> tokens;
+  static FlatTrie build(std::vector<std::pair<std::string, int32_t>> entries);
 };
 
 class TokenVocabulary {
@@ -32,16 +40,14 @@ class TokenVocabulary {
   const std::vector<int32_t>& end_tokens() const { return end_tokens_; }
   bool is_end_token(int32_t id) const;
   bool in_trie(int32_t id) const { return in_trie_[id]; }
-  const std::vector<TrieNode>& trie() const { return trie_; }
-  const std::vector<int32_t>& trie_tokens() const { return trie_tokens_; }
+  const FlatTrie& trie() const { return trie_; }
   size_t words() const { return (bytes_.size() + 63) / 64; }  // uint64 words in a token bitmask
 
  private:
   std::vector<std::string> bytes_;
   std::vector<int32_t> end_tokens_;
   std::vector<bool> in_trie_;
-  std::vector<TrieNode> trie_;
-  std::vector<int32_t> trie_tokens_;
+  FlatTrie trie_;
 };
 
 }  // namespace hearth::grammar
