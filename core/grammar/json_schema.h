@@ -1,0 +1,59 @@
+// JSON Schema compiled to a Grammar that accepts the JSON text of the instances that validate.
+//
+// Soundness comes first: the grammar never accepts an invalid instance. What cannot be compiled
+// exactly is refused with Error(kUnsupported, "json_schema: ... at /json/pointer") rather than
+// loosened; a malformed schema is Error(kInvalidArgument). Annotations (title, description, default,
+// examples, $comment, $schema, $id, readOnly, deprecated, x-*, ...) and unknown keys are ignored, as
+// the specification says; unknown formats too.
+//
+// What the text may look like (a subset of all encodings of a valid instance, chosen to be what
+// Python's json.dumps writes and what a model is steered to):
+// - Objects: declared properties in the schema's `properties` order, required ones present,
+//   optional ones skipped at will; other keys (where additionalProperties or patternProperties allow
+//   them) anywhere between, written without escapes and never equal to a declared name.
+// - Strings: unconstrained content takes any escape; content under minLength/maxLength counts
+//   decoded characters (an escape is one); under pattern or format the raw characters of the
+//   pattern's classes plus the escapes json.dumps writes (\" \\ \n \t \u001f ...).
+// - Numbers: integers as plain digits (-?(0|[1-9][0-9]*), so 1.0 and 1e2 are not integers here);
+//   numbers in full JSON syntax, but without an exponent where bounds apply. enum and const accept
+//   the json.dumps text of their values (compact separators).
+// - Whitespace: none required; where allowed, "" | " " | "\n" + up to max_indent spaces after
+//   { [ , : and before } ].
+//
+// Supported keywords: type (and unions), enum, const, properties, required, additionalProperties,
+// patternProperties (see json_schema_objects.cc for the combinations), min/maxProperties, items,
+// prefixItems, additionalItems (draft 4 array items), min/maxItems, uniqueItems (where every item
+// comes from a small finite set, or at most one item), min/maxLength, pattern, format (date, time,
+// date-time, duration, uuid, email, hostname, ipv4, ipv6, uri, uri-reference, json-pointer),
+// minimum/maximum/exclusiveMinimum/exclusiveMaximum (draft 4 boolean form too) as exact digit
+// grammars, multipleOf (integers, without other bounds), allOf (merged), anyOf, oneOf (where the
+// branches are provably disjoint), not (of a type), $ref with $defs/definitions (recursion
+// becomes a recursive rule; local refs only).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/chat/value.h"
+#include "core/grammar/grammar.h"
+
+namespace hearth::grammar {
+
+struct JsonSchemaOptions {
+  bool allow_whitespace = true;  // false: compact JSON only
+  uint32_t max_indent = 20;      // spaces allowed after a newline
+  // Size guards: past these a schema is refused (kUnsupported), never compiled for minutes.
+  uint32_t max_repeat = 10'000;      // largest minLength/maxLength/minItems/maxItems bound compiled
+  uint32_t max_enum = 10'000;        // values in one enum
+  uint32_t max_object_states = 20'000;  // properties x counted states of one object
+};
+
+Grammar compile_json_schema(const chat::Value& schema, const JsonSchemaOptions& options = {});
+// Parses the schema text first (Error(kInvalidArgument) for malformed JSON).
+Grammar compile_json_schema(std::string_view schema_json, const JsonSchemaOptions& options = {});
+// Any JSON value.
+Grammar json_any_value_grammar(const JsonSchemaOptions& options = {});
+// Any JSON object (response_format {"type": "json_object"}).
+Grammar json_object_grammar(const JsonSchemaOptions& options = {});
+
+}  // namespace hearth::grammar
