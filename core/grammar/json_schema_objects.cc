@@ -1,18 +1,22 @@
 // Objects and arrays.
 //
-// An object is a chain of states S(i, c): declared properties before i are decided, c members are
+// Without min/maxProperties over 1, an object's required properties come in the schema's order
+// and its optional and additional members anywhere around them, any number of times (a key written
+// twice is validated each time, so whichever one a reader keeps is valid); 2 x (required + 1)
+// rules. With counts, a key must not repeat, and the object is a chain of states S(i, c): declared properties before i are decided, c members are
 // written (capped where min/maxProperties need no more). From S(i, c) the text may write property
 // i (then S(i+1, c+1)), skip it if optional (S(i+1, c)), write an additional member (S(i, c+1)),
 // or close once every required property is behind and c >= minProperties. So declared properties
 // come in the schema's order, and additional ones anywhere between; the grammar has
 // (properties + 1) x (cap + 1) rules, each of three alternatives at most.
 //
-// An additional member's key is never a declared name: without patternProperties it is any key
-// written without escapes that is not one of them (a trie of the names and its complement); with
-// patternProperties only the cases that need no regex complement are compiled: additionalProperties
-// false (keys in the patterns, which must not match a declared name), or every pattern's schema
-// equal to the additional one.
+// An additional member's key is never a declared name: where additionalProperties allows members,
+// it is any key written without escapes that is not one of them (a trie of the names and its
+// complement); where only patternProperties do, a key of the patterns (none of which may match a
+// declared name). Its value must satisfy every pattern's schema (and additionalProperties), so no
+// regex complement is needed: a key matching no pattern still gets a value valid for all.
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "core/grammar/json_schema_compiler.h"
@@ -145,9 +149,19 @@ Expr Compiler::compile_object(const Value& s, const std::string& ptr) {
   // The additional members: key and value.
   Expr extra = Expr::nothing();
   bool addl_false = addl.is_bool() && !addl.as_bool();
-  bool patterns_as_addl = !addl_false && patterns.size() > 0;
-  for (auto& [pat, sch] : patterns.items()) patterns_as_addl = patterns_as_addl && json_equal(sch, addl);
-  if (patterns.size() == 0 || patterns_as_addl) {
+  // With patterns, an additional member's value satisfies every pattern's schema (and the additional
+  // one unless additionalProperties is false), whichever patterns its key matches: a subset that
+  // needs no regex complement.
+  Value value_schema = addl;
+  if (patterns.size() > 0) {
+    chat::Array all;
+    for (auto& [pat, sch] : patterns.items()) all.push_back(sch);
+    if (!addl_false) all.push_back(addl);
+    chat::Object conj;
+    conj.set("allOf", Value(std::move(all)));
+    value_schema = Value(std::move(conj));
+  }
+  if (patterns.size() == 0 || !addl_false) {
     if (!addl_false) {
       TrieNode trie;
       for (const Member& m : members) {
@@ -157,22 +171,15 @@ Expr Compiler::compile_object(const Value& s, const std::string& ptr) {
       }
       Expr any_rest = Expr::star(Expr::chars(raw_key_chars()));
       Expr key = Expr::seq({Expr::literal("\""), complement_of(trie, any_rest), Expr::literal("\":")});
-      extra = Expr::seq({key, json_.ws(), compile_rule(addl, ptr + "/additionalProperties", "additional")});
+      extra = Expr::seq({key, json_.ws(), compile_rule(value_schema, ptr + "/additionalProperties", "additional")});
     }
   } else {
-    if (!addl_false) unsupported("patternProperties beside additionalProperties that is not false", ptr);
+    // additionalProperties false: keys from the patterns, which must not take a declared name
     if (any_declared_matches) unsupported("patternProperties matching a declared property", ptr);
-    if (patterns.size() > 1) {
-      bool same = true;
-      for (auto& [pat, sch] : patterns.items()) same = same && json_equal(sch, patterns.items()[0].second);
-      if (!same) unsupported("several patternProperties with different schemas", ptr);
-    }
     std::vector<Expr> keys;
-    for (auto& [pat, sch] : patterns.items())
-      keys.push_back(parse_regex(pat, b_, RegexMode{true, true}));
+    for (auto& [pat, sch] : patterns.items()) keys.push_back(parse_regex(pat, b_, RegexMode{true, true}));
     Expr key = Expr::seq({Expr::literal("\""), Expr::choice(std::move(keys)), Expr::literal("\":")});
-    const auto& [pat0, sch0] = patterns.items()[0];
-    extra = Expr::seq({key, json_.ws(), compile_rule(sch0, ptr + "/patternProperties/" + pointer_escape(pat0), "pattern-value")});
+    extra = Expr::seq({key, json_.ws(), compile_rule(value_schema, ptr + "/patternProperties", "pattern-value")});
   }
   if (!extra.is_nothing()) {
     uint32_t r = b_.declare("extra-member");
@@ -196,7 +203,36 @@ Expr Compiler::compile_object(const Value& s, const std::string& ptr) {
       kv[i] = Expr::ref(r);
     }
   }
-  // S(i, c) rules, built back to front.
+  if (min_props <= 1 && max_props == UINT32_MAX) {
+    // Required properties in order, the optional and additional ones anywhere: F(j, c) has the
+    // first j required ones behind it, c: a member written (a comma needed).
+    std::vector<Expr> floating_alts;
+    for (size_t i = 0; i < n; ++i) if (!members[i].required) floating_alts.push_back(kv[i]);
+    floating_alts.push_back(extra);
+    Expr floating = Expr::choice(std::move(floating_alts));
+    if (!floating.is_nothing()) {
+      uint32_t r = b_.declare("floating-member");
+      b_.define(r, floating);
+      floating = Expr::ref(r);
+    }
+    std::vector<size_t> req;
+    for (size_t i = 0; i < n; ++i) if (members[i].required) req.push_back(i);
+    std::vector<std::array<uint32_t, 2>> f(req.size() + 1);
+    for (size_t j = 0; j <= req.size(); ++j)
+      for (int c = 0; c < 2; ++c) f[j][c] = b_.declare("object-" + std::to_string(j) + "-" + std::to_string(c));
+    for (size_t j = 0; j <= req.size(); ++j) {
+      for (int c = 0; c < 2; ++c) {
+        Expr sep = c > 0 ? Expr::seq({Expr::literal(","), json_.ws()}) : Expr::empty();
+        std::vector<Expr> alts;
+        if (!floating.is_nothing()) alts.push_back(Expr::seq({sep, floating, Expr::ref(f[j][1])}));
+        if (j < req.size()) alts.push_back(Expr::seq({sep, kv[req[j]], Expr::ref(f[j + 1][1])}));
+        else if (uint32_t(c) >= min_props) alts.push_back(Expr::seq({c > 0 ? json_.ws() : Expr::empty(), Expr::literal("}")}));
+        b_.define(f[j][c], Expr::choice(std::move(alts)));
+      }
+    }
+    return Expr::seq({Expr::literal("{"), json_.ws(), Expr::ref(f[0][0])});
+  }
+  // Counted: S(i, c) rules, built back to front.
   std::vector<std::vector<uint32_t>> state(n + 1, std::vector<uint32_t>(cap + 1));
   for (size_t i = 0; i <= n; ++i)
     for (uint32_t c = 0; c <= cap; ++c) state[i][c] = b_.declare("object-" + std::to_string(i) + "-" + std::to_string(c));
