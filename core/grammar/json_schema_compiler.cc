@@ -236,8 +236,15 @@ Expr Compiler::compile(const Value& s, const std::string& ptr) {
     }
   }
   if (ref || o.find("allOf")) {
+    // a merge is a rule keyed by its text, so a recursive $ref inside allOf closes a loop
     Value merged = flatten_merge(s, ptr);
-    return compile(merged, ptr);
+    std::string key = json_text(merged);
+    auto found = merged_rules_.find(key);
+    if (found != merged_rules_.end()) return Expr::ref(found->second);
+    uint32_t r = b_.declare("allOf");
+    merged_rules_.emplace(std::move(key), r);
+    b_.define(r, compile(merged, ptr));
+    return Expr::ref(r);
   }
   if (o.find("anyOf") || o.find("oneOf")) return compile_alternatives(s, ptr);
   return compile_typed(s, ptr);

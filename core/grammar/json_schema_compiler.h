@@ -84,7 +84,8 @@ class Compiler {
   JsonSchemaOptions opt_;
   GrammarBuilder b_;
   JsonRules json_;
-  std::map<std::string, uint32_t> ref_rules_;  // target pointer → its rule
+  std::map<std::string, uint32_t> ref_rules_;     // target pointer → its rule
+  std::map<std::string, uint32_t> merged_rules_;  // merged allOf schema's text → its rule
   int depth_ = 0;
 };
 
