@@ -148,12 +148,13 @@ Grammar Compiler::run() {
   return b_.build(root);
 }
 
-uint32_t Compiler::count_limit(const Value* v, const char* key, const std::string& ptr) {
+uint32_t Compiler::count_limit(const Value* v, const char* key, const std::string& ptr, uint32_t limit) {
+  if (limit == 0) limit = opt_.max_repeat;
   if (!v) return 0;
   if (!v->is_number() || v->as_double() < 0 || v->as_double() != std::floor(v->as_double()))
     invalid(std::string("'") + key + "' must be a non-negative integer", ptr);
   double d = v->as_double();
-  if (d > opt_.max_repeat) unsupported(std::string("'") + key + "' " + json_text(*v) + " over the limit " + std::to_string(opt_.max_repeat), ptr);
+  if (d > limit) unsupported(std::string("'") + key + "' " + json_text(*v) + " over the limit " + std::to_string(limit), ptr);
   return uint32_t(d);
 }
 

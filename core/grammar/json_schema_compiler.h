@@ -70,7 +70,8 @@ class Compiler {
   JsonRules& json() { return json_; }
   GrammarBuilder& builder() { return b_; }
   const JsonSchemaOptions& options() const { return opt_; }
-  uint32_t count_limit(const Value* v, const char* key, const std::string& ptr);  // non-negative int keyword
+  // A non-negative integer keyword, refused past `limit` (0: options().max_repeat).
+  uint32_t count_limit(const Value* v, const char* key, const std::string& ptr, uint32_t limit = 0);
 
  private:
   Expr compile_untyped(const Value& s, const std::string& ptr);
