@@ -272,7 +272,21 @@ Expr Compiler::compile_alternatives(const Value& s, const std::string& ptr) {
     const Value& b = list.as_array()[i];
     branches.push_back(base_asserts ? merge(Value(base), b, ptr + key + "/" + std::to_string(i)) : b);
   }
-  if (one && branches.size() > 1) check_disjoint(branches, ptr + key);
+  if (one && branches.size() > 1) {
+    std::vector<OneOfCut> cuts;
+    check_disjoint(branches, ptr + key, cuts);
+    for (size_t i = 0; i < branches.size(); ++i) {
+      if (cuts[i].require.empty() && cuts[i].forbid.empty()) continue;
+      chat::Object cut, props;
+      cut.set("type", "object");
+      chat::Array req;
+      for (auto& k : cuts[i].require) req.push_back(Value(k));
+      cut.set("required", Value(std::move(req)));
+      for (auto& k : cuts[i].forbid) props.set(k, Value(false));
+      cut.set("properties", Value(std::move(props)));
+      branches[i] = merge(branches[i], Value(std::move(cut)), ptr + key + "/" + std::to_string(i));
+    }
+  }
   std::vector<Expr> alts;
   for (size_t i = 0; i < branches.size(); ++i) alts.push_back(compile(branches[i], ptr + key + "/" + std::to_string(i)));
   return Expr::choice(std::move(alts));

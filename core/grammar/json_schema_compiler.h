@@ -78,7 +78,10 @@ class Compiler {
   Expr compile_typed(const Value& s, const std::string& ptr);
   Expr compile_enum(const Value& s, const std::string& ptr, uint32_t types);
   Expr compile_alternatives(const Value& s, const std::string& ptr);
-  void check_disjoint(const std::vector<Value>& branches, const std::string& ptr);
+  // Refuses a oneOf unless its branches are disjoint, once each is cut to objects that have the
+  // properties in cuts[i].require and lack those in cuts[i].forbid (empty: no cut).
+  struct OneOfCut { std::vector<std::string> require, forbid; };
+  void check_disjoint(const std::vector<Value>& branches, const std::string& ptr, std::vector<OneOfCut>& cuts);
   void flatten(const Value& schema, const std::string& ptr, std::vector<Value>& out, int depth);
 
   const Value& root_;

@@ -1,7 +1,8 @@
 // oneOf is compiled as anyOf when no instance can satisfy two branches. That is proved from a
 // summary of each branch: its possible types, its enum/const values, and for objects the required
-// properties with their allowed const/enum values (a discriminator) and, where additional
-// properties are refused, the declared names. Branches that cannot be told apart are refused.
+// properties, the declared ones with const/enum values (discriminators), the forbidden ones and,
+// where additional properties are refused, the declared names. Overlapping branches are cut to a
+// subset that provably is disjoint (see below); branches that cannot be told apart are refused.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -16,9 +17,10 @@ struct Summary {
   uint32_t types = kAllTypes;
   std::optional<std::vector<Value>> values;          // enum/const
   std::set<std::string> required;
-  std::map<std::string, std::vector<Value>> discriminators;  // required property → its values
+  std::map<std::string, std::vector<Value>> discriminators;  // declared property → its const/enum values
   bool closed = false;                                // additionalProperties false, no patterns
   std::set<std::string> declared;
+  std::set<std::string> forbidden;                    // properties whose schema is false
 };
 
 std::optional<std::vector<Value>> values_of(const Value& s) {
@@ -49,7 +51,8 @@ bool disjoint_values(const std::vector<Value>& a, const std::vector<Value>& b) {
 
 }  // namespace
 
-void Compiler::check_disjoint(const std::vector<Value>& branches, const std::string& ptr) {
+void Compiler::check_disjoint(const std::vector<Value>& branches, const std::string& ptr, std::vector<OneOfCut>& cuts) {
+  cuts.assign(branches.size(), OneOfCut{});
   auto summarize = [&](const Value& b0, const std::string& bptr) {
     Summary s;
     if (b0.is_bool()) { if (!b0.as_bool()) s.types = 0; return s; }
@@ -79,15 +82,15 @@ void Compiler::check_disjoint(const std::vector<Value>& branches, const std::str
       s.types &= vt;
     }
     const Value* props = get(b, "properties");
-    if (const Value* r = get(b, "required"); r && r->is_array()) {
-      for (const Value& k : r->as_array()) {
-        if (!k.is_string()) continue;
-        s.required.insert(k.as_string());
-        const Value* p = props && props->is_object() ? props->as_object().find(k.as_string()) : nullptr;
-        if (!p) continue;
-        Value q = *p;
+    if (const Value* r = get(b, "required"); r && r->is_array())
+      for (const Value& k : r->as_array()) if (k.is_string()) s.required.insert(k.as_string());
+    if (props && props->is_object()) {
+      for (auto& [k, p] : props->as_object().items()) {
+        if (p.is_bool() && !p.as_bool()) s.forbidden.insert(k);
+        Value q = p;
         try { if (get(q, "$ref") || get(q, "allOf")) q = flatten_merge(q, bptr); } catch (const Error&) { continue; }
-        if (auto v = values_of(q)) s.discriminators[k.as_string()] = *v;
+        if (q.is_object())
+          if (auto v = values_of(q)) s.discriminators[k] = *v;
       }
     }
     const Value* ap = get(b, "additionalProperties");
@@ -100,23 +103,54 @@ void Compiler::check_disjoint(const std::vector<Value>& branches, const std::str
   };
   std::vector<Summary> sums;
   for (size_t i = 0; i < branches.size(); ++i) sums.push_back(summarize(branches[i], ptr + "/" + std::to_string(i)));
-  auto disjoint = [](const Summary& a, const Summary& b) {
+  // No instance of a is in b, from a's required properties and b's declared ones.
+  auto directed = [](const Summary& a, const Summary& b) {
     uint32_t overlap = a.types & b.types;
     if (!overlap) return true;
     if (a.values && b.values && disjoint_values(*a.values, *b.values)) return true;
     if (overlap & ~uint32_t(kObject)) return false;  // the rest speaks of objects only
-    for (auto& [k, va] : a.discriminators) {
-      auto it = b.discriminators.find(k);
-      if (it != b.discriminators.end() && disjoint_values(va, it->second)) return true;
+    for (const std::string& k : a.required) {
+      auto va = a.discriminators.find(k), vb = b.discriminators.find(k);
+      if (va != a.discriminators.end() && vb != b.discriminators.end() && disjoint_values(va->second, vb->second)) return true;
+      if (b.closed && !b.declared.count(k)) return true;
+      if (b.forbidden.count(k)) return true;
     }
-    for (const std::string& k : a.required) if (b.closed && !b.declared.count(k)) return true;
-    for (const std::string& k : b.required) if (a.closed && !a.declared.count(k)) return true;
     return false;
   };
+  auto disjoint = [&](const Summary& a, const Summary& b) { return directed(a, b) || directed(b, a); };
+  // A branch that overlaps another is cut to the objects that have its discriminator (a property
+  // whose values the other does not allow) or that lack a property the other requires: then no
+  // instance it keeps is in the other. A subset of the branch, so still sound.
+  std::vector<Summary> strong = sums;
+  for (size_t i = 0; i < sums.size(); ++i) {
+    for (size_t j = 0; j < sums.size(); ++j) {
+      if (j == i || disjoint(sums[i], sums[j])) continue;
+      bool done = false;
+      for (auto& [k, vi] : sums[i].discriminators) {
+        auto vj = sums[j].discriminators.find(k);
+        if (vj == sums[j].discriminators.end() || !disjoint_values(vi, vj->second)) continue;
+        strong[i].required.insert(k);
+        cuts[i].require.push_back(k);
+        done = true;
+        break;
+      }
+      if (!done) {
+        for (const std::string& k : sums[j].required) {
+          if (sums[i].required.count(k)) continue;
+          strong[i].forbidden.insert(k);
+          cuts[i].forbid.push_back(k);
+          done = true;
+          break;
+        }
+      }
+      if (done) strong[i].types &= kObject;
+    }
+  }
+  // each kept branch against every other as written
   for (size_t i = 0; i < sums.size(); ++i)
-    for (size_t j = i + 1; j < sums.size(); ++j)
-      if (!disjoint(sums[i], sums[j]))
-        unsupported("oneOf whose branches " + std::to_string(i) + " and " + std::to_string(j) + " may overlap", ptr);
+    for (size_t j = 0; j < sums.size(); ++j)
+      if (i != j && !disjoint(strong[i], sums[j]))
+        unsupported("oneOf whose branches " + std::to_string(std::min(i, j)) + " and " + std::to_string(std::max(i, j)) + " may overlap", ptr);
 }
 
 }  // namespace hearth::grammar::json_schema

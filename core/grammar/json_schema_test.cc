@@ -237,6 +237,15 @@ TEST(JsonSchema, AnyOfAndOneOf) {
   EXPECT_TRUE(accepts(one, R"({"kind":"b"})"));
   EXPECT_FALSE(accepts(one, R"({"kind":"c"})"));
   EXPECT_NE(error_of(R"({"oneOf": [{"type": "integer"}, {"minimum": 3}]})").find("may overlap"), std::string::npos);
+  // overlapping branches are cut: each keeps the objects lacking the other's required key
+  Grammar cut = schema(R"({"oneOf": [{"required": ["wkt"]}, {"required": ["wkid"]}]})");
+  EXPECT_TRUE(accepts(cut, R"({"wkt":"x"})"));
+  EXPECT_TRUE(accepts(cut, R"({"wkid":1,"z":2})"));
+  EXPECT_FALSE(accepts(cut, R"({"wkt":"x","wkid":1})"));
+  EXPECT_FALSE(accepts(cut, R"("a string matches both")"));
+  Grammar loose = schema(R"({"oneOf": [{"properties": {"t": {"const": "a"}}}, {"properties": {"t": {"const": "b"}, "n": {"type": "integer"}}}]})");
+  EXPECT_TRUE(accepts(loose, R"({"t":"b","n":1})"));
+  EXPECT_FALSE(accepts(loose, R"({})"));  // matches both branches
   Grammar siblings = schema(R"({"type": "object", "required": ["id"], "anyOf": [{"required": ["a"]}, {"required": ["b"]}]})");
   EXPECT_TRUE(accepts(siblings, R"({"id":1,"a":2})"));
   EXPECT_FALSE(accepts(siblings, R"({"a":2})"));
