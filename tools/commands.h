@@ -20,6 +20,7 @@ int cmd_logits(const Argv& argv);
 int cmd_bench(const Argv& argv);
 int cmd_gen(const Argv& argv);
 int cmd_template(const Argv& argv);
+int cmd_maskbench(const Argv& argv);
 
 // A model file mapped into memory and loaded; the map lives as long as the model.
 struct LoadedModel {

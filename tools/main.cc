@@ -24,6 +24,7 @@ constexpr Subcommand kSubcommands[] = {
     {"logits", hearth::cli::cmd_logits, "--model F --prompt TEXT [--top K] [--out FILE]   logits per position as JSON lines"},
     {"bench", hearth::cli::cmd_bench, "--model F [-p 512] [-n 128] [--threads N] [--json]   prefill and decode speed"},
     {"gen", hearth::cli::cmd_gen, "--arch PRESET --type QTYPE -o FILE [--seed S] [--threads N]   write a random-weight model"},
+    {"maskbench", hearth::cli::cmd_maskbench, "--data F.jsonl[.gz] --model VOCAB.gguf [--json] [--threads 1] [--limit N] [--filter NAME-PREFIX]\n            JSON Schema masks: MaskBench's protocol, one summary JSON line last"},
     {"template", hearth::cli::cmd_template, "--template F|--model F --messages F.json [--tools F.json] [--add-generation-prompt] [--bos-token S] [--eos-token S] [--now YYYY-MM-DD]\n            render a chat template"},
 };
 

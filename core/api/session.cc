@@ -80,6 +80,8 @@ Json Session::load_header(std::span<const uint8_t> header, const Json& config) {
 
 void Session::unload() {
   generating_ = false;
+  matcher_.reset();
+  grammars_.clear();
   stream_.reset();
   sampler_.reset();
   exec_.reset();
@@ -199,6 +201,9 @@ int32_t Session::start(const Json& request) {
   const bool parse_special = get_bool(request, "parse_special", true);
   const bool cache_prompt = get_bool(request, "cache_prompt", true);
   const bool logprobs = get_bool(request, "logprobs", false) || sp.top_logprobs > 0;
+  std::unique_ptr<grammar::GrammarMatcher> matcher;
+  if (const Json* g = request.find("grammar"); g && !g->is_null())
+    matcher = std::make_unique<grammar::GrammarMatcher>(grammars_.get(*g, *tokenizer_));
 
   std::vector<int32_t> tokens;
   const Json* prompt = request.find("prompt");
@@ -249,6 +254,7 @@ int32_t Session::start(const Json& request) {
   external_n_past_ = int64_t(tokens.size());
   prompt_tokens_ = tokens;
   sampler_ = std::move(sampler);
+  matcher_ = std::move(matcher);
   stream_ = std::make_unique<Utf8Stream>(*tokenizer_);
   max_tokens_ = max_tokens;
   ignore_eos_ = ignore_eos;
@@ -279,14 +285,14 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
 
 bool Session::candidates_suffice(size_t n) const {
   // log-probabilities are normalised over the whole vocabulary: candidates would overstate them
-  if (!sampler_ || logprobs_) return false;
+  if (!sampler_ || logprobs_ || matcher_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }
 
 bool Session::needs_tail() const {
   // log-probabilities need every logit (candidates and a tail weight would overstate them)
-  if (!sampler_ || logprobs_) return false;
+  if (!sampler_ || logprobs_ || matcher_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature > 0.0f && (p.top_k == 0 || p.top_k >= model().config().n_vocab);
 }
@@ -297,6 +303,7 @@ std::optional<StepResult> Session::step_with_candidates_bounded(std::span<const 
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
   if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
   if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
+  if (matcher_) fail(ErrorCode::kInvalidArgument, "a generation with a grammar needs all logits: call step_with_logits()");
   if (!(tail_weight >= 0.0) || !(tail_error >= 0.0 && tail_error < 1.0))
     fail(ErrorCode::kInvalidArgument, "candidates: the tail weight must be >= 0 and its error in [0, 1)");
   // the candidates only: a vocabulary-sized pass per token cost ~0.4 ms in wasm at 128k tokens
@@ -317,7 +324,25 @@ StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span
   return finish_step(sampler_->sample_sparse(ids, logits));
 }
 
-StepResult Session::step_impl() { return finish_step(sampler_->sample(logits_)); }
+StepResult Session::step_impl() {
+  if (matcher_) apply_grammar_mask();
+  return finish_step(sampler_->sample(logits_));
+}
+
+void Session::apply_grammar_mask() {
+  mask_.resize(matcher_->grammar().vocabulary().words());
+  matcher_->fill_mask(mask_.data());
+  const size_t n = logits_.size();
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    if ((mask_[i >> 6] >> (i & 63)) & 1) any = true;
+    else logits_[i] = -INFINITY;
+  }
+  if (!any) {
+    generating_ = false;
+    fail(ErrorCode::kUnsupported, "the grammar allows no token of this model's vocabulary here (it needs bytes no token starts with)");
+  }
+}
 
 StepResult Session::finish_step(int32_t next) {
   StepResult r;
@@ -339,6 +364,16 @@ StepResult Session::finish_step(int32_t next) {
   sampler_->accept(next);
   ++generated_;
   r.text = stream_->push(next);
+  if (matcher_) {
+    if (!matcher_->accept_token(next)) fail(ErrorCode::kInternal, "the sampler chose a token the grammar refuses");
+    if (matcher_->must_end()) {
+      r.text += stream_->flush();
+      r.done = true;
+      r.finish_reason = "grammar";
+      generating_ = false;
+      return r;
+    }
+  }
   const int64_t n_past = external_ ? external_n_past_ : int64_t(exec_->n_past());
   if ((max_tokens_ >= 0 && generated_ >= max_tokens_) || n_past >= model_->n_ctx()) {
     r.text += stream_->flush();

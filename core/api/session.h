@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "core/api/json.h"
+#include "core/api/request_grammar.h"
+#include "core/grammar/matcher.h"
 #include "core/model/cpu_executor.h"
 #include "core/model/model.h"
 #include "core/sampling/sampler.h"
@@ -34,7 +36,8 @@ struct StepResult {
   std::string text;       // UTF-8 text this step completes (may be empty; the last step flushes)
   bool done = false;
   std::string finish_reason;  // "" while running; "eog" (end-of-generation token), "length"
-                              // (max_tokens reached or the context is full)
+                              // (max_tokens reached or the context is full), "grammar" (the
+                              // request's grammar is complete and allows nothing more)
   // With "logprobs" (or "top_logprobs" > 0) in the request: the sampled token's log-probability
   // and the top_logprobs best alternatives, each with its raw bytes (special tokens rendered), so
   // the caller can report OpenAI's logprobs without asking the tokenizer again.
@@ -76,7 +79,10 @@ class Session {
   // "temperature" (1), "top_k" (0), "top_p" (1), "min_p" (0), "repetition_penalty" (1),
   // "presence_penalty" (0), "frequency_penalty" (0), "penalty_last_n" (64), "seed" (0);
   // "logprobs" (false) and "top_logprobs" (0, in [0, 20]; > 0 implies logprobs): each step
-  // reports log-probabilities (StepResult::has_logprobs).
+  // reports log-probabilities (StepResult::has_logprobs). "grammar" (request_grammar.h): every
+  // sampled token keeps the output inside it, end tokens come only where it is complete, and the
+  // generation ends ("grammar") once nothing more may follow. A constrained generation needs all
+  // logits each step: candidates_suffice() and needs_tail() are false.
   // Encodes and evaluates the prompt; returns the prompt token count. Prefix reuse: the KV cache
   // keeps the longest common prefix of the prompt and the tokens it already holds (the previous
   // prompt and the generated tokens that were evaluated), and only the rest is prefilled; the
@@ -132,6 +138,10 @@ class Session {
   StepResult step_impl();
   StepResult finish_step(int32_t token);  // after sampling: eog, text, limits, (CPU) the next eval
   std::unique_ptr<Sampler> sampler_;
+  GrammarCache grammars_;
+  std::unique_ptr<grammar::GrammarMatcher> matcher_;  // the generation's grammar, if it has one
+  std::vector<uint64_t> mask_;
+  void apply_grammar_mask();
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;
   std::vector<int32_t> prompt_tokens_;
