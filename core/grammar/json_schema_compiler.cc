@@ -207,6 +207,18 @@ Expr Compiler::compile_rule(const Value& schema, const std::string& ptr, const c
 Expr Compiler::compile(const Value& s, const std::string& ptr) {
   if (s.is_bool()) return s.as_bool() ? json_.value() : Expr::nothing();
   if (!s.is_object()) invalid("a schema must be an object or a boolean", ptr);
+  // the same schema text compiles to the same grammar: one rule for every copy
+  std::string key = json_text(s);
+  if (auto found = compiled_.find(key); found != compiled_.end()) return Expr::ref(found->second);
+  Expr e = compile_uncached(s, ptr);
+  if (e.kind == Expr::Kind::kRef || e.kind == Expr::Kind::kLiteral || e.kind == Expr::Kind::kEmpty || e.is_nothing()) return e;
+  uint32_t r = b_.declare("schema");
+  b_.define(r, e);
+  compiled_.emplace(std::move(key), r);
+  return Expr::ref(r);
+}
+
+Expr Compiler::compile_uncached(const Value& s, const std::string& ptr) {
   if (++depth_ > kMaxDepth) unsupported("schemas nested deeper than " + std::to_string(kMaxDepth), ptr);
   struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
   const chat::Object& o = s.as_object();

@@ -74,6 +74,7 @@ class Compiler {
   uint32_t count_limit(const Value* v, const char* key, const std::string& ptr, uint32_t limit = 0);
 
  private:
+  Expr compile_uncached(const Value& s, const std::string& ptr);
   Expr compile_untyped(const Value& s, const std::string& ptr);
   Expr compile_typed(const Value& s, const std::string& ptr);
   Expr compile_enum(const Value& s, const std::string& ptr, uint32_t types);
@@ -90,6 +91,7 @@ class Compiler {
   JsonRules json_;
   std::map<std::string, uint32_t> ref_rules_;     // target pointer → its rule
   std::map<std::string, uint32_t> merged_rules_;  // merged allOf schema's text → its rule
+  std::map<std::string, uint32_t> compiled_;      // a compiled schema's text → its rule
   int depth_ = 0;
 };
 

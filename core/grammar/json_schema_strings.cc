@@ -58,20 +58,6 @@ const struct {
     {"idn-hostname", nullptr}, {"uri-template", nullptr}, {"relative-json-pointer", nullptr},
 };
 
-// item{lo,hi} for long runs: up to 256 * q + r more items as q' blocks of 256 then a remainder,
-// so maxLength 65535 costs hundreds of rules rather than one per character. The split of a length
-// into blocks and remainder is unique, so the language is exactly item{lo,hi}.
-Expr long_repeat(GrammarBuilder& b, const Expr& item, uint32_t lo, uint32_t hi) {
-  constexpr uint32_t kBlock = 256;
-  if (hi == Expr::kUnbounded || hi - lo <= 4 * kBlock) return Expr::repeat(item, lo, hi);
-  uint32_t block = b.declare("block");
-  b.define(block, Expr::repeat(item, kBlock, kBlock));
-  uint32_t more = hi - lo, q = more / kBlock, r = more % kBlock;
-  Expr upto = Expr::choice({Expr::seq({Expr::repeat(Expr::ref(block), 0, q - 1), Expr::repeat(item, 0, kBlock - 1)}),
-                            Expr::seq({Expr::repeat(Expr::ref(block), q, q), Expr::repeat(item, 0, r)})});
-  return Expr::seq({Expr::repeat(item, lo, lo), upto});
-}
-
 constexpr uint32_t kMaxLongLength = 1'000'000;  // maxLength alone: blocks keep it small
 
 }  // namespace

@@ -49,6 +49,17 @@ Expr json_class_char(const CodepointRanges& decoded) {
   return Expr::choice(std::move(alts));
 }
 
+Expr long_repeat(GrammarBuilder& b, const Expr& item, uint32_t lo, uint32_t hi) {
+  constexpr uint32_t kBlock = 256;
+  if (hi == Expr::kUnbounded || hi - lo <= 4 * kBlock) return Expr::repeat(item, lo, hi);
+  uint32_t block = b.declare("block");
+  b.define(block, Expr::repeat(item, kBlock, kBlock));
+  uint32_t more = hi - lo, q = more / kBlock, r = more % kBlock;
+  Expr upto = Expr::choice({Expr::seq({Expr::repeat(Expr::ref(block), 0, q - 1), Expr::repeat(item, 0, kBlock - 1)}),
+                            Expr::seq({Expr::repeat(Expr::ref(block), q, q), Expr::repeat(item, 0, r)})});
+  return Expr::seq({Expr::repeat(item, lo, lo), upto});
+}
+
 JsonRules::JsonRules(GrammarBuilder& b, bool allow_whitespace, uint32_t max_indent)
     : b_(b), allow_ws_(allow_whitespace), max_indent_(max_indent) {}
 

@@ -19,6 +19,11 @@ namespace hearth::grammar {
 // One decoded character in the class, in every encoding listed above.
 Expr json_class_char(const CodepointRanges& decoded);
 
+// item{lo,hi}; past 1024 optional items as blocks of 256 and a remainder (the split of a length into
+// blocks and remainder is unique, so the language is the same), so maxLength 65535 costs hundreds
+// of rules rather than one per character.
+Expr long_repeat(GrammarBuilder& b, const Expr& item, uint32_t lo, uint32_t hi);
+
 // Rules for the fixed parts of JSON text, declared in a builder on first use.
 class JsonRules {
  public:

@@ -3,22 +3,15 @@
 #include <string>
 
 #include "core/grammar/json_text.h"
+#include "core/grammar/regex_ast.h"
 #include "core/util/error.h"
 
 namespace hearth::grammar {
+using regex::Node;
 namespace {
 
 constexpr uint32_t kMaxCount = 10'000;   // largest {m,n} bound
 constexpr size_t kMaxVariants = 64;      // anchor placements kept apart (see lower())
-
-// The parsed pattern: characters, sequences, alternatives, repeats and the two anchors.
-struct Node {
-  enum class Kind { kChars, kSeq, kAlt, kRepeat, kStart, kEnd };
-  Kind kind = Kind::kSeq;
-  CodepointRanges chars;
-  std::vector<Node> kids;
-  uint32_t min = 0, max = 0;
-};
 
 const CodepointRanges kDigit = {{'0', '9'}};
 const CodepointRanges kWord = {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
@@ -476,7 +469,7 @@ class Lowering {
       rmax = std::min(rmax, room);
       if (rmax != kInf && rmin > rmax) continue;
       if (rmin > kMaxCount || (rmax != kInf && rmax > kMaxCount)) return std::nullopt;
-      alts.push_back(whole(variable, Expr::repeat(std::move(unit_expr), uint32_t(rmin), rmax == kInf ? Expr::kUnbounded : uint32_t(rmax))));
+      alts.push_back(whole(variable, long_repeat(b_, unit_expr, uint32_t(rmin), rmax == kInf ? Expr::kUnbounded : uint32_t(rmax))));
     }
     return Expr::choice(std::move(alts));
   }
@@ -504,7 +497,8 @@ std::optional<Expr> parse_regex_counted(std::string_view pattern, GrammarBuilder
                                         uint32_t min_chars, uint32_t max_chars) {
   Node root = RegexParser(pattern).parse();
   uint64_t hi = max_chars == Expr::kUnbounded ? UINT64_MAX : max_chars;
-  return Lowering(b, mode, pattern).counted(root, min_chars, hi);
+  if (auto e = Lowering(b, mode, pattern).counted(root, min_chars, hi)) return e;
+  return regex::counted_by_automaton(root, b, mode, min_chars, max_chars);
 }
 
 }  // namespace hearth::grammar

@@ -35,10 +35,10 @@ struct RegexMode {
 Expr parse_regex(std::string_view pattern, GrammarBuilder& b, RegexMode mode = {});
 
 // The same, limited to matches whose text is min_chars..max_chars decoded characters long (JSON
-// Schema's minLength/maxLength beside a pattern). Exact where each branch of the pattern has at most
-// one part of variable length that is a repeat of a fixed-length item (^[a-z]+$, ^x-\d{2,}$, a
-// fixed text searched with one end anchored), or where the bounds do not cut the branch; nullopt
-// otherwise (the caller refuses the schema).
+// Schema's minLength/maxLength beside a pattern). Where each branch of the pattern has at most one
+// part of variable length that is a repeat of a fixed-length item (^[a-z]+$, ^x-\d{2,}$) the bound
+// moves onto that repeat; otherwise the pattern's NFA is multiplied by a character count
+// (regex_counted.cc). nullopt where that product would be too large (the caller refuses).
 std::optional<Expr> parse_regex_counted(std::string_view pattern, GrammarBuilder& b, RegexMode mode,
                                         uint32_t min_chars, uint32_t max_chars);
 

@@ -97,9 +97,22 @@ TEST(Regex, CountedLengths) {
   Grammar s = counted("^ab", 0, 4);
   EXPECT_TRUE(accepts(s, "abxx"));
   EXPECT_FALSE(accepts(s, "abxxx"));
-  GrammarBuilder b;
-  EXPECT_FALSE(parse_regex_counted("^a*b*$", b, RegexMode{true, false}, 1, 3).has_value());
-  EXPECT_FALSE(parse_regex_counted("ab", b, RegexMode{true, false}, 1, 3).has_value());  // two free ends
+  // two variable parts: the NFA times a count
+  Grammar two = counted("^a*b*$", 1, 3);
+  EXPECT_FALSE(accepts(two, ""));
+  EXPECT_TRUE(accepts(two, "ab"));
+  EXPECT_TRUE(accepts(two, "bbb"));
+  EXPECT_FALSE(accepts(two, "aabb"));
+  EXPECT_FALSE(accepts(two, "ba"));
+  Grammar words = counted("^(?:\\S+\\s+){0,2}\\S+$", 0, 5);
+  EXPECT_TRUE(accepts(words, "a b c"));
+  EXPECT_FALSE(accepts(words, "a b cd"));
+  EXPECT_FALSE(accepts(words, "a b c d"));
+  Grammar free_ends = counted("ab", 3, 4);
+  EXPECT_TRUE(accepts(free_ends, "xab"));
+  EXPECT_TRUE(accepts(free_ends, "xabx"));
+  EXPECT_FALSE(accepts(free_ends, "ab"));
+  EXPECT_FALSE(accepts(free_ends, "xxabx"));
 }
 
 TEST(Regex, UnsupportedConstructsAreNamed) {
