@@ -8,9 +8,11 @@
 //
 // What the text may look like (a subset of all encodings of a valid instance, chosen to be what
 // Python's json.dumps writes and what a model is steered to):
-// - Objects: declared properties in the schema's `properties` order, required ones present,
-//   optional ones skipped at will; other keys (where additionalProperties or patternProperties allow
-//   them) anywhere between, written without escapes and never equal to a declared name.
+// - Objects: required properties in the schema's order; optional and additional members anywhere
+//   around them (an optional key may repeat, each copy validated). With minProperties > 1 or
+//   maxProperties, every declared property in the schema's order, none repeated. Additional keys are
+//   written without escapes and never equal a declared name; beside patternProperties their values
+//   must satisfy every pattern's schema (json_schema_objects.cc).
 // - Strings: unconstrained content takes any escape; content under minLength/maxLength counts
 //   decoded characters (an escape is one); under pattern or format the raw characters of the
 //   pattern's classes plus the escapes json.dumps writes (\" \\ \n \t \u001f ...).
@@ -27,8 +29,10 @@
 // date-time, duration, uuid, email, hostname, ipv4, ipv6, uri, uri-reference, json-pointer),
 // minimum/maximum/exclusiveMinimum/exclusiveMaximum (draft 4 boolean form too) as exact digit
 // grammars, multipleOf (integers, without other bounds), allOf (merged), anyOf, oneOf (where the
-// branches are provably disjoint), not (of a type), $ref with $defs/definitions (recursion
-// becomes a recursive rule; local refs only).
+// branches are provably disjoint, or cut to disjoint subsets: json_schema_oneof.cc), not (of a
+// type), $ref with $defs/definitions (recursion becomes a recursive rule; local refs only).
+// Refused: not (other forms), if/then/else, dependencies, dependentRequired/Schemas, contains,
+// propertyNames, unevaluated*, uniqueItems over more than one item, fractional multipleOf.
 #pragma once
 
 #include <cstdint>
