@@ -24,8 +24,8 @@
 //
 // Supported keywords: type (and unions), enum, const, properties, required, additionalProperties,
 // patternProperties (see json_schema_objects.cc for the combinations), min/maxProperties, items,
-// prefixItems, additionalItems (draft 4 array items), min/maxItems, uniqueItems (where every item
-// comes from a small finite set, or at most one item), min/maxLength, pattern, format (date, time,
+// prefixItems, additionalItems (draft 4 array items), min/maxItems, uniqueItems (with at most one
+// item: maxItems <= 1), min/maxLength, pattern, format (date, time,
 // date-time, duration, uuid, email, hostname, ipv4, ipv6, uri, uri-reference, json-pointer),
 // minimum/maximum/exclusiveMinimum/exclusiveMaximum (draft 4 boolean form too) as exact digit
 // grammars, multipleOf (integers, without other bounds), allOf (merged), anyOf, oneOf (where the
