@@ -127,7 +127,9 @@ Value Compiler::merge(const Value& a0, const Value& b0, const std::string& ptr) 
     out.set("properties", Value(std::move(props)));
   }
 
-  for (auto& [k, v] : y.items()) {
+  for (auto& item : y.items()) {
+    const std::string& k = item.first;  // not a structured binding: clang 14 cannot capture those
+    const Value& v = item.second;
     const Value* mine = x.find(k);
     if (k == "properties") continue;
     if (!mine) { out.set(k, v); continue; }

@@ -18,6 +18,12 @@ const char* kJsonGbnf = R"(
   number ::= "-"? ( "0" | [1-9] [0-9]* ) ( "." [0-9]+ )? ( [eE] [-+]? [0-9]+ )?
 )";
 
+// Counted string content (maxLength-style chains) and a counted letter run beside a loop.
+const char* kCountedGbnf = R"(
+  root ::= "{" ( pair ( "," pair )* )? "}"
+  pair ::= "\"" [^"\\\x00-\x1f]{0,12} "\":" ( "\"" [a-z ]{2,5} "\"" | [0-9]+ | "\"" [^"]* "\"" )
+)";
+
 // A vocabulary of the kinds of tokens real ones have: single bytes, JSON punctuation runs, words,
 // words with quotes, UTF-8 characters and pieces of them.
 std::vector<std::string> test_tokens(uint32_t seed) {
@@ -56,8 +62,8 @@ struct Fixture {
 bool bit(const std::vector<uint64_t>& bits, int32_t id) { return (bits[id >> 6] >> (id & 63)) & 1; }
 
 // The mask must say exactly what accepting each token alone says, along random valid paths.
-void check_masks_along_random_paths(bool slices) {
-  Fixture f(kJsonGbnf, slices);
+void check_masks_along_random_paths(bool slices, const char* gbnf = kJsonGbnf) {
+  Fixture f(gbnf, slices);
   std::mt19937 rng(11);
   std::vector<uint64_t> bits(f.vocab->words());
   int checked = 0;
@@ -81,6 +87,7 @@ void check_masks_along_random_paths(bool slices) {
 
 TEST(Matcher, MaskIsExactlyTheAcceptedTokens) { check_masks_along_random_paths(false); }
 TEST(Matcher, MaskIsExactlyTheAcceptedTokensWithSlices) { check_masks_along_random_paths(true); }
+TEST(Matcher, CountedRepeatsTakeTheChainShortcutExactly) { check_masks_along_random_paths(true, kCountedGbnf); }
 
 TEST(Matcher, EndTokenOnlyWhenComplete) {
   Fixture f(kJsonGbnf, true);

@@ -40,42 +40,93 @@ int utf8_char_length(const std::string& text, size_t i) {
   return 0;
 }
 
-// Does every well-formed multi-byte character lead from s back to s?
-bool loops_on_non_ascii(StackAutomaton& a, StateId s) {
+// Where every well-formed multi-byte character leads from s: one state, kDeadState when every one
+// is refused, or -2 when they differ (no class).
+constexpr StateId kMixed = -2;
+StateId non_ascii_target(StackAutomaton& a, StateId s) {
+  StateId target = kMixed;
+  bool first = true;
   for (const Utf8Form& f : kForms) {
     std::vector<StateId> current = {s};
-    for (int k = 0; k < f.length; ++k) {
+    for (int k = 0; k < f.length && !current.empty(); ++k) {
       std::vector<StateId> next;
+      bool dead = false;
       for (StateId c : current)
         for (int b = f.lo[k]; b <= f.hi[k]; ++b) {
           StateId t = a.step(c, uint8_t(b));
-          if (t == kDeadState) return false;
+          if (t == kDeadState) { dead = true; continue; }
           if (std::find(next.begin(), next.end(), t) == next.end()) next.push_back(t);
         }
-      if (next.size() > 8) return false;  // not one character class: not a loop worth the check
+      if (dead && !next.empty()) return kMixed;  // part of the form refused, part not
+      if (next.size() > 8) return kMixed;
       current = std::move(next);
     }
-    if (current.size() != 1 || current[0] != s) return false;
+    StateId got = current.empty() ? kDeadState : current.size() == 1 ? current[0] : kMixed;
+    if (got == kMixed) return kMixed;
+    if (first) { target = got; first = false; }
+    else if (got != target) return kMixed;
   }
-  return true;
+  return target;
+}
+
+// Where every byte of ascii leads from s: one state, kDeadState when all are refused, or kMixed.
+StateId ascii_target(StackAutomaton& a, StateId s, const uint64_t ascii[2]) {
+  StateId target = kMixed;
+  for (int b = 0; b < 128; ++b) {
+    if (!((ascii[b >> 6] >> (b & 63)) & 1)) continue;
+    StateId t = a.step(s, uint8_t(b));
+    if (target == kMixed) target = t;
+    else if (t != target) return kMixed;
+  }
+  return target;
 }
 
 }  // namespace
 
 bool TokenSlices::fill(StackAutomaton& automaton, StateId s, uint64_t* bits) {
-  Key key{{0, 0}, false};
-  int count = 0;
+  // The class: the ASCII bytes that lead from s to the state most of them lead to.
+  std::unordered_map<StateId, int> votes;
+  StateId next[128];
   const ByteSet live = automaton.live_bytes(s);
   for (int b = 0; b < 128; ++b) {
-    if (!live.has(uint8_t(b)) || automaton.step(s, uint8_t(b)) != s) continue;
-    key.ascii[b >> 6] |= uint64_t(1) << (b & 63);
-    ++count;
+    next[b] = live.has(uint8_t(b)) ? automaton.step(s, uint8_t(b)) : kDeadState;
+    if (next[b] != kDeadState) ++votes[next[b]];
   }
+  StateId s1 = kDeadState;
+  int count = 0;
+  for (auto [t, n] : votes)
+    if (n > count || (n == count && t < s1)) { s1 = t; count = n; }
   if (count < kMinLoopBytes) return false;
-  key.non_ascii = loops_on_non_ascii(automaton, s);
+  Key key{{0, 0}, false};
+  for (int b = 0; b < 128; ++b)
+    if (next[b] == s1) key.ascii[b >> 6] |= uint64_t(1) << (b & 63);
+  const StateId multi = non_ascii_target(automaton, s);
+  key.non_ascii = multi == s1;
   const Slice& sl = slice(key);
-  std::memcpy(bits, sl.inside.data(), sl.inside.size() * sizeof(uint64_t));
-  walk_trie(automaton, sl.suffixes, s, bits);
+
+  // The chain S_0 = s, S_1, ... as far as any token's class prefix reaches.
+  std::vector<StateId> chain = {s};
+  bool loops = false;  // the last chain state leads to itself
+  while (int(chain.size()) <= sl.max_count) {
+    StateId cur = chain.back();
+    StateId t = chain.size() == 1 ? s1 : ascii_target(automaton, cur, key.ascii);
+    if (t == kMixed) return false;
+    if (key.non_ascii && chain.size() > 1 && non_ascii_target(automaton, cur) != t) return false;
+    if (t == kDeadState) break;  // the chain ends at cur
+    if (t == cur) { loops = true; break; }
+    chain.push_back(t);
+  }
+  const int m = int(chain.size()) - 1;  // class characters the chain takes (more if it loops)
+  auto state_after = [&](int c) { return c <= m ? chain[c] : loops ? chain[m] : kDeadState; };
+  const int reach = loops ? sl.max_count : std::min(m, sl.max_count);
+  const int dense = std::min(reach, kDenseCounts - 1);
+  std::memcpy(bits, sl.inside_upto[dense].data(), vocab_.words() * sizeof(uint64_t));
+  for (auto [c, id] : sl.inside_long)
+    if (c <= reach) bits[id >> 6] |= uint64_t(1) << (id & 63);
+  for (int c = 0; c < int(sl.suffixes.size()); ++c) {
+    StateId from = state_after(c);
+    if (from != kDeadState && sl.suffixes[c].nodes.size() > 1) walk_trie(automaton, sl.suffixes[c], from, bits);
+  }
   return true;
 }
 
@@ -83,27 +134,39 @@ const TokenSlices::Slice& TokenSlices::slice(const Key& key) {
   auto found = slices_.find(key);
   if (found != slices_.end()) return *found->second;
   auto sl = std::make_unique<Slice>();
-  sl->inside.assign(vocab_.words(), 0);
-  std::vector<std::pair<std::string, int32_t>> suffixes;
+  std::vector<std::pair<int, int32_t>> inside;
+  std::vector<std::vector<std::pair<std::string, int32_t>>> suffixes;
   for (int32_t id = 0; id < vocab_.size(); ++id) {
     if (!vocab_.in_trie(id)) continue;
     const std::string& t = vocab_.bytes(id);
     size_t i = 0;
+    int chars = 0;
     while (i < t.size()) {
       uint8_t b = uint8_t(t[i]);
       if (b < 128) {
         if (!((key.ascii[b >> 6] >> (b & 63)) & 1)) break;
-        ++i;
+        ++i, ++chars;
         continue;
       }
       int len = key.non_ascii ? utf8_char_length(t, i) : 0;
       if (len == 0) break;
       i += size_t(len);
+      ++chars;
     }
-    if (i == t.size()) sl->inside[id >> 6] |= uint64_t(1) << (id & 63);
-    else suffixes.push_back({t.substr(i), id});
+    sl->max_count = std::max(sl->max_count, chars);
+    if (i == t.size()) {
+      inside.push_back({chars, id});
+    } else {
+      if (int(suffixes.size()) <= chars) suffixes.resize(chars + 1);
+      suffixes[chars].push_back({t.substr(i), id});
+    }
   }
-  sl->suffixes = FlatTrie::build(std::move(suffixes));
+  sl->inside_upto.assign(kDenseCounts, std::vector<uint64_t>(vocab_.words(), 0));
+  for (auto [c, id] : inside) {
+    if (c >= kDenseCounts) { sl->inside_long.push_back({c, id}); continue; }
+    for (int k = c; k < kDenseCounts; ++k) sl->inside_upto[k][id >> 6] |= uint64_t(1) << (id & 63);
+  }
+  for (auto& list : suffixes) sl->suffixes.push_back(FlatTrie::build(std::move(list)));
   return *slices_.emplace(key, std::move(sl)).first->second;
 }
 
