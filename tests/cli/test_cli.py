@@ -116,6 +116,36 @@ class InfoAndLogitsTest(unittest.TestCase):
             self.assertIn(str(best), first)
 
 
+class MaskbenchTest(unittest.TestCase):
+    VOCAB = os.path.join(SHARED, "tokenizers/ggml-vocab-deepseek-llm.gguf")
+
+    def test_dev_set_prefix_and_a_plain_jsonl(self):
+        r = hearth("maskbench", "--data", os.path.join(SHARED, "schemas/maskbench-dev.jsonl.gz"),
+                   "--model", self.VOCAB, "--limit", "60", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+        summary = lines[-1]
+        self.assertEqual(summary["schemas"], 60)
+        self.assertEqual(len(lines), 61)  # one line per schema, the summary last
+        self.assertEqual(summary["invalidation_error"], 0)
+        self.assertGreaterEqual(summary["passing"], 50)
+        self.assertGreater(summary["tbm_us"]["count"], 100)
+        # a plain .jsonl the test writes: one schema that passes, one whose valid test is refused
+        # by an unsupported keyword (a compile error), one invalid instance that must be refused
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "mine.jsonl")
+            with open(path, "w") as f:
+                f.write(json.dumps({"name": "ok", "schema": {"type": "object", "properties": {"n": {"type": "integer", "maximum": 9}},
+                                    "required": ["n"]}, "tests": [{"valid": True, "data": {"n": 7}}, {"valid": False, "data": {"n": 10}}]}) + "\n")
+                f.write(json.dumps({"name": "unsupported", "schema": {"not": {"const": 1}}, "tests": []}) + "\n")
+            r = hearth("maskbench", "--data", path, "--model", self.VOCAB, "--json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
+            self.assertEqual([l.get("status") for l in lines[:2]], ["passing", "compile_error"])
+            self.assertIn("not", lines[1]["message"])
+            self.assertEqual(lines[2]["passing"], 1)
+
+
 class ErrorTest(unittest.TestCase):
     def assert_fails(self, r, code, fragment):
         self.assertEqual(r.returncode, code, r.stderr)
