@@ -276,3 +276,20 @@ TEST(JsonSchema, CompactOption) {
 
 }  // namespace
 }  // namespace hearth::grammar
+
+namespace hearth::grammar {
+namespace {
+
+// A declared key is written once, in the schema's order (a model must not loop on one member).
+TEST(JsonSchemaObjects, DeclaredKeysOnceInSchemaOrder) {
+  Grammar g = compile_json_schema(std::string_view(R"({"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                                      "required": ["b"], "additionalProperties": false})"));
+  EXPECT_TRUE(accepts(g, R"({"a":1,"b":2})"));
+  EXPECT_TRUE(accepts(g, R"({"b":2})"));
+  EXPECT_FALSE(accepts(g, R"({"a":1,"a":1,"b":2})"));
+  EXPECT_FALSE(accepts(g, R"({"b":2,"a":1})"));
+  EXPECT_FALSE(accepts(g, R"({"a":1})"));
+}
+
+}  // namespace
+}  // namespace hearth::grammar

@@ -85,6 +85,9 @@ export interface GenerateRequest extends SamplingOptions {
   logprobs?: boolean;
   /** Also report this many most likely tokens per step, in [0, 20] (implies logprobs). */
   topLogprobs?: number;
+  /** The core's output constraint: {type: 'json_object'} | {type: 'json_schema', schema} |
+   * {type: 'gbnf', grammar} (core/api/request_grammar.h). */
+  grammar?: Record<string, unknown>;
 }
 
 /** A token with its log-probability under the adjusted logits and its raw bytes. */
@@ -127,7 +130,8 @@ export interface RenderTemplateRequest {
   now?: string;
 }
 
-export type FinishReason = 'eog' | 'length';
+/** 'grammar': the request's grammar is complete and allows nothing more. */
+export type FinishReason = 'eog' | 'length' | 'grammar';
 
 export interface GenerationStats {
   promptTokens: number;
@@ -282,6 +286,7 @@ export class CpuEngine implements Engine {
       logit_bias: request.logitBias,
       logprobs: request.logprobs,
       top_logprobs: request.topLogprobs,
+      grammar: request.grammar,
     };
     if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
     else body['tokens'] = request.prompt;

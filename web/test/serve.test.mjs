@@ -65,6 +65,22 @@ test('the openai client streams a chat completion equal to the non-stream one an
   assert.ok(streamed.startsWith(' was a little girl named Lily'), streamed);
 });
 
+test('the openai client gets a json_schema reply, streamed and not', async () => {
+  const schema = { type: 'object', properties: { word: { type: 'string', maxLength: 8 }, n: { type: 'integer', minimum: 1, maximum: 9 } }, required: ['word', 'n'], additionalProperties: false };
+  const req = { model: 'stories260K', messages: [{ role: 'user', content: 'Zoo' }], chat_template: TEMPLATE, temperature: 1, seed: 4, max_tokens: 60,
+    response_format: { type: 'json_schema', json_schema: { name: 'pair', schema, strict: true } } };
+  const whole = await client.chat.completions.create(req);
+  const v = JSON.parse(whole.choices[0].message.content);
+  assert.deepEqual(Object.keys(v), ['word', 'n']);
+  assert.ok(typeof v.word === 'string' && [...v.word].length <= 8 && Number.isInteger(v.n) && v.n >= 1 && v.n <= 9, JSON.stringify(v));
+  assert.equal(whole.choices[0].finish_reason, 'stop');
+  let streamed = '';
+  for await (const chunk of await client.chat.completions.create({ ...req, stream: true })) streamed += chunk.choices[0]?.delta?.content ?? '';
+  assert.equal(streamed, whole.choices[0].message.content);
+  await assert.rejects(client.chat.completions.create({ ...req, response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { not: { const: 1 } } } } }),
+    (e) => e instanceof OpenAI.APIError && /not/.test(e.message));
+});
+
 test('the ChatML fallback serves a chat with no template given', async () => {
   const req = { model: 'stories260K', messages: [{ role: 'system', content: 'Tell a story.' }, { role: 'user', content: 'Hi' }], temperature: 0, max_tokens: 12 };
   const served = await client.chat.completions.create(req);

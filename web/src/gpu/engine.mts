@@ -282,6 +282,7 @@ export class WebGpuEngine implements Engine {
       logit_bias: request.logitBias,
       logprobs: request.logprobs,
       top_logprobs: request.topLogprobs,
+      grammar: request.grammar,
       external_eval: true,
       n_candidates: SAMPLER_CANDIDATES,
     };

@@ -26,7 +26,7 @@ import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Completion, CompletionChunk, CompletionRequest,
   CompletionUsage, ContextOverflow, FinishReason, RequestOptions, SamplingFields,
 } from './types.mjs';
-import { validateChatRequest, validateCompletionRequest } from './validate.mjs';
+import { grammarOf, validateChatRequest, validateCompletionRequest } from './validate.mjs';
 
 /** An engine that can also render chat templates (CpuEngine). */
 export interface ChatEngine extends Engine {
@@ -266,6 +266,7 @@ export class OpenAIEngine {
       logitBias: r.logit_bias ?? undefined,
       seed,
       ignoreEos: r.ignore_eos ?? undefined,
+      grammar: grammarOf(r.response_format),
       ...(topLogprobs !== undefined ? { logprobs: true, topLogprobs } : {}),
     } as GenerateRequest;
     const stops = r.stop === undefined || r.stop === null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;

@@ -15,6 +15,14 @@ export interface ChatMessage {
 }
 
 /** Sampling and stopping fields shared by chat and text completions. */
+/** The output's shape. json_object: any JSON object; json_schema: JSON validating against `schema`;
+ * grammar (hearth extension): GBNF text. Every token is constrained, so the output always parses. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown> | boolean; strict?: boolean | null } }
+  | { type: 'grammar'; grammar: string };
+
 export interface SamplingFields {
   model?: string;
   max_tokens?: number | null;
@@ -33,6 +41,7 @@ export interface SamplingFields {
   stream_options?: { include_usage?: boolean } | null;
   ignore_eos?: boolean | null; // WebLLM extension
   user?: string; // accepted, unused
+  response_format?: ResponseFormat | null;
 }
 
 export interface ChatCompletionRequest extends SamplingFields {

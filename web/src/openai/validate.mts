@@ -6,6 +6,7 @@ import type { ChatCompletionRequest, CompletionRequest, SamplingFields } from '.
 const SAMPLING_KEYS = [
   'model', 'max_tokens', 'temperature', 'top_p', 'top_k', 'min_p', 'frequency_penalty', 'presence_penalty',
   'repetition_penalty', 'logit_bias', 'seed', 'stop', 'n', 'stream', 'stream_options', 'ignore_eos', 'user',
+  'response_format',
 ];
 const CHAT_KEYS = new Set([
   ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'chat_template', 'logprobs', 'top_logprobs', 'context_overflow',
@@ -42,6 +43,7 @@ function sampling(r: Record<string, unknown>, known: ReadonlySet<string>): void 
   }
   string(r, 'model');
   string(r, 'user');
+  responseFormat(r);
   number(r, 'max_tokens', 0, 2 ** 31 - 1, { integer: true });
   number(r, 'temperature', 0, 2);
   number(r, 'top_p', 0, 1, { openLo: true });
@@ -78,6 +80,59 @@ function sampling(r: Record<string, unknown>, known: ReadonlySet<string>): void 
     const list = typeof stop === 'string' ? [stop] : stop;
     if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s.length === 0))
       throw new InvalidRequestError('stop', "'stop' must be a non-empty string or an array of non-empty strings");
+  }
+}
+
+function responseFormat(r: Record<string, unknown>): void {
+  const f = r['response_format'];
+  if (!given(f)) return;
+  const bad = (param: string, why: string): never => { throw new InvalidRequestError(param, why); };
+  if (!isObject(f)) bad('response_format', "'response_format' must be an object with a 'type'");
+  const rf = f as Record<string, unknown>;
+  const only = (obj: Record<string, unknown>, prefix: string, keys: string[]): void => {
+    for (const k of Object.keys(obj)) if (!keys.includes(k)) bad(`${prefix}.${k}`, `unknown field '${prefix}.${k}'`);
+  };
+  switch (rf['type']) {
+    case 'text': case 'json_object':
+      only(rf, 'response_format', ['type']);
+      return;
+    case 'json_schema': {
+      only(rf, 'response_format', ['type', 'json_schema']);
+      const js = rf['json_schema'];
+      if (!isObject(js)) bad('response_format.json_schema', "'response_format.json_schema' must be an object with 'name' and 'schema'");
+      const j = js as Record<string, unknown>;
+      only(j, 'response_format.json_schema', ['name', 'description', 'schema', 'strict']);
+      if (typeof j['name'] !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(j['name']))
+        bad('response_format.json_schema.name', "'response_format.json_schema.name' must be 1-64 letters, digits, '_' or '-'");
+      if (given(j['description']) && typeof j['description'] !== 'string')
+        bad('response_format.json_schema.description', "'response_format.json_schema.description' must be a string");
+      if (given(j['schema']) && !isObject(j['schema']) && typeof j['schema'] !== 'boolean')
+        bad('response_format.json_schema.schema', "'response_format.json_schema.schema' must be a JSON Schema object");
+      if (given(j['strict']) && typeof j['strict'] !== 'boolean')
+        bad('response_format.json_schema.strict', "'response_format.json_schema.strict' must be a boolean");
+      return;
+    }
+    case 'grammar':
+      only(rf, 'response_format', ['type', 'grammar']);
+      if (typeof rf['grammar'] !== 'string' || rf['grammar'].length === 0)
+        bad('response_format.grammar', "'response_format.grammar' must be GBNF text");
+      return;
+    default:
+      bad('response_format.type', "'response_format.type' must be 'text', 'json_object', 'json_schema' or 'grammar'");
+  }
+}
+
+/** The core's "grammar" field for a response_format (undefined: unconstrained). */
+export function grammarOf(format: unknown): Record<string, unknown> | undefined {
+  if (!isObject(format)) return undefined;
+  switch (format['type']) {
+    case 'json_object': return { type: 'json_object' };
+    case 'json_schema': {
+      const schema = (format['json_schema'] as Record<string, unknown>)['schema'];
+      return { type: 'json_schema', schema: schema ?? {} };
+    }
+    case 'grammar': return { type: 'gbnf', grammar: format['grammar'] };
+    default: return undefined;
   }
 }
 
