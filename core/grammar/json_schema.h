@@ -8,11 +8,10 @@
 //
 // What the text may look like (a subset of all encodings of a valid instance, chosen to be what
 // Python's json.dumps writes and what a model is steered to):
-// - Objects: required properties in the schema's order; optional and additional members anywhere
-//   around them (an optional key may repeat, each copy validated). With minProperties > 1 or
-//   maxProperties, every declared property in the schema's order, none repeated. Additional keys are
-//   written without escapes and never equal a declared name; beside patternProperties their values
-//   must satisfy every pattern's schema (json_schema_objects.cc).
+// - Objects: declared properties in the schema's order, each at most once, required ones present;
+//   additional members (where allowed) between them. Additional keys are written without escapes and
+//   never equal a declared name; beside patternProperties their values must satisfy every pattern's
+//   schema (json_schema_objects.cc).
 // - Strings: unconstrained content takes any escape; content under minLength/maxLength counts
 //   decoded characters (an escape is one); under pattern or format the raw characters of the
 //   pattern's classes plus the escapes json.dumps writes (\" \\ \n \t \u001f ...).
