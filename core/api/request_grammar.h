@@ -4,6 +4,10 @@
 //   {"type": "json_object"}                      any JSON object
 //   {"type": "json_schema", "schema": {...}}     JSON Schema (core/grammar/json_schema.h)
 //   {"type": "gbnf", "grammar": "root ::= ..."}  GBNF text (core/grammar/gbnf_parser.h)
+//
+// json_object and json_schema take "frame": {"before", "after", "between", "max"} (JsonFrame): the
+// instances written inside text, as tool calls are. "triggers" and "start_after" say when the
+// grammar starts to apply (grammar_gate.h); they are not part of the compiled grammar.
 #pragma once
 
 #include <list>

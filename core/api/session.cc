@@ -80,7 +80,7 @@ Json Session::load_header(std::span<const uint8_t> header, const Json& config) {
 
 void Session::unload() {
   generating_ = false;
-  matcher_.reset();
+  gate_.reset();
   grammars_.clear();
   stream_.reset();
   sampler_.reset();
@@ -190,6 +190,25 @@ Json Session::describe() const {
   return j;
 }
 
+namespace {
+
+// "preserve_tokens": special tokens whose text the output keeps (tool-call markers such as
+// [TOOL_CALLS] and <|python_tag|>, which a parser must see). A text that is no single token of
+// this vocabulary is skipped: there it is ordinary text and comes out anyway.
+std::unordered_set<int32_t> preserved_tokens(const Json& request, const Tokenizer& tokenizer) {
+  std::unordered_set<int32_t> ids;
+  const Json* p = request.find("preserve_tokens");
+  if (!p || p->is_null()) return ids;
+  if (!p->is_array()) fail(ErrorCode::kInvalidArgument, "'preserve_tokens' must be an array of token texts");
+  for (const Json& t : p->as_array()) {
+    if (!t.is_string()) fail(ErrorCode::kInvalidArgument, "'preserve_tokens' must be an array of token texts");
+    if (int32_t id = tokenizer.token_id(t.as_string()); id >= 0) ids.insert(id);
+  }
+  return ids;
+}
+
+}  // namespace
+
 int32_t Session::start(const Json& request) {
   const Model& m = model();
   generating_ = false;
@@ -201,9 +220,10 @@ int32_t Session::start(const Json& request) {
   const bool parse_special = get_bool(request, "parse_special", true);
   const bool cache_prompt = get_bool(request, "cache_prompt", true);
   const bool logprobs = get_bool(request, "logprobs", false) || sp.top_logprobs > 0;
-  std::unique_ptr<grammar::GrammarMatcher> matcher;
+  std::unique_ptr<GrammarGate> gate;
   if (const Json* g = request.find("grammar"); g && !g->is_null())
-    matcher = std::make_unique<grammar::GrammarMatcher>(grammars_.get(*g, *tokenizer_));
+    gate = std::make_unique<GrammarGate>(grammars_.get(*g, *tokenizer_), *g);
+  std::unordered_set<int32_t> preserved = preserved_tokens(request, *tokenizer_);
 
   std::vector<int32_t> tokens;
   const Json* prompt = request.find("prompt");
@@ -254,7 +274,8 @@ int32_t Session::start(const Json& request) {
   external_n_past_ = int64_t(tokens.size());
   prompt_tokens_ = tokens;
   sampler_ = std::move(sampler);
-  matcher_ = std::move(matcher);
+  gate_ = std::move(gate);
+  preserved_ = std::move(preserved);
   stream_ = std::make_unique<Utf8Stream>(*tokenizer_);
   max_tokens_ = max_tokens;
   ignore_eos_ = ignore_eos;
@@ -285,14 +306,14 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
 
 bool Session::candidates_suffice(size_t n) const {
   // log-probabilities are normalised over the whole vocabulary: candidates would overstate them
-  if (!sampler_ || logprobs_ || matcher_) return false;
+  if (!sampler_ || logprobs_ || gate_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }
 
 bool Session::needs_tail() const {
   // log-probabilities need every logit (candidates and a tail weight would overstate them)
-  if (!sampler_ || logprobs_ || matcher_) return false;
+  if (!sampler_ || logprobs_ || gate_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature > 0.0f && (p.top_k == 0 || p.top_k >= model().config().n_vocab);
 }
@@ -303,7 +324,7 @@ std::optional<StepResult> Session::step_with_candidates_bounded(std::span<const 
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
   if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
   if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
-  if (matcher_) fail(ErrorCode::kInvalidArgument, "a generation with a grammar needs all logits: call step_with_logits()");
+  if (gate_) fail(ErrorCode::kInvalidArgument, "a generation with a grammar needs all logits: call step_with_logits()");
   if (!(tail_weight >= 0.0) || !(tail_error >= 0.0 && tail_error < 1.0))
     fail(ErrorCode::kInvalidArgument, "candidates: the tail weight must be >= 0 and its error in [0, 1)");
   // the candidates only: a vocabulary-sized pass per token cost ~0.4 ms in wasm at 128k tokens
@@ -325,13 +346,14 @@ StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span
 }
 
 StepResult Session::step_impl() {
-  if (matcher_) apply_grammar_mask();
+  if (gate_ && gate_->bound()) apply_grammar_mask();
   return finish_step(sampler_->sample(logits_));
 }
 
 void Session::apply_grammar_mask() {
-  mask_.resize(matcher_->grammar().vocabulary().words());
-  matcher_->fill_mask(mask_.data());
+  grammar::GrammarMatcher& matcher = gate_->matcher();
+  mask_.resize(matcher.grammar().vocabulary().words());
+  matcher.fill_mask(mask_.data());
   const size_t n = logits_.size();
   bool any = false;
   for (size_t i = 0; i < n; ++i) {
@@ -363,10 +385,14 @@ StepResult Session::finish_step(int32_t next) {
   }
   sampler_->accept(next);
   ++generated_;
-  r.text = stream_->push(next);
-  if (matcher_) {
-    if (!matcher_->accept_token(next)) fail(ErrorCode::kInternal, "the sampler chose a token the grammar refuses");
-    if (matcher_->must_end()) {
+  const bool preserved = preserved_.contains(next);
+  r.text = preserved ? stream_->push_bytes(tokenizer_->token_to_piece(next, /*render_special=*/true)) : stream_->push(next);
+  if (gate_ && !gate_->bound()) gate_->observe(tokenizer_->token_to_piece(next, /*render_special=*/preserved));
+  else if (gate_) {
+    if (!gate_->matcher().accept_token(next)) fail(ErrorCode::kInternal, "the sampler chose a token the grammar refuses");
+  }
+  if (gate_ && gate_->bound()) {
+    if (gate_->matcher().must_end()) {
       r.text += stream_->flush();
       r.done = true;
       r.finish_reason = "grammar";

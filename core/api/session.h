@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include <unordered_set>
+
+#include "core/api/grammar_gate.h"
 #include "core/api/json.h"
 #include "core/api/request_grammar.h"
-#include "core/grammar/matcher.h"
 #include "core/model/cpu_executor.h"
 #include "core/model/model.h"
 #include "core/sampling/sampler.h"
@@ -81,8 +83,10 @@ class Session {
   // "logprobs" (false) and "top_logprobs" (0, in [0, 20]; > 0 implies logprobs): each step
   // reports log-probabilities (StepResult::has_logprobs). "grammar" (request_grammar.h): every
   // sampled token keeps the output inside it, end tokens come only where it is complete, and the
-  // generation ends ("grammar") once nothing more may follow. A constrained generation needs all
-  // logits each step: candidates_suffice() and needs_tail() are false.
+  // generation ends ("grammar") once nothing more may follow; a lazy grammar (grammar_gate.h)
+  // binds only from its opening text. A constrained generation needs all logits each step:
+  // candidates_suffice() and needs_tail() are false. "preserve_tokens": [texts] special tokens
+  // whose text the output keeps (others' is dropped), for tool-call markers.
   // Encodes and evaluates the prompt; returns the prompt token count. Prefix reuse: the KV cache
   // keeps the longest common prefix of the prompt and the tokens it already holds (the previous
   // prompt and the generated tokens that were evaluated), and only the rest is prefilled; the
@@ -139,7 +143,8 @@ class Session {
   StepResult finish_step(int32_t token);  // after sampling: eog, text, limits, (CPU) the next eval
   std::unique_ptr<Sampler> sampler_;
   GrammarCache grammars_;
-  std::unique_ptr<grammar::GrammarMatcher> matcher_;  // the generation's grammar, if it has one
+  std::unique_ptr<GrammarGate> gate_;  // the generation's grammar, if it has one
+  std::unordered_set<int32_t> preserved_;  // special tokens whose text the output keeps
   std::vector<uint64_t> mask_;
   void apply_grammar_mask();
   std::unique_ptr<Utf8Stream> stream_;

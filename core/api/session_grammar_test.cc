@@ -79,5 +79,98 @@ TEST(SessionGrammar, ConstrainedGenerationsAskForAllLogits) {
   EXPECT_TRUE(std::all_of(st.text.begin(), st.text.end(), [](char c) { return c >= 'a' && c <= 'z'; })) << st.text;
 }
 
+// stories260K's byte tokens: id = byte + 3
+int32_t byte_token(char c) { return int32_t(uint8_t(c)) + 3; }
+
+// One externally evaluated step whose logits rank `first` highest, then `second`.
+StepResult step_preferring(Session& s, char first, char second) {
+  std::vector<float> logits(512, 0.0f);
+  logits[byte_token(first)] = 100.0f;
+  logits[byte_token(second)] = 50.0f;
+  return s.step_with_logits(logits);
+}
+
+TEST(SessionGrammar, FramedSchemaInstancesRepeatInsideTheirText) {
+  Session s;
+  s.load(stories(), Json());
+  const char* spec = R"({"type": "json_schema", "frame": {"before": "<call>", "after": "</call>", "between": "\n", "max": 3},
+    "schema": {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0, "maximum": 99}},
+               "required": ["n"], "additionalProperties": false}})";
+  const std::string item = R"(<call>\{\s*"n"\s*:\s*([0-9]|[1-9][0-9])\s*\}</call>)";
+  const std::regex shape(item + "(\n" + item + "){0,2}");
+  for (int seed = 1; seed <= 20; ++seed) {
+    Output r = generate(s, spec, seed, 400);
+    EXPECT_TRUE(r.finish == "grammar" || r.finish == "eog") << "seed " << seed << ": " << r.finish << " " << r.text;
+    EXPECT_TRUE(std::regex_match(r.text, shape)) << "seed " << seed << ": " << r.text;
+  }
+  // max 1: exactly one instance, and the generation ends with it
+  Output one = generate(s, R"({"type": "json_schema", "schema": {"enum": ["yes", "no"]}, "frame": {"before": "[", "after": "]"}})", 5);
+  EXPECT_TRUE(one.text == R"(["yes"])" || one.text == R"(["no"])") << one.text;
+  EXPECT_EQ(one.finish, "grammar");
+  EXPECT_THROW(generate(s, R"({"type": "gbnf", "grammar": "root ::= [a]", "frame": {}})", 1), Error);
+  EXPECT_THROW(generate(s, R"({"type": "json_object", "frame": {"before": 3}})", 1), Error);
+}
+
+TEST(SessionGrammar, ATriggeredGrammarBindsFromItsTrigger) {
+  Session s;
+  s.load(stories(), Json());
+  s.start(Json::parse(R"({"prompt": "Hi", "external_eval": true, "temperature": 0,
+      "grammar": {"type": "gbnf", "grammar": "root ::= \"<t>\" [0-9]+ \"</t>\"", "triggers": ["<t>"]}})"));
+  std::string text;
+  for (char c : std::string("x<t>")) text += step_preferring(s, c, '0').text;  // free until the trigger
+  EXPECT_EQ(text, "x<t>");
+  text += step_preferring(s, 'x', '7').text;  // bound: 'x' is refused, the digit comes
+  text += step_preferring(s, 'x', '<').text;
+  StepResult st;
+  for (char c : std::string("/t>")) text += (st = step_preferring(s, c, '9')).text;
+  EXPECT_EQ(text, "x<t>7</t>");
+  EXPECT_TRUE(st.done);
+  EXPECT_EQ(st.finish_reason, "grammar");
+}
+
+TEST(SessionGrammar, AGrammarCanStartAfterAReasoningBlock) {
+  Session s;
+  s.load(stories(), Json());
+  s.start(Json::parse(R"({"prompt": "Hi", "external_eval": true, "temperature": 0,
+      "grammar": {"type": "gbnf", "grammar": "root ::= [0-9] [0-9]", "start_after": "</think>"}})"));
+  std::string text;
+  for (char c : std::string("hmm 12 </think>")) text += step_preferring(s, c, '0').text;
+  text += step_preferring(s, 'x', '4').text;
+  StepResult st = step_preferring(s, 'y', '2');
+  text += st.text;
+  EXPECT_EQ(text, "hmm 12 </think>42");
+  EXPECT_EQ(st.finish_reason, "grammar");
+}
+
+TEST(SessionGrammar, AGateWhoseOpeningDoesNotFitGivesTheGrammarUp) {
+  Session s;
+  s.load(stories(), Json());
+  GrammarCache cache;
+  Json spec = Json::parse(R"({"type": "gbnf", "grammar": "root ::= \"<t>\" [0-9]+", "triggers": ["<t>", "<u>"]})");
+  GrammarGate fits(cache.get(spec, s.tokenizer()), spec);
+  fits.observe("ab<");
+  EXPECT_FALSE(fits.bound());
+  fits.observe("t>1");  // the trigger spans two tokens; the grammar takes what follows it
+  EXPECT_TRUE(fits.bound());
+  EXPECT_TRUE(fits.matcher().accepting());
+  GrammarGate refuses(cache.get(spec, s.tokenizer()), spec);
+  refuses.observe("<u>1");  // a trigger the grammar does not spell
+  EXPECT_TRUE(refuses.abandoned());
+  EXPECT_FALSE(refuses.bound());
+}
+
+TEST(SessionGrammar, PreservedSpecialTokensKeepTheirText) {
+  Session s;
+  s.load(stories(), Json());
+  for (bool preserve : {false, true}) {
+    Json req = Json::parse(R"({"prompt": "Hi", "external_eval": true, "temperature": 0})");
+    if (preserve) req.set("preserve_tokens", Json::parse(R"(["<s>", "not a token"])"));
+    s.start(req);
+    std::vector<float> logits(512, 0.0f);
+    logits[1] = 100.0f;  // <s>, a control token
+    EXPECT_EQ(s.step_with_logits(logits).text, preserve ? "<s>" : "");
+  }
+}
+
 }  // namespace
 }  // namespace hearth::api

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/chat/value.h"
@@ -51,7 +52,16 @@ struct JsonSchemaOptions {
   uint32_t max_object_states = 20'000;  // properties x counted states of one object
 };
 
+// Instances inside text, as tool calls are written: `before` instance `after`, from 1 to `max`
+// times (0: unbounded), with `between` between them. E.g. Hermes calls are before "<tool_call>\n",
+// after "\n</tool_call>", between "\n".
+struct JsonFrame {
+  std::string before, after, between;
+  uint32_t max = 1;
+};
+
 Grammar compile_json_schema(const chat::Value& schema, const JsonSchemaOptions& options = {});
+Grammar compile_json_schema(const chat::Value& schema, const JsonFrame& frame, const JsonSchemaOptions& options = {});
 // Parses the schema text first (Error(kInvalidArgument) for malformed JSON).
 Grammar compile_json_schema(std::string_view schema_json, const JsonSchemaOptions& options = {});
 // Any JSON value.

@@ -142,9 +142,17 @@ const Value* get(const Value& schema, const char* key) {
 Compiler::Compiler(const Value& root, const JsonSchemaOptions& options)
     : root_(root), opt_(options), json_(b_, options.allow_whitespace, options.max_indent) {}
 
-Grammar Compiler::run() {
+Grammar Compiler::run(const JsonFrame* frame) {
   uint32_t root = b_.declare("root");
-  b_.define(root, compile(root_, ""));
+  if (!frame) {
+    b_.define(root, compile(root_, ""));
+  } else {
+    Expr value = compile_rule(root_, "", "instance");
+    Expr item = Expr::seq({Expr::literal(frame->before), value, Expr::literal(frame->after)});
+    const uint32_t more = frame->max == 0 ? Expr::kUnbounded : frame->max - 1;
+    if (more == 0) b_.define(root, item);
+    else b_.define(root, Expr::seq({item, Expr::repeat(Expr::seq({Expr::literal(frame->between), item}), 0, more)}));
+  }
   return b_.build(root);
 }
 
@@ -403,6 +411,10 @@ bool Compiler::admits(const Value& schema, const Value& v, const std::string& pt
 
 Grammar compile_json_schema(const chat::Value& schema, const JsonSchemaOptions& options) {
   return json_schema::Compiler(schema, options).run();
+}
+
+Grammar compile_json_schema(const chat::Value& schema, const JsonFrame& frame, const JsonSchemaOptions& options) {
+  return json_schema::Compiler(schema, options).run(&frame);
 }
 
 Grammar compile_json_schema(std::string_view schema_json, const JsonSchemaOptions& options) {

@@ -42,7 +42,7 @@ bool is_assertion_keyword(const std::string& key);
 class Compiler {
  public:
   Compiler(const Value& root, const JsonSchemaOptions& options);
-  Grammar run();
+  Grammar run(const JsonFrame* frame = nullptr);
 
   // Any schema (object or boolean) at ptr.
   Expr compile(const Value& schema, const std::string& ptr);
