@@ -1,6 +1,7 @@
 // The engine interface, and its CPU implementation over the wasm module's C ABI (core/api).
 // The C++ side is synchronous and step-driven; this layer owns the async shape: generate() is an
 // async iterator of text chunks, one step of the model per chunk.
+import { coreRequestBody } from './core_request.mjs';
 import { HearthError } from './errors.mjs';
 import { callJson, heapU8, loadCore, resolveThreads, type Reply, type ThreadsOption } from './core.mjs';
 import { stepLogprobs } from './step_logprobs.mjs';
@@ -88,6 +89,8 @@ export interface GenerateRequest extends SamplingOptions {
   /** The core's output constraint: {type: 'json_object'} | {type: 'json_schema', schema} |
    * {type: 'gbnf', grammar} (core/api/request_grammar.h). */
   grammar?: Record<string, unknown>;
+  /** Special tokens whose text the output keeps (tool-call markers such as [TOOL_CALLS]). */
+  preserveTokens?: readonly string[];
 }
 
 /** A token with its log-probability under the adjusted logits and its raw bytes. */
@@ -270,26 +273,7 @@ export class CpuEngine implements Engine {
   /** Starts a generation (superseding any in progress); the prompt is evaluated on the first next(). */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
-    const body: Record<string, unknown> = {
-      temperature: request.temperature,
-      top_k: request.topK,
-      top_p: request.topP,
-      min_p: request.minP,
-      repetition_penalty: request.repetitionPenalty,
-      presence_penalty: request.presencePenalty,
-      frequency_penalty: request.frequencyPenalty,
-      penalty_last_n: request.penaltyLastN,
-      seed: request.seed,
-      max_tokens: request.maxTokens,
-      ignore_eos: request.ignoreEos,
-      add_special: request.addSpecial,
-      logit_bias: request.logitBias,
-      logprobs: request.logprobs,
-      top_logprobs: request.topLogprobs,
-      grammar: request.grammar,
-    };
-    if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
-    else body['tokens'] = request.prompt;
+    const body = coreRequestBody(request);
     const json = JSON.stringify(body); // undefined fields are dropped: the core's defaults apply
     const id = ++this.#generation;
     const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };

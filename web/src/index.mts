@@ -16,7 +16,9 @@ export type {
 } from './openai/index.mjs';
 export type {
   ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, LoadedModel, RuntimeStats,
+  AssistantMessage, FunctionTool, ToolCall, ToolCallDelta, ToolChoice,
 } from './openai/index.mjs';
+export { MAX_PARALLEL_CALLS } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';
 export {
   DEFAULT_CONTEXT, FAMILY_ARCHITECTURE, QuotaExceededError, Sha256, deleteModelFromCache, findModel, hasModelInCache, kvCacheBytes,

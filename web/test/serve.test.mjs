@@ -81,6 +81,31 @@ test('the openai client gets a json_schema reply, streamed and not', async () =>
     (e) => e instanceof OpenAI.APIError && /not/.test(e.message));
 });
 
+test('the openai client gets tool_calls, streamed and not', async () => {
+  const tools = [{ type: 'function', function: { name: 'lookup', description: 'Looks a word up',
+    parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 10 } }, required: ['word'], additionalProperties: false } } }];
+  const req = { model: 'stories260K', messages: [{ role: 'user', content: 'Zoo' }], chat_template: TEMPLATE, temperature: 1, seed: 2,
+    max_tokens: 150, tools, tool_choice: 'required', parallel_tool_calls: false };
+  const whole = await client.chat.completions.create(req);
+  assert.equal(whole.choices[0].finish_reason, 'tool_calls');
+  const [call] = whole.choices[0].message.tool_calls;
+  assert.equal(call.function.name, 'lookup');
+  const args = JSON.parse(call.function.arguments);
+  assert.deepEqual(Object.keys(args), ['word']);
+  assert.ok([...args.word].length <= 10, call.function.arguments);
+  // the client's own stream helper assembles the deltas into the same call
+  const stream = client.chat.completions.stream(req);
+  const final = await stream.finalChatCompletion();
+  assert.equal(final.choices[0].finish_reason, 'tool_calls');
+  assert.equal(final.choices[0].message.tool_calls[0].function.arguments, call.function.arguments);
+  // the next turn carries the call and its result
+  const next = await client.chat.completions.create({
+    ...req, tool_choice: 'auto', max_tokens: 5,
+    messages: [...req.messages, whole.choices[0].message, { role: 'tool', tool_call_id: call.id, content: 'a place with animals' }],
+  });
+  assert.ok(next.usage.prompt_tokens > whole.usage.prompt_tokens);
+});
+
 test('the ChatML fallback serves a chat with no template given', async () => {
   const req = { model: 'stories260K', messages: [{ role: 'system', content: 'Tell a story.' }, { role: 'user', content: 'Hi' }], temperature: 0, max_tokens: 12 };
   const served = await client.chat.completions.create(req);

@@ -88,6 +88,19 @@ test('worker engine: stream and non-stream equal the in-process engine', async (
   assert.equal(t.choices[0].text, tp.choices[0].text);
 });
 
+test('worker engine: tool calls and json_schema replies equal the in-process engine', async () => {
+  const tools = [{ type: 'function', function: { name: 'add', description: 'Adds',
+    parameters: { type: 'object', properties: { a: { type: 'integer', minimum: 0, maximum: 99 } }, required: ['a'], additionalProperties: false } } }];
+  const req = { ...request(), temperature: 1, seed: 5, max_tokens: 120, tools, tool_choice: 'required', parallel_tool_calls: false };
+  const w = await client.engine.chat.completions.create(req);
+  const p = await reference.chat.completions.create(req);
+  assert.equal(w.choices[0].finish_reason, 'tool_calls');
+  assert.equal(w.choices[0].message.tool_calls[0].function.arguments, p.choices[0].message.tool_calls[0].function.arguments);
+  const deltas = [];
+  for await (const chunk of await client.engine.chat.completions.create({ ...req, stream: true })) deltas.push(chunk.choices[0]?.delta);
+  assert.equal(deltas.find((d) => d?.tool_calls)?.tool_calls[0].function.arguments, p.choices[0].message.tool_calls[0].function.arguments);
+});
+
 test('worker engine: abort signal and interruptGenerate end a stream with finish_reason abort', async () => {
   const long = { max_tokens: 200, ignore_eos: true };
   const full = await streamed(client.engine, long);

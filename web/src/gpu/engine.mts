@@ -3,6 +3,7 @@
 // forward pass runs on the GPU (GpuExecutor over hearth_session_plan). The GPU ranks each step's
 // candidates (GpuSampler) and the core draws from them; greedy decoding runs a step ahead on the GPU's
 // best candidate.
+import { coreRequestBody } from '../core_request.mjs';
 import { HearthError } from '../errors.mjs';
 import { callJson, loadCore, type Reply } from '../core.mjs';
 import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, StepLogprobs } from '../engine.mjs';
@@ -266,28 +267,7 @@ export class WebGpuEngine implements Engine {
    */
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
-    const body: Record<string, unknown> = {
-      temperature: request.temperature,
-      top_k: request.topK,
-      top_p: request.topP,
-      min_p: request.minP,
-      repetition_penalty: request.repetitionPenalty,
-      presence_penalty: request.presencePenalty,
-      frequency_penalty: request.frequencyPenalty,
-      penalty_last_n: request.penaltyLastN,
-      seed: request.seed,
-      max_tokens: request.maxTokens,
-      ignore_eos: request.ignoreEos,
-      add_special: request.addSpecial,
-      logit_bias: request.logitBias,
-      logprobs: request.logprobs,
-      top_logprobs: request.topLogprobs,
-      grammar: request.grammar,
-      external_eval: true,
-      n_candidates: SAMPLER_CANDIDATES,
-    };
-    if (typeof request.prompt === 'string') body['prompt'] = request.prompt;
-    else body['tokens'] = request.prompt;
+    const body: Record<string, unknown> = { ...coreRequestBody(request), external_eval: true, n_candidates: SAMPLER_CANDIDATES };
     const json = JSON.stringify(body);
     const id = ++this.#generation;
     const stats: GenerationStats = { promptTokens: 0, cachedTokens: 0, prefillTokens: 0, generatedTokens: 0, prefillMs: 0, decodeMs: 0, finishReason: null };

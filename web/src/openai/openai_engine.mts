@@ -14,7 +14,13 @@
 //
 // finish_reason: 'stop' (end-of-generation token or a stop string), 'length' (max_tokens or the
 // context is full), 'abort' (options.signal aborted or interruptGenerate(); checked before every
-// step). Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in
+// step), 'tool_calls' (the reply ended with tool calls).
+//
+// Tools (tool_prompt.mts, tool_formats.mts, chat_output.mts): the prompt is rendered in the model's
+// own tool format; under tool_choice 'required' or a named function the whole reply is constrained
+// to calls, under 'auto' the grammar binds once the model opens a call. A reasoning model's <think>
+// block comes back as reasoning_content (a grammar binds after it where the prompt opened it).
+// Streamed calls come whole: one tool_calls delta per reply, once its calls are complete. Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in
 // part; completion_tokens counts every token sampled, including those whose text a stop string cut
 // (their logprobs are not reported, as their text is not).
 import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, StepLogprobs } from '../engine.mjs';
@@ -24,9 +30,12 @@ import { chatLogprobs, completionLogprobs } from './logprobs.mjs';
 import { StopMatcher } from './stop.mjs';
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Completion, CompletionChunk, CompletionRequest,
-  CompletionUsage, ContextOverflow, FinishReason, RequestOptions, SamplingFields,
+  CompletionUsage, ContextOverflow, FinishReason, FunctionTool, RequestOptions, SamplingFields, ToolCall,
 } from './types.mjs';
 import { grammarOf, validateChatRequest, validateCompletionRequest } from './validate.mjs';
+import { ChatOutput, THINK_CLOSE, type ChatOutputOptions } from './chat_output.mjs';
+import type { ParsedCall, ToolFormat } from './tool_formats.mjs';
+import { templateMessages, toolPrompt, type Renderer } from './tool_prompt.mjs';
 
 /** An engine that can also render chat templates (CpuEngine). */
 export interface ChatEngine extends Engine {
@@ -64,6 +73,12 @@ interface Run {
   pieces: AsyncGenerator<Piece, void, undefined>;
   /** Final once pieces is exhausted. */
   result: { finishReason: FinishReason; usage: CompletionUsage; decodeMs: number };
+}
+
+/** What constrains a run beyond sampling: the core's grammar and the marker tokens kept. */
+interface Constraint {
+  grammar?: Record<string, unknown> | undefined;
+  preserveTokens?: readonly string[] | undefined;
 }
 
 /** What one request generates: n runs, started one after another. */
@@ -151,35 +166,59 @@ export class OpenAIEngine {
     if (typeof engine.chatPrompt !== 'function')
       throw new HearthError('unsupported', `the ${engine.backend} engine does not render chat templates; use completions`);
     const maxTokens = r.max_completion_tokens ?? r.max_tokens ?? undefined;
-    const render = (messages: readonly ChatMessage[]): ChatPrompt =>
+    const renderer: Renderer = (messages, tools) =>
       engine.chatPrompt({
         messages,
-        ...(r.tools ? { tools: r.tools } : {}),
+        ...(tools ? { tools } : {}),
         add_generation_prompt: true,
         ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template }
           : this.#chatTemplate !== null ? { chat_template: this.#chatTemplate } : {}),
       });
+    const choice = r.tool_choice ?? 'auto';
+    const tools = r.tools && r.tools.length > 0 && choice !== 'none' ? r.tools : null;
+    const tp = tools ? toolPrompt(tools, renderer) : null;
+    const render = tp ? tp.render : (messages: readonly ChatMessage[]): ChatPrompt => renderer(templateMessages(messages), null);
     const fit = fitChat(engine, r.messages, render, maxTokens, r.context_overflow ?? this.#contextOverflow);
     const topLogprobs = r.logprobs ? (r.top_logprobs ?? 0) : undefined;
-    const plan = this.#plan(fit.prompt.prompt, fit.prompt.addSpecial, r, maxTokens, topLogprobs, options.signal);
+    // DeepSeek-R1's generation prompt opens the <think> block itself
+    const reasoningOpen = /<think>\s*$/.test(fit.prompt.prompt);
+    const constraint: Constraint = tp && tools
+      ? toolConstraint(tp.format, tools, choice, r.parallel_tool_calls ?? true)
+      : { grammar: grammarOf(r.response_format) };
+    if (reasoningOpen && constraint.grammar) constraint.grammar = { ...constraint.grammar, start_after: THINK_CLOSE };
+    const outputOptions: ChatOutputOptions = {
+      format: tp?.format ?? null, calls: tp ? (choice === 'auto' ? 'auto' : 'required') : null, reasoningOpen,
+    };
+    const plan = this.#plan(fit.prompt.prompt, fit.prompt.addSpecial, r, constraint, maxTokens, topLogprobs, options.signal);
     const head = { id: newId('chatcmpl'), created: Math.floor(Date.now() / 1000), model: r.model ?? this.#model };
     const usage = (): CompletionUsage => {
       const u = plan.usage();
       if (fit.dropped > 0 || (r.context_overflow ?? this.#contextOverflow) === 'drop_oldest') u.extra.dropped_messages = fit.dropped;
       return u;
     };
-    if (r.stream) return chatChunks(head, plan, usage, r.stream_options?.include_usage === true);
+    const newOutput = (): ChatOutput => new ChatOutput(outputOptions);
+    const format = tp?.format ?? null;
+    if (r.stream) return chatChunks(head, plan, usage, r.stream_options?.include_usage === true, newOutput, format);
     const choices: ChatCompletion['choices'] = [];
     for (let i = 0; i < plan.n; i++) {
       const run = plan.run(i);
-      let content = '';
+      const out = newOutput();
       const lps: StepLogprobs[] = [];
       for await (const p of run.pieces) {
-        content += p.text;
+        out.push(p.text);
         lps.push(...p.logprobs);
       }
+      const { calls } = out.finish();
+      const toolCalls = calls && format ? asToolCalls(calls, format) : null;
       choices.push({
-        index: i, message: { role: 'assistant', content }, finish_reason: run.result.finishReason,
+        index: i,
+        message: {
+          role: 'assistant',
+          content: toolCalls && out.content.trim() === '' ? null : out.content,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+          ...(out.reasoning ? { reasoning_content: out.reasoning } : {}),
+        },
+        finish_reason: toolCalls ? 'tool_calls' : run.result.finishReason,
         logprobs: plan.logprobs ? chatLogprobs(lps) : null,
       });
     }
@@ -196,7 +235,7 @@ export class OpenAIEngine {
     // completions have no turns to drop: a prompt that does not fit is an error
     const n = promptTokenCount(engine, r.prompt, true);
     checkFits(engine, n, maxTokens, 'prompt');
-    const plan = this.#plan(r.prompt, true, r, maxTokens, r.logprobs ?? undefined, options.signal);
+    const plan = this.#plan(r.prompt, true, r, { grammar: grammarOf(r.response_format) }, maxTokens, r.logprobs ?? undefined, options.signal);
     const head = { id: newId('cmpl'), created: Math.floor(Date.now() / 1000), model: r.model ?? this.#model };
     if (r.stream) return completionChunks(head, plan, r.stream_options?.include_usage === true);
     const choices: Completion['choices'] = [];
@@ -213,8 +252,8 @@ export class OpenAIEngine {
     return { ...head, object: 'text_completion', choices, usage: plan.usage() };
   }
 
-  #plan(prompt: string, addSpecial: boolean, r: SamplingFields, maxTokens: number | undefined, topLogprobs: number | undefined,
-    signal: AbortSignal | undefined): Plan {
+  #plan(prompt: string, addSpecial: boolean, r: SamplingFields, constraint: Constraint, maxTokens: number | undefined,
+    topLogprobs: number | undefined, signal: AbortSignal | undefined): Plan {
     const n = r.n ?? 1;
     const current = { interrupted: false };
     this.#current = current;
@@ -242,15 +281,15 @@ export class OpenAIEngine {
     const run = (choice: number): Run => {
       if (this.#current !== current) throw new HearthError('invalid_argument', 'this request was superseded by a later one');
       const seed = r.seed === undefined || r.seed === null ? (choice > 0 ? choice : undefined) : r.seed + choice;
-      const x = this.#run(prompt, addSpecial, r, maxTokens, seed, topLogprobs, aborted);
+      const x = this.#run(prompt, addSpecial, r, constraint, maxTokens, seed, topLogprobs, aborted);
       runs.push(x);
       return x;
     };
     return { n, run, usage, logprobs: topLogprobs !== undefined };
   }
 
-  #run(prompt: string, addSpecial: boolean, r: SamplingFields, maxTokens: number | undefined, seed: number | undefined,
-    topLogprobs: number | undefined, aborted: () => boolean): Run {
+  #run(prompt: string, addSpecial: boolean, r: SamplingFields, constraint: Constraint, maxTokens: number | undefined,
+    seed: number | undefined, topLogprobs: number | undefined, aborted: () => boolean): Run {
     // undefined fields are dropped by JSON.stringify in generate(): the core's defaults apply
     const request = {
       prompt,
@@ -266,7 +305,8 @@ export class OpenAIEngine {
       logitBias: r.logit_bias ?? undefined,
       seed,
       ignoreEos: r.ignore_eos ?? undefined,
-      grammar: grammarOf(r.response_format),
+      grammar: constraint.grammar,
+      preserveTokens: constraint.preserveTokens,
       ...(topLogprobs !== undefined ? { logprobs: true, topLogprobs } : {}),
     } as GenerateRequest;
     const stops = r.stop === undefined || r.stop === null ? [] : typeof r.stop === 'string' ? [r.stop] : r.stop;
@@ -353,7 +393,23 @@ export class OpenAIEngine {
 
 type Head = { id: string; created: number; model: string };
 
-async function* chatChunks(head: Head, plan: Plan, usage: () => CompletionUsage, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+/** The grammar and kept markers of a request with tools (choice is not 'none'). */
+function toolConstraint(format: ToolFormat, tools: readonly FunctionTool[], choice: NonNullable<ChatCompletionRequest['tool_choice']>,
+  parallel: boolean): Constraint {
+  const preserveTokens = format.preserveTokens;
+  if (choice === 'auto') return { grammar: format.grammar(tools, parallel, true), preserveTokens };
+  if (choice === 'required') return { grammar: format.grammar(tools, parallel, false), preserveTokens };
+  if (choice === 'none') return {};
+  const named = tools.filter((t) => t.function.name === choice.function.name);
+  return { grammar: format.grammar(named, false, false), preserveTokens };
+}
+
+function asToolCalls(calls: readonly ParsedCall[], format: ToolFormat): ToolCall[] {
+  return calls.map((c) => ({ id: format.newId(), type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+}
+
+async function* chatChunks(head: Head, plan: Plan, usage: () => CompletionUsage, includeUsage: boolean, newOutput: () => ChatOutput,
+  format: ToolFormat | null): AsyncGenerator<ChatCompletionChunk, void, undefined> {
   for (let i = 0; i < plan.n; i++) {
     const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null, lps: StepLogprobs[] = []): ChatCompletionChunk => ({
       ...head,
@@ -361,9 +417,21 @@ async function* chatChunks(head: Head, plan: Plan, usage: () => CompletionUsage,
       choices: [{ index: i, delta, finish_reason: finish, logprobs: plan.logprobs && lps.length ? chatLogprobs(lps) : null }],
     });
     const run = plan.run(i);
+    const out = newOutput();
+    const delta = (d: { reasoning?: string; content?: string }): ChatCompletionChunk['choices'][0]['delta'] => ({
+      ...(d.reasoning !== undefined ? { reasoning_content: d.reasoning } : {}),
+      ...(d.content !== undefined || d.reasoning === undefined ? { content: d.content ?? '' } : {}),
+    });
     yield chunk({ role: 'assistant', content: '' }, null);
-    for await (const p of run.pieces) yield chunk({ content: p.text }, null, p.logprobs);
-    yield chunk({}, run.result.finishReason);
+    for await (const p of run.pieces) {
+      const d = out.push(p.text);
+      if (d.content !== undefined || d.reasoning !== undefined || p.logprobs.length) yield chunk(delta(d), null, p.logprobs);
+    }
+    const end = out.finish();
+    if (end.delta.content !== undefined || end.delta.reasoning !== undefined) yield chunk(delta(end.delta), null);
+    const toolCalls = end.calls && format ? asToolCalls(end.calls, format) : null;
+    if (toolCalls) yield chunk({ tool_calls: toolCalls.map((c, index) => ({ index, ...c })) }, null);
+    yield chunk({}, toolCalls ? 'tool_calls' : run.result.finishReason);
   }
   const u = usage();
   if (includeUsage) yield { ...head, object: 'chat.completion.chunk', choices: [], usage: u };

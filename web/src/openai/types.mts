@@ -11,7 +11,39 @@ export interface ChatMessage {
   content: string | TextContentPart[] | null;
   name?: string;
   tool_call_id?: string;
-  tool_calls?: unknown[];
+  tool_calls?: ToolCall[];
+  /** A reasoning model's thoughts in an earlier assistant turn (templates may drop them). */
+  reasoning_content?: string;
+}
+
+/** A function the model may call; `parameters` is a JSON Schema of its arguments object. */
+export interface FunctionTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+}
+
+/** 'none': no calls (tools left out of the prompt); 'auto' (default with tools): prose or calls;
+ * 'required': one or more calls; a named function: exactly one call to it. */
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  /** arguments: the JSON text of the arguments object. */
+  function: { name: string; arguments: string };
+}
+
+/** A streamed tool call: hearth sends each call whole, in one delta, once it is complete. */
+export interface ToolCallDelta extends ToolCall {
+  index: number;
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  tool_calls?: ToolCall[];
+  /** What a reasoning model wrote in its <think> block. */
+  reasoning_content?: string;
 }
 
 /** Sampling and stopping fields shared by chat and text completions. */
@@ -47,7 +79,10 @@ export interface SamplingFields {
 export interface ChatCompletionRequest extends SamplingFields {
   messages: ChatMessage[];
   max_completion_tokens?: number | null;
-  tools?: unknown[] | null;
+  tools?: FunctionTool[] | null;
+  tool_choice?: ToolChoice | null;
+  /** Whether a reply may hold several calls (default true; at most MAX_PARALLEL_CALLS). */
+  parallel_tool_calls?: boolean | null;
   /** hearth extension: a Jinja chat template to use instead of the model's. */
   chat_template?: string | null;
   /** Report each generated token's log-probability (choices[].logprobs.content). */
@@ -94,7 +129,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export type FinishReason = 'stop' | 'length' | 'abort';
+/** 'tool_calls': the reply ended with calls (choices[].message.tool_calls). */
+export type FinishReason = 'stop' | 'length' | 'abort' | 'tool_calls';
 
 export interface CompletionUsage {
   /** All prompt tokens, cached or not. */
@@ -119,7 +155,7 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: number; message: { role: 'assistant'; content: string }; finish_reason: FinishReason; logprobs: ChatLogprobs | null }[];
+  choices: { index: number; message: AssistantMessage; finish_reason: FinishReason; logprobs: ChatLogprobs | null }[];
   usage: CompletionUsage;
 }
 
@@ -128,7 +164,12 @@ export interface ChatCompletionChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: FinishReason | null; logprobs: ChatLogprobs | null }[];
+  choices: {
+    index: number;
+    delta: { role?: 'assistant'; content?: string; reasoning_content?: string; tool_calls?: ToolCallDelta[] };
+    finish_reason: FinishReason | null;
+    logprobs: ChatLogprobs | null;
+  }[];
   usage?: CompletionUsage;
 }
 

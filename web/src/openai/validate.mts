@@ -9,7 +9,7 @@ const SAMPLING_KEYS = [
   'response_format',
 ];
 const CHAT_KEYS = new Set([
-  ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'chat_template', 'logprobs', 'top_logprobs', 'context_overflow',
+  ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'tool_choice', 'parallel_tool_calls', 'chat_template', 'logprobs', 'top_logprobs', 'context_overflow',
 ]);
 const COMPLETION_KEYS = new Set([...SAMPLING_KEYS, 'prompt', 'logprobs']);
 /** n is a count of sequential generations: a bound keeps one request from running unbounded. */
@@ -136,6 +136,60 @@ export function grammarOf(format: unknown): Record<string, unknown> | undefined 
   }
 }
 
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function tools(r: Record<string, unknown>): void {
+  const list = r['tools'];
+  const bad = (param: string, why: string): never => { throw new InvalidRequestError(param, why); };
+  if (given(list)) {
+    if (!Array.isArray(list)) bad('tools', "'tools' must be an array of {type: 'function', function: {name, description?, parameters?}}");
+    const names = new Set<string>();
+    (list as unknown[]).forEach((t, i) => {
+      const at = `tools[${i}]`;
+      if (!isObject(t) || t['type'] !== 'function') bad(`${at}.type`, `'${at}.type' must be 'function'`);
+      const f = (t as Record<string, unknown>)['function'];
+      if (!isObject(f)) bad(`${at}.function`, `'${at}.function' must be an object {name, description?, parameters?}`);
+      const fn = f as Record<string, unknown>;
+      for (const k of Object.keys(fn))
+        if (!['name', 'description', 'parameters', 'strict'].includes(k)) bad(`${at}.function.${k}`, `unknown field '${at}.function.${k}'`);
+      if (typeof fn['name'] !== 'string' || !FUNCTION_NAME.test(fn['name']))
+        bad(`${at}.function.name`, `'${at}.function.name' must be 1-64 letters, digits, '_' or '-'`);
+      if (names.has(fn['name'] as string)) bad(`${at}.function.name`, `'${at}.function.name' repeats the name '${fn['name']}'`);
+      names.add(fn['name'] as string);
+      if (given(fn['description']) && typeof fn['description'] !== 'string') bad(`${at}.function.description`, `'${at}.function.description' must be a string`);
+      if (given(fn['parameters']) && !isObject(fn['parameters'])) bad(`${at}.function.parameters`, `'${at}.function.parameters' must be a JSON Schema object`);
+      if (given(fn['strict']) && typeof fn['strict'] !== 'boolean') bad(`${at}.function.strict`, `'${at}.function.strict' must be a boolean`);
+    });
+  }
+  bool(r, 'parallel_tool_calls');
+  const choice = r['tool_choice'];
+  const hasTools = Array.isArray(list) && list.length > 0;
+  const format = r['response_format'];
+  if (hasTools && choice !== 'none' && isObject(format) && format['type'] !== 'text')
+    bad('response_format', "'response_format' cannot be combined with 'tools' (unless tool_choice is 'none'): a reply has one grammar");
+  if (!given(choice)) return;
+  if (choice === 'none' || choice === 'auto' || choice === 'required') {
+    if (choice === 'required' && !hasTools) bad('tool_choice', "'tool_choice' 'required' needs 'tools'");
+  } else if (isObject(choice) && choice['type'] === 'function' && isObject(choice['function']) && typeof choice['function']['name'] === 'string') {
+    const name = choice['function']['name'];
+    if (!hasTools || !(list as { function: { name: string } }[]).some((t) => t.function.name === name))
+      bad('tool_choice', `'tool_choice' names the function '${name}', which is not in 'tools'`);
+  } else {
+    bad('tool_choice', "'tool_choice' must be 'none', 'auto', 'required' or {type: 'function', function: {name}}");
+  }
+}
+
+function toolCalls(v: unknown, at: string, role: unknown): void {
+  if (role !== 'assistant') throw new InvalidRequestError(at, `'${at}' is only allowed on assistant messages`);
+  if (!Array.isArray(v)) throw new InvalidRequestError(at, `'${at}' must be an array of {id, type: 'function', function: {name, arguments}}`);
+  v.forEach((c: unknown, i) => {
+    const f = isObject(c) ? c['function'] : undefined;
+    if (!isObject(c) || typeof c['id'] !== 'string' || c['type'] !== 'function' || !isObject(f) ||
+        typeof f['name'] !== 'string' || typeof f['arguments'] !== 'string')
+      throw new InvalidRequestError(`${at}[${i}]`, `'${at}[${i}]' must be {id, type: 'function', function: {name, arguments (JSON text)}}`);
+  });
+}
+
 /** Returns the request typed; throws InvalidRequestError naming the first bad field. */
 export function validateChatRequest(request: unknown): ChatCompletionRequest {
   if (!isObject(request)) throw new InvalidRequestError(null, 'the request must be an object');
@@ -149,7 +203,7 @@ export function validateChatRequest(request: unknown): ChatCompletionRequest {
   const overflow = request['context_overflow'];
   if (given(overflow) && overflow !== 'error' && overflow !== 'drop_oldest')
     throw new InvalidRequestError('context_overflow', "'context_overflow' must be 'error' or 'drop_oldest'");
-  if (given(request['tools']) && !Array.isArray(request['tools'])) throw new InvalidRequestError('tools', "'tools' must be an array");
+  tools(request);
   const messages = request['messages'];
   if (!given(messages)) throw new InvalidRequestError('messages', "'messages' is required");
   if (!Array.isArray(messages) || messages.length === 0) throw new InvalidRequestError('messages', "'messages' must be a non-empty array");
@@ -165,6 +219,9 @@ export function validateChatRequest(request: unknown): ChatCompletionRequest {
       (c === undefined && m['role'] === 'assistant' && Array.isArray(m['tool_calls'])) ||
       (Array.isArray(c) && c.every((p: unknown) => isObject(p) && p['type'] === 'text' && typeof p['text'] === 'string'));
     if (!ok) throw new InvalidRequestError(`${at}.content`, `'${at}.content' must be a string or an array of {type: 'text', text} parts`);
+    if (given(m['tool_calls'])) toolCalls(m['tool_calls'], `${at}.tool_calls`, m['role']);
+    if (m['role'] === 'tool' && typeof m['tool_call_id'] !== 'string')
+      throw new InvalidRequestError(`${at}.tool_call_id`, `'${at}.tool_call_id' must be the id of the call this message answers`);
   });
   return request as unknown as ChatCompletionRequest;
 }
