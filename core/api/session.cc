@@ -346,8 +346,45 @@ StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span
 }
 
 StepResult Session::step_impl() {
-  if (gate_ && gate_->bound()) apply_grammar_mask();
-  return finish_step(sampler_->sample(logits_));
+  if (!gate_ || !gate_->bound()) return finish_step(sampler_->sample(logits_));
+  apply_grammar_mask();
+  return finish_step(sample_within_budget());
+}
+
+int64_t Session::tokens_left() const {
+  const int64_t n_past = external_ ? external_n_past_ : int64_t(exec_->n_past());
+  int64_t left = model_->n_ctx() - n_past + 1;
+  if (max_tokens_ >= 0) left = std::min(left, max_tokens_ - generated_);
+  return left;
+}
+
+int32_t Session::sample_within_budget() {
+  // A constrained reply must end complete: a token is taken only if what the grammar still needs
+  // after it (a byte a token at worst) and an end token fit in the tokens left. Far from the
+  // budget every token fits, and the first sample is the answer; near it, refused tokens are
+  // banned and the sample drawn again, and after a few refusals the whole mask is filtered once.
+  grammar::GrammarMatcher& m = gate_->matcher();
+  const int64_t left = tokens_left();
+  if (int64_t(m.min_bytes_to_accept()) + 1 > left) return sampler_->sample(logits_);  // cannot finish: no steering
+  auto fits = [&](int32_t t) {
+    if (tokenizer_->is_eog(t)) return true;
+    const int64_t need = m.min_bytes_to_accept_after(t);
+    return need == 0 || need + 1 <= left - 1;
+  };
+  for (int tries = 0; tries < 8; ++tries) {
+    const int32_t t = sampler_->sample(logits_);
+    if (fits(t)) return t;
+    logits_[size_t(t)] = -INFINITY;
+  }
+  const std::vector<float> kept = logits_;
+  bool any = false;
+  for (size_t i = 0; i < logits_.size(); ++i) {
+    if (logits_[i] == -INFINITY) continue;
+    if (fits(int32_t(i))) any = true;
+    else logits_[i] = -INFINITY;
+  }
+  if (!any) logits_ = kept;  // no token finishes in time (no single-byte token for the next byte): sample as masked
+  return sampler_->sample(logits_);
 }
 
 void Session::apply_grammar_mask() {

@@ -147,6 +147,8 @@ class Session {
   std::unordered_set<int32_t> preserved_;  // special tokens whose text the output keeps
   std::vector<uint64_t> mask_;
   void apply_grammar_mask();
+  int64_t tokens_left() const;  // this step's included: max_tokens and the context
+  int32_t sample_within_budget();
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;
   std::vector<int32_t> prompt_tokens_;

@@ -111,6 +111,32 @@ TEST(SessionGrammar, FramedSchemaInstancesRepeatInsideTheirText) {
   EXPECT_THROW(generate(s, R"({"type": "json_object", "frame": {"before": 3}})", 1), Error);
 }
 
+TEST(SessionGrammar, ConstrainedRepliesEndCompleteWithinTheirBudget) {
+  // stories260K writes stories into every free string; the budget makes it close them in time
+  Session s;
+  s.load(stories(), Json());
+  for (int max_tokens : {12, 40, 100}) {
+    for (int seed = 1; seed <= 15; ++seed) {
+      Output r = generate(s, R"({"type": "json_object"})", seed, max_tokens);
+      EXPECT_TRUE(r.finish == "grammar" || r.finish == "eog") << max_tokens << " seed " << seed << ": " << r.finish << " " << r.text;
+      chat::Value v;
+      EXPECT_NO_THROW(v = chat::parse_json(r.text)) << r.text;
+      EXPECT_TRUE(v.is_object()) << r.text;
+    }
+  }
+  // calls framed without a bound on their count end too
+  const char* calls = R"({"type": "json_schema", "frame": {"before": "<call>", "after": "</call>", "between": "\n", "max": 0},
+    "schema": {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}})";
+  for (int seed = 1; seed <= 10; ++seed) {
+    Output r = generate(s, calls, seed, 120);
+    EXPECT_TRUE(r.finish == "grammar" || r.finish == "eog") << r.finish << " " << r.text;
+    EXPECT_TRUE(r.text.ends_with("</call>")) << r.text;
+  }
+  // a budget too small to finish is no error: the reply is cut ("length")
+  Output cut = generate(s, R"({"type": "json_schema", "schema": {"type": "string", "minLength": 30}})", 1, 5);
+  EXPECT_EQ(cut.finish, "length");
+}
+
 TEST(SessionGrammar, ATriggeredGrammarBindsFromItsTrigger) {
   Session s;
   s.load(stories(), Json());

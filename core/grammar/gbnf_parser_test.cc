@@ -52,6 +52,20 @@ TEST(Gbnf, RecursionAndTailCallsStayShallow) {
   EXPECT_LT(a.stack_count(), 50u);  // a long digit run is a loop, not a growing stack
 }
 
+TEST(Gbnf, ShortestCompletionsCountBytesThroughNestedRules) {
+  Grammar g = parse_gbnf(R"(
+    root ::= "ab" digits | "x" | "[" root "]"
+    digits ::= [0-9]{3} [0-9]*)");
+  StackAutomaton a(std::make_shared<Grammar>(g));
+  auto after = [&](std::string_view text) { return a.walk(a.start(), text.data(), text.size()); };
+  EXPECT_EQ(a.min_bytes_to_accept(a.start()), 1u);  // "x"
+  EXPECT_EQ(a.min_bytes_to_accept(after("a")), 4u);  // "b" and three digits
+  EXPECT_EQ(a.min_bytes_to_accept(after("ab12")), 1u);
+  EXPECT_EQ(a.min_bytes_to_accept(after("ab123")), 0u);
+  EXPECT_EQ(a.min_bytes_to_accept(after("[[[")), 4u);  // "x]]]"
+  EXPECT_EQ(a.min_bytes_to_accept(after("[[ab1")), 4u);  // "12]]"
+}
+
 TEST(Gbnf, ErrorsNameTheFault) {
   auto message = [](const char* text) {
     try { parse_gbnf(text); } catch (const Error& e) { return std::string(e.what()); }

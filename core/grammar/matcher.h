@@ -27,6 +27,14 @@ class GrammarMatcher {
   bool is_allowed(int32_t id) { return grammar_->after_token(history_.back(), id) != kDeadState; }
   // The grammar is complete here (an end token would be allowed).
   bool accepting() const { return grammar_->automaton().accepting(history_.back()); }
+  // The fewest bytes still needed to complete the grammar: now, and after token id (UINT32_MAX when
+  // id is refused). A byte is at most one token, so a budget of n tokens can finish from a state
+  // n bytes away whatever the vocabulary, as long as it has single-byte tokens.
+  uint32_t min_bytes_to_accept() { return grammar_->automaton().min_bytes_to_accept(history_.back()); }
+  uint32_t min_bytes_to_accept_after(int32_t id) {
+    const StateId next = grammar_->after_token(history_.back(), id);
+    return next == kDeadState ? UINT32_MAX : grammar_->automaton().min_bytes_to_accept(next);
+  }
   // Complete, and nothing more may follow: generation must end.
   bool must_end() const;
   // An end token was accepted.

@@ -93,4 +93,54 @@ StateId StackAutomaton::compute_step(StateId s, uint8_t byte) {
   return next;
 }
 
+void StackAutomaton::compute_shortest_rest() {
+  const Grammar& g = *grammar_;
+  constexpr uint32_t kInf = UINT32_MAX / 4;  // sums of a few stay below UINT32_MAX
+  std::vector<uint32_t> rule_min(g.rule_count(), kInf);
+  rest_.assign(g.element_count(), kInf);
+  // Bellman-Ford over the rules: every productive rule's shortest text is finite, and each pass
+  // settles at least one more level of calls
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t r = 0; r < g.rule_count(); ++r) {
+      uint32_t best = rule_min[r];
+      for (uint32_t alt : g.rule(r).alternatives) {
+        uint32_t end = alt;
+        while (g.at(end).kind != Element::Kind::kEnd) ++end;
+        rest_[end] = 0;
+        for (uint32_t p = end; p-- > alt;) {
+          const Element& e = g.at(p);
+          const uint32_t cost = e.kind == Element::Kind::kBytes ? 1 : rule_min[e.value];
+          rest_[p] = std::min(kInf, cost + rest_[p + 1]);
+        }
+        best = std::min(best, rest_[alt]);
+      }
+      if (best < rule_min[r]) { rule_min[r] = best; changed = true; }
+    }
+  }
+}
+
+uint32_t StackAutomaton::stack_distance(int32_t id) {
+  if (stack_dist_.size() < stacks_.size()) stack_dist_.resize(stacks_.size(), kUnknownDistance);
+  if (stack_dist_[id] != kUnknownDistance) return stack_dist_[id];
+  // the chain of unresolved frames, then their distances from the bottom up
+  std::vector<int32_t> chain;
+  for (int32_t at = id; at != 0 && stack_dist_[at] == kUnknownDistance; at = stacks_[at].parent) chain.push_back(at);
+  for (size_t i = chain.size(); i-- > 0;) {
+    const Node& n = stacks_[chain[i]];
+    const uint32_t below = n.parent == 0 ? 0 : stack_dist_[n.parent];
+    stack_dist_[chain[i]] = std::min<uint64_t>(uint64_t(rest_[n.pos]) + below, UINT32_MAX - 1);
+  }
+  return stack_dist_[id];
+}
+
+uint32_t StackAutomaton::min_bytes_to_accept(StateId s) {
+  if (rest_.empty()) compute_shortest_rest();
+  if (state_dist_.size() < states_.size()) state_dist_.resize(states_.size(), kUnknownDistance);
+  if (state_dist_[s] != kUnknownDistance) return state_dist_[s];
+  uint32_t best = UINT32_MAX - 1;
+  for (int32_t id : states_[s].stacks) best = std::min(best, id == 0 ? 0u : stack_distance(id));
+  return state_dist_[s] = best;
+}
+
 }  // namespace hearth::grammar

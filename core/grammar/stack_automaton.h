@@ -47,6 +47,10 @@ class StackAutomaton {
     return s;
   }
   bool accepting(StateId s) const { return states_[s].accepting; }
+  // The fewest bytes that take s to an accepting state (0 when s accepts): what a generation needs
+  // at least to finish, used to end it within its token budget. Computed on first use (the
+  // grammar's shortest completions, one fixed point over its rules), then memoized per stack.
+  uint32_t min_bytes_to_accept(StateId s);
   // Bytes that have a live transition from s (the union of the top frames' byte sets).
   const ByteSet& live_bytes(StateId s) const { return states_[s].live; }
   size_t state_count() const { return states_.size(); }
@@ -80,6 +84,8 @@ class StackAutomaton {
   void close(uint32_t pos, int32_t parent, std::vector<int32_t>& out);
   StateId intern_state(std::vector<int32_t> stacks);
   StateId compute_step(StateId s, uint8_t byte);
+  void compute_shortest_rest();
+  uint32_t stack_distance(int32_t id);
 
   std::shared_ptr<const Grammar> grammar_;
   std::vector<Node> stacks_;
@@ -91,6 +97,10 @@ class StackAutomaton {
   uint32_t generation_ = 0;
   std::vector<std::pair<uint32_t, int32_t>> work_;
   StateId start_ = kDeadState;
+  std::vector<uint32_t> rest_;        // per grammar position: fewest bytes to the end of its alternative
+  std::vector<uint32_t> stack_dist_;  // per stack id: fewest bytes to empty it (kUnknownDistance: not yet)
+  std::vector<uint32_t> state_dist_;  // per state
+  static constexpr uint32_t kUnknownDistance = UINT32_MAX;
 };
 
 }  // namespace hearth::grammar
