@@ -121,6 +121,7 @@ const char* hearth_session_start(hearth_session* s, const char* request_json) {
       const int64_t n_candidates = hearth::api::get_integer(req, "n_candidates", 0, 0, INT32_MAX);
       j.set("candidates_suffice", n_candidates > 0 && s->session.candidates_suffice(size_t(n_candidates)));
       j.set("needs_tail", s->session.needs_tail());
+      j.set("grammar", req.find("grammar") != nullptr && !req.find("grammar")->is_null());
       Json::Array ids;
       for (int32_t id : s->session.prompt_tokens()) ids.emplace_back(id);
       j.set("tokens", std::move(ids));
@@ -173,7 +174,22 @@ const char* hearth_session_step_logits(hearth_session* s, const float* logits, s
 const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids, const float* logits, size_t n) {
   return guarded(s, [&] {
     if ((!ids || !logits) && n) hearth::fail(ErrorCode::kInvalidArgument, "null candidates");
-    return step_json(s->session.step_with_candidates(std::span<const int32_t>(ids, n), std::span<const float>(logits, n)));
+    std::optional<hearth::api::StepResult> r =
+        s->session.step_with_candidates(std::span<const int32_t>(ids, n), std::span<const float>(logits, n));
+    if (r) return step_json(*r);
+    Json j{Json::Object{}};
+    j.set("undecided", true);
+    return j;
+  });
+}
+
+const char* hearth_session_grammar_mask(hearth_session* s, uint32_t* words, size_t n) {
+  return guarded(s, [&] {
+    if (!words && n) hearth::fail(ErrorCode::kInvalidArgument, "null mask");
+    if (n % 2 || (reinterpret_cast<uintptr_t>(words) & 7)) hearth::fail(ErrorCode::kInvalidArgument, "the mask must be 8-byte aligned u32 pairs");
+    Json j{Json::Object{}};
+    j.set("masked", s->session.grammar_mask(std::span<uint64_t>(reinterpret_cast<uint64_t*>(words), n / 2)));
+    return j;
   });
 }
 

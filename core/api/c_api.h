@@ -48,8 +48,14 @@ const char* hearth_session_step_logits(hearth_session* s, const float* logits, s
 // GPU sampling (Session::step_with_candidates): the n best token ids by adjusted logit and their raw
 // logits; every other token is treated as -inf. Replies as step does. Only for greedy requests or
 // 1 <= top_k <= n/2; "candidates_suffice" in start's reply (for external_eval, with "n_candidates"
-// in the request) says whether it applies.
+// in the request) says whether it applies. With a grammar ("grammar": true in start's reply) the
+// candidates are those of the logits masked by grammar_mask, and either step form may reply
+// {"undecided": true} (nothing consumed: hand over all logits with step_logits).
 const char* hearth_session_step_candidates(hearth_session* s, const int32_t* ids, const float* logits, size_t n);
+// The grammar's mask for the next token: bit i of the n u32 words (n even, 8-byte aligned, at
+// least n_vocab bits) set when token i is allowed. {"masked": false} (all zero) when no grammar
+// binds the next token (none, or a lazy one not yet triggered): sample unmasked.
+const char* hearth_session_grammar_mask(hearth_session* s, uint32_t* words, size_t n);
 // Full-vocabulary draws (top_k 0, temperature > 0): the same plus the GPU's sum of the other tokens'
 // weights exp((l - max) / temperature) within relative error tail_error. Replies as step does, or
 // {"undecided": true} when those bounds do not decide the token (nothing consumed: hand over all

@@ -306,14 +306,14 @@ StepResult Session::step_with_logits(std::span<const float> logits) {
 
 bool Session::candidates_suffice(size_t n) const {
   // log-probabilities are normalised over the whole vocabulary: candidates would overstate them
-  if (!sampler_ || logprobs_ || gate_) return false;
+  if (!sampler_ || logprobs_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature <= 0.0f || (p.top_k >= 1 && size_t(p.top_k) <= n / 2);
 }
 
 bool Session::needs_tail() const {
   // log-probabilities need every logit (candidates and a tail weight would overstate them)
-  if (!sampler_ || logprobs_ || gate_) return false;
+  if (!sampler_ || logprobs_) return false;
   const SamplingParams& p = sampler_->params();
   return p.temperature > 0.0f && (p.top_k == 0 || p.top_k >= model().config().n_vocab);
 }
@@ -324,16 +324,16 @@ std::optional<StepResult> Session::step_with_candidates_bounded(std::span<const 
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
   if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
   if (ids.size() != logits.size() || ids.empty()) fail(ErrorCode::kInvalidArgument, "candidates: ids and logits differ in count, or are empty");
-  if (gate_) fail(ErrorCode::kInvalidArgument, "a generation with a grammar needs all logits: call step_with_logits()");
   if (!(tail_weight >= 0.0) || !(tail_error >= 0.0 && tail_error < 1.0))
     fail(ErrorCode::kInvalidArgument, "candidates: the tail weight must be >= 0 and its error in [0, 1)");
+  if (gate_ && gate_->bound()) return constrained_candidates_step(ids, logits, Tail{tail_weight, tail_error});
   // the candidates only: a vocabulary-sized pass per token cost ~0.4 ms in wasm at 128k tokens
   const std::optional<int32_t> token = sampler_->sample_bounded_sparse(ids, logits, tail_weight, tail_error);
   if (!token) return std::nullopt;
   return finish_step(*token);
 }
 
-StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits) {
+std::optional<StepResult> Session::step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits) {
   if (!stream_) fail(ErrorCode::kInvalidArgument, "no generation in progress: call start() first");
   if (!generating_) fail(ErrorCode::kInvalidArgument, "the generation has finished: call start() again");
   if (!external_) fail(ErrorCode::kInvalidArgument, "this generation is evaluated by the core: call step()");
@@ -342,6 +342,7 @@ StepResult Session::step_with_candidates(std::span<const int32_t> ids, std::span
     fail(ErrorCode::kInvalidArgument, std::to_string(ids.size()) +
                                           " candidates do not decide this sampling (it needs temperature 0 or top_k <= " +
                                           std::to_string(ids.size() / 2) + "): hand over all logits");
+  if (gate_ && gate_->bound()) return constrained_candidates_step(ids, logits, std::nullopt);
   return finish_step(sampler_->sample_sparse(ids, logits));
 }
 
@@ -351,57 +352,6 @@ StepResult Session::step_impl() {
   return finish_step(sample_within_budget());
 }
 
-int64_t Session::tokens_left() const {
-  const int64_t n_past = external_ ? external_n_past_ : int64_t(exec_->n_past());
-  int64_t left = model_->n_ctx() - n_past + 1;
-  if (max_tokens_ >= 0) left = std::min(left, max_tokens_ - generated_);
-  return left;
-}
-
-int32_t Session::sample_within_budget() {
-  // A constrained reply must end complete: a token is taken only if what the grammar still needs
-  // after it (a byte a token at worst) and an end token fit in the tokens left. Far from the
-  // budget every token fits, and the first sample is the answer; near it, refused tokens are
-  // banned and the sample drawn again, and after a few refusals the whole mask is filtered once.
-  grammar::GrammarMatcher& m = gate_->matcher();
-  const int64_t left = tokens_left();
-  if (int64_t(m.min_bytes_to_accept()) + 1 > left) return sampler_->sample(logits_);  // cannot finish: no steering
-  auto fits = [&](int32_t t) {
-    if (tokenizer_->is_eog(t)) return true;
-    const int64_t need = m.min_bytes_to_accept_after(t);
-    return need == 0 || need + 1 <= left - 1;
-  };
-  for (int tries = 0; tries < 8; ++tries) {
-    const int32_t t = sampler_->sample(logits_);
-    if (fits(t)) return t;
-    logits_[size_t(t)] = -INFINITY;
-  }
-  const std::vector<float> kept = logits_;
-  bool any = false;
-  for (size_t i = 0; i < logits_.size(); ++i) {
-    if (logits_[i] == -INFINITY) continue;
-    if (fits(int32_t(i))) any = true;
-    else logits_[i] = -INFINITY;
-  }
-  if (!any) logits_ = kept;  // no token finishes in time (no single-byte token for the next byte): sample as masked
-  return sampler_->sample(logits_);
-}
-
-void Session::apply_grammar_mask() {
-  grammar::GrammarMatcher& matcher = gate_->matcher();
-  mask_.resize(matcher.grammar().vocabulary().words());
-  matcher.fill_mask(mask_.data());
-  const size_t n = logits_.size();
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    if ((mask_[i >> 6] >> (i & 63)) & 1) any = true;
-    else logits_[i] = -INFINITY;
-  }
-  if (!any) {
-    generating_ = false;
-    fail(ErrorCode::kUnsupported, "the grammar allows no token of this model's vocabulary here (it needs bytes no token starts with)");
-  }
-}
 
 StepResult Session::finish_step(int32_t next) {
   StepResult r;

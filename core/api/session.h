@@ -111,7 +111,12 @@ class Session {
   // penalties and bias exactly and samples as sample() does. Exact when the answer lies in the top
   // n whatever the last bits of the GPU's adjustment: the request must be greedy (temperature 0)
   // or have 1 <= top_k <= n / 2 (kInvalidArgument otherwise: hand over all logits instead).
-  StepResult step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits);
+  // With a bound grammar the candidates must be the best n of the masked logits (grammar_mask());
+  // both forms then return nullopt when they do not decide the draw (the random stream untouched).
+  std::optional<StepResult> step_with_candidates(std::span<const int32_t> ids, std::span<const float> logits);
+  // The grammar's mask for the next token, one bit per token id, into words (at least n_vocab bits):
+  // false (and all zero) when no grammar binds the next token.
+  bool grammar_mask(std::span<uint64_t> words);
   // top_k 0 (or >= n_vocab) with temperature > 0: as above plus the GPU's estimate of the other
   // tokens' total weight (Sampler::sample_bounded, relative error tail_error). nullopt when the
   // bounds do not decide: nothing is consumed, hand over all logits (step_with_logits) instead.
@@ -149,6 +154,13 @@ class Session {
   void apply_grammar_mask();
   int64_t tokens_left() const;  // this step's included: max_tokens and the context
   int32_t sample_within_budget();
+  bool can_finish(int64_t left);                 // the grammar can still complete in `left` tokens
+  bool fits_budget(int32_t token, int64_t left);  // after token, the rest and an end token fit
+  struct Tail {
+    double weight, error;
+  };
+  std::optional<StepResult> constrained_candidates_step(std::span<const int32_t> ids, std::span<const float> logits,
+                                                        std::optional<Tail> tail);
   std::unique_ptr<Utf8Stream> stream_;
   std::vector<float> logits_;
   std::vector<int32_t> prompt_tokens_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <regex>
 
 #include "core/api/session.h"
@@ -64,19 +65,26 @@ TEST(SessionGrammar, GrammarErrorsLeaveTheSessionUsable) {
   EXPECT_TRUE(r.text == "yes" || r.text == "no") << r.text;
 }
 
-TEST(SessionGrammar, ConstrainedGenerationsAskForAllLogits) {
+TEST(SessionGrammar, CandidatesTheGrammarRefusesLeaveTheStepToAllLogits) {
   Session s;
   s.load(stories(), Json());
   Json req = Json::parse(R"({"prompt": "Hi", "temperature": 0, "external_eval": true,
                              "grammar": {"type": "gbnf", "grammar": "root ::= [a-z]+"}})");
   s.start(req);
-  EXPECT_FALSE(s.candidates_suffice(64));
-  EXPECT_FALSE(s.needs_tail());
+  EXPECT_TRUE(s.candidates_suffice(64));
+  std::vector<int32_t> ids = {'{' + 3, '}' + 3};  // unmasked candidates, both refused
+  std::vector<float> cl = {100.0f, 90.0f};
+  EXPECT_FALSE(s.step_with_candidates(ids, cl).has_value());
   std::vector<float> logits(512, 0.0f);
   logits['{' + 3] = 100.0f;  // a byte token the grammar refuses, far ahead of the rest
   StepResult st = s.step_with_logits(logits);
   ASSERT_FALSE(st.text.empty());
   EXPECT_TRUE(std::all_of(st.text.begin(), st.text.end(), [](char c) { return c >= 'a' && c <= 'z'; })) << st.text;
+  std::vector<uint64_t> mask(8);
+  EXPECT_TRUE(s.grammar_mask(mask));
+  auto bit = [&](int32_t id) { return (mask[size_t(id) >> 6] >> (id & 63)) & 1; };
+  EXPECT_EQ(bit('a' + 3), 1u);
+  EXPECT_EQ(bit('{' + 3), 0u);
 }
 
 // stories260K's byte tokens: id = byte + 3
@@ -196,6 +204,83 @@ TEST(SessionGrammar, PreservedSpecialTokensKeepTheirText) {
     logits[1] = 100.0f;  // <s>, a control token
     EXPECT_EQ(s.step_with_logits(logits).text, preserve ? "<s>" : "");
   }
+}
+
+}  // namespace
+}  // namespace hearth::api
+
+namespace hearth::api {
+namespace {
+
+// What a GPU hands over: the best n of the masked logits, ranked (logit descending, id ascending),
+// and the other allowed tokens' weight at this temperature.
+struct GpuView {
+  std::vector<int32_t> ids;
+  std::vector<float> logits;
+  double tail = 0;
+};
+
+GpuView gpu_view(Session& s, const std::vector<float>& logits, size_t n, float temperature) {
+  std::vector<uint64_t> mask((logits.size() + 63) / 64);
+  const bool masked = s.grammar_mask(mask);
+  std::vector<int32_t> order(logits.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = int32_t(i);
+  auto value = [&](int32_t i) { return !masked || ((mask[size_t(i) >> 6] >> (i & 63)) & 1) ? logits[size_t(i)] : -INFINITY; };
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return value(a) > value(b); });
+  GpuView v;
+  for (size_t i = 0; i < n; ++i) {
+    v.ids.push_back(order[i]);
+    v.logits.push_back(logits[size_t(order[i])]);
+  }
+  const double max = value(order[0]);
+  for (size_t i = n; i < order.size(); ++i)
+    if (temperature > 0 && value(order[i]) > -INFINITY) v.tail += std::exp((double(value(order[i])) - max) / temperature);
+  return v;
+}
+
+TEST(SessionGrammar, CandidatesFromMaskedLogitsDrawWhatAllLogitsDraw) {
+  // the same constrained generation twice over the same logits: all of them (the CPU path) and the
+  // GPU's view of them; same tokens, whichever draws the candidates decide or hand back
+  Session all, cand;
+  all.load(stories(), Json());
+  cand.load(stories(), Json());
+  const char* modes[] = {R"("temperature": 0)", R"("temperature": 1, "top_k": 20)", R"("temperature": 1)"};
+  size_t undecided = 0, steps = 0;
+  for (const char* mode : modes) {
+    for (int seed = 1; seed <= 6; ++seed) {
+      std::string req = std::string(R"({"prompt": "Hi", "external_eval": true, "max_tokens": 24, "seed": )") + std::to_string(seed) +
+                        ", " + mode + R"(, "grammar": {"type": "json_object"}})";
+      all.start(Json::parse(req));
+      cand.start(Json::parse(req));
+      std::mt19937 rng{uint32_t(seed)};
+      std::normal_distribution<float> normal(0.0f, 3.0f);
+      const float temperature = std::string(mode).find("\"temperature\": 0") != std::string::npos ? 0.0f : 1.0f;
+      const bool bounded = cand.needs_tail();
+      ASSERT_TRUE(bounded || cand.candidates_suffice(128));
+      std::string text_all, text_cand;
+      while (all.generating()) {
+        std::vector<float> logits(512);
+        for (float& l : logits) l = normal(rng);
+        StepResult a = all.step_with_logits(logits);
+        GpuView v = gpu_view(cand, logits, 128, temperature);
+        std::optional<StepResult> c = bounded ? cand.step_with_candidates_bounded(v.ids, v.logits, v.tail, 1e-6)
+                                              : cand.step_with_candidates(v.ids, v.logits);
+        ++steps;
+        if (!c) {
+          ++undecided;
+          c = cand.step_with_logits(logits);
+        }
+        ASSERT_EQ(a.token, c->token) << mode << " seed " << seed << " after " << text_all;
+        text_all += a.text;
+        text_cand += c->text;
+        ASSERT_EQ(a.done, c->done);
+      }
+      EXPECT_EQ(text_all, text_cand);
+      EXPECT_NO_THROW(chat::parse_json(text_all)) << text_all;
+    }
+  }
+  EXPECT_LT(undecided * 4, steps) << undecided << " of " << steps;
+  EXPECT_GT(undecided, 0u) << "the budget never left a draw to all logits";
 }
 
 }  // namespace

@@ -87,6 +87,10 @@ class Sampler {
   float last_logprob() const;
 
   const SamplingParams& params() const { return params_; }
+  // The random stream's position, to draw again from the same place (a constrained step that the
+  // candidates did not decide is redone from all logits).
+  std::array<uint32_t, 4> rng_state() const { return rng_.state(); }
+  void set_rng_state(const std::array<uint32_t, 4>& s) { rng_.set_state(s); }
   int32_t vocab_size() const { return vocab_size_; }
 
  private:

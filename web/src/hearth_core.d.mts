@@ -19,6 +19,7 @@ export interface HearthCoreModule {
   _hearth_session_step_logits(session: number, logits: number, n: number): number;
   _hearth_session_step_candidates(session: number, ids: number, logits: number, n: number): number;
   _hearth_session_step_candidates_bounded(session: number, ids: number, logits: number, n: number, tailWeight: number, tailError: number): number;
+  _hearth_session_grammar_mask(session: number, words: number, n: number): number;
   _hearth_session_plan(session: number): number;
   _hearth_session_cpu_logits(session: number, requestJson: number, out: number, n: number): number;
   UTF8ToString(ptr: number): string;
