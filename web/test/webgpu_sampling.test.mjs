@@ -159,6 +159,58 @@ test('WebGPU generations give the CPU engine\'s tokens (sampling on the GPU)', a
   gpu.dispose();
 });
 
+test('constrained WebGPU generations: the grammar mask on the GPU, the same tokens as the CPU, valid and complete', async () => {
+  const bytes = new Uint8Array(readFileSync(MODEL));
+  const cpu = await CpuEngine.create();
+  cpu.load(bytes);
+  const gpu = await createEngine('webgpu');
+  await gpu.load(bytes);
+  const schema = {
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 10 }, n: { type: 'integer', minimum: 0, maximum: 500 }, ok: { type: 'boolean' } },
+    required: ['name', 'n'],
+  };
+  const grammars = [
+    { type: 'json_object' },
+    { type: 'json_schema', schema },
+    { type: 'gbnf', grammar: 'root ::= "Zoo " [a-z ]{3,20} "."' },
+    // lazy: free until the trigger, then bound
+    { type: 'gbnf', grammar: 'root ::= "e" [a-z]{0,4} [0-9] [0-9] "!"', triggers: ['e'] },
+  ];
+  const modes = [
+    { temperature: 0 },
+    { temperature: 1, topK: 30, seed: 3 },
+    { temperature: 1, seed: 4 },
+    { temperature: 0.8, repetitionPenalty: 1.2, seed: 5 },
+  ];
+  const before = gpu.fullLogitReads;
+  let steps = 0;
+  for (const grammar of grammars) {
+    for (const mode of modes) {
+      for (const maxTokens of [24, 60]) {
+        const request = { prompt: 'Once upon a time', maxTokens, grammar, ...mode };
+        const want = await generate(cpu, request);
+        const got = await generate(gpu, request);
+        const name = `${JSON.stringify(grammar).slice(0, 40)} ${JSON.stringify(mode)} max ${maxTokens}`;
+        assert.deepEqual(got.tokens, want.tokens, name);
+        assert.equal(got.text, want.text, name);
+        assert.equal(got.finish, want.finish, name);
+        steps += got.tokens.length;
+        if (grammar.type !== 'gbnf') {
+          assert.ok(['grammar', 'eog'].includes(got.finish), `${name}: ${got.finish} ${got.text}`);
+          assert.equal(typeof JSON.parse(got.text), 'object', got.text);
+        }
+      }
+    }
+  }
+  // the mask is applied on the GPU: most steps are decided by the 128 candidates
+  const reads = gpu.fullLogitReads - before;
+  assert.ok(reads < steps / 4, `${reads} of ${steps} constrained steps read all logits`);
+  console.log(`constrained: ${reads} of ${steps} steps read all logits back`);
+  cpu.dispose();
+  gpu.dispose();
+});
+
 test('GpuExecutor.evalFrom: a token read on the GPU gives eval\'s logits; a step on a wrong token truncated away leaves no trace', async () => {
   const engine = await createEngine('webgpu');
   await engine.load(new Uint8Array(readFileSync(MODEL)));

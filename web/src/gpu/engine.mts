@@ -300,6 +300,17 @@ export class WebGpuEngine implements Engine {
       // the next step is submitted on that candidate before this one's are read back (checked after)
       const penalised = (request.repetitionPenalty ?? 1) !== 1 || (request.frequencyPenalty ?? 0) !== 0 || (request.presencePenalty ?? 0) !== 0;
       const runAhead = sampler !== null && !bounded && !penalised && (request.temperature === 0 || request.topK === 1);
+      // a grammar's mask depends on the token before: the forward pass is submitted first, the mask
+      // computed while it runs, and the sampler's passes submitted after it (their own submission)
+      const masked = sampler !== null && started['grammar'] === true;
+      const V = self.#info!.n_vocab;
+      const maskWords = Math.ceil(V / 64) * 2;
+      let maskPtr = 0; // allocated with the candidates' buffer, below
+      const sampleMasked = (): void => {
+        const m = self.#call(() => core._hearth_session_grammar_mask(self.#session, maskPtr, maskWords));
+        sampler!.setMask(m['masked'] === true ? new Uint32Array(core.HEAPU8.buffer, maskPtr, maskWords) : null);
+        sampler!.submit();
+      };
       // penalties look at the last penalty_last_n accepted tokens: the prompt's and the generated
       const window = new PenaltyWindow(request.penaltyLastN ?? 64);
       for (const t of prompt) window.push(t);
@@ -309,7 +320,7 @@ export class WebGpuEngine implements Engine {
       });
       adjust();
       const step = (last: boolean): EvalOptions =>
-        sampler ? (last ? { readLogits: false, encode: (enc) => sampler.encode(enc) } : { readLogits: false }) : { readLogits: last };
+        sampler ? (last && !masked ? { readLogits: false, encode: (enc) => sampler.encode(enc) } : { readLogits: false }) : { readLogits: last };
       // KV prefix reuse: keep the cached positions that hold the prompt's first tokens (never the
       // last one: its logits are needed); #gpuTokens is only trusted while it matches the cache
       let common = 0;
@@ -328,6 +339,7 @@ export class WebGpuEngine implements Engine {
       const rest = prompt.slice(common);
       logits = (await exec.evalBatch(rest, step(true)))[0] ?? null;
       self.#gpuTokens.push(...rest);
+      let fed = prompt[prompt.length - 1]!; // the token whose logits the next step samples from
       superseded();
       // the prefill ends when its result is back: with the sampler, at the first candidates' read
       // (evalBatch returns once the chunks are submitted)
@@ -338,11 +350,15 @@ export class WebGpuEngine implements Engine {
         stats.prefillMs = t1 - t0;
       };
       if (!sampler) prefillDone();
-      const V = self.#info!.n_vocab;
       const n = sampler ? SAMPLER_CANDIDATES : V;
       const ptr = core._malloc(n * 8);
       if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the logits');
       try {
+        if (masked) {
+          maskPtr = core._malloc(maskWords * 4);
+          if (!maskPtr) throw new HearthError('out_of_memory', 'could not allocate the grammar mask');
+          sampleMasked(); // the prompt's last position
+        }
         let ahead = false;  // a step on the GPU's best candidate of the step being read is in flight
         for (;;) {
           superseded();
@@ -360,24 +376,31 @@ export class WebGpuEngine implements Engine {
             superseded();
             new Int32Array(core.HEAPU8.buffer, ptr, c.ids.length).set(c.ids);
             new Float32Array(core.HEAPU8.buffer, ptr + n * 4, c.ids.length).set(c.logits);
-            if (bounded) {
-              r = self.#call(() => core._hearth_session_step_candidates_bounded(self.#session, ptr, ptr + n * 4, c.ids.length, c.tail ?? 0, TAIL_ERROR));
-              if (r['undecided'] === true) {
-                // the tail's bounds leave the token open: all logits, sampled by the core as on the CPU
-                const all = await sampler.readLogits();
-                superseded();
-                const lp = core._malloc(V * 4);
-                if (!lp) throw new HearthError('out_of_memory', 'could not allocate the logits');
-                try {
-                  new Float32Array(core.HEAPU8.buffer, lp, V).set(all);
-                  r = self.#call(() => core._hearth_session_step_logits(self.#session, lp, V));
-                } finally {
-                  core._free(lp);
-                }
-                self.#fullReads++;
+            r = bounded
+              ? self.#call(() => core._hearth_session_step_candidates_bounded(self.#session, ptr, ptr + n * 4, c.ids.length, c.tail ?? 0, TAIL_ERROR))
+              : self.#call(() => core._hearth_session_step_candidates(self.#session, ptr, ptr + n * 4, c.ids.length));
+            if (r['undecided'] === true) {
+              // the candidates leave the token open (the tail's bounds, or a grammar's budget): all
+              // logits, sampled by the core as on the CPU
+              if (ahead) {
+                // the step ahead has overwritten them: drop it and evaluate the last token again
+                exec.truncate(exec.nPast - 2);
+                if (!masked) sampler.discard();
+                ahead = false;
+                self.#ahead.dropped++;
+                await exec.eval(fed, { readLogits: false });
               }
-            } else {
-              r = self.#call(() => core._hearth_session_step_candidates(self.#session, ptr, ptr + n * 4, c.ids.length));
+              const all = await sampler.readLogits();
+              superseded();
+              const lp = core._malloc(V * 4);
+              if (!lp) throw new HearthError('out_of_memory', 'could not allocate the logits');
+              try {
+                new Float32Array(core.HEAPU8.buffer, lp, V).set(all);
+                r = self.#call(() => core._hearth_session_step_logits(self.#session, lp, V));
+              } finally {
+                core._free(lp);
+              }
+              self.#fullReads++;
             }
           } else {
             new Float32Array(core.HEAPU8.buffer, ptr, V).set(logits!);
@@ -398,7 +421,7 @@ export class WebGpuEngine implements Engine {
           if (ahead && (done || token !== best)) {
             // the step ahead was on another token, or past the end: out of the cache and the sampler
             exec.truncate(exec.nPast - 1);
-            sampler!.discard();
+            if (!masked) sampler!.discard();
             ahead = false;
             self.#ahead.dropped++;
           }
@@ -409,6 +432,8 @@ export class WebGpuEngine implements Engine {
               adjust();
               logits = await exec.eval(token, step(true));
             }
+            if (masked) sampleMasked();
+            fed = token;
             self.#gpuTokens.push(token);
           }
           stats.decodeMs = now() - t1;
@@ -417,6 +442,7 @@ export class WebGpuEngine implements Engine {
         }
       } finally {
         core._free(ptr);
+        if (maskPtr) core._free(maskPtr);
       }
     }
     async function* guarded(): AsyncGenerator<string, void, undefined> {

@@ -2,7 +2,8 @@
 // instead of n_vocab floats. Stages (core/sampling/sampler.h): penalties and logit bias (stages 1-2,
 // gpu/shaders/sample_adjust.wgsl, on a copy of the logits), then top-K selection in passes of
 // workgroup-local bitonic sorts (sample_topk.wgsl) and the gather of the candidates' raw logits
-// (sample_gather.wgsl), all encoded into the step's own submission.
+// (sample_gather.wgsl), all encoded into the step's own submission. A constrained step also masks
+// the copy with the grammar's token bitmask (sample_mask.wgsl), uploaded each step.
 //
 // The draw itself (temperature, top-k/top-p/min-p, softmax, the seeded uniform) runs in the core
 // over the K candidates (hearth_session_step_candidates): K is small, so this costs microseconds,
@@ -71,6 +72,7 @@ export class GpuSampler {
   #pending: number[] = [];
   #adjust: { pipeline: Gpu; uniform: Gpu; entries: Gpu | null; capacity: number; bindGroup: Gpu | null; n: number };
   #tail: { pipeline: Gpu; uniform: Gpu; partial: Gpu; bindGroups: Gpu[]; groups: number; on: boolean };
+  #mask: { pipeline: Gpu; buffer: Gpu; bindGroup: Gpu; on: boolean };
   #logitsStaging: Gpu | null = null;
 
   private constructor(ctx: GpuContext, logits: Gpu, nVocab: number) {
@@ -122,6 +124,9 @@ export class GpuSampler {
     };
     this.#stagings = [0, 1].map(() => this.#buffer((K + 1) * 8 + firstGroups * 4, MAP_READ | COPY_DST));
     this.#adjust = { pipeline: pipeline('sample_adjust'), uniform: this.#buffer(16, UNIFORM), entries: null, capacity: 0, bindGroup: null, n: 0 };
+    const mask = pipeline('sample_mask');
+    const maskBuffer = this.#buffer(Math.ceil(nVocab / 64) * 8, STORAGE);
+    this.#mask = { pipeline: mask, buffer: maskBuffer, bindGroup: bind(mask, [uniform([nVocab]), this.#adjusted, maskBuffer]), on: false };
   }
 
   /** Builds the pipelines and buffers for logits of `nVocab` floats in `logits`. */
@@ -172,6 +177,21 @@ export class GpuSampler {
     q.writeBuffer(adj.uniform, 0, params.buffer);
   }
 
+  /** A grammar's mask for the steps encoded from now on (bit i set: token i allowed; the core's
+   * grammar_mask words), or null for none. Copied at once: the caller may reuse `words`. */
+  setMask(words: Uint32Array | null): void {
+    this.#mask.on = words !== null;
+    if (words) this.#device.queue.writeBuffer(this.#mask.buffer, 0, words);
+  }
+
+  /** Encodes the sampler's passes in a submission of their own (after a forward pass submitted
+   * without them: the host had to compute the step's mask first). */
+  submit(): void {
+    const enc = this.#device.createCommandEncoder();
+    this.encode(enc);
+    this.#device.queue.submit([enc.finish()]);
+  }
+
   /** Draws over the whole vocabulary (top_k 0) need the other tokens' weight at this temperature;
    * null turns that pass off. */
   setTail(temperature: number | null): void {
@@ -200,21 +220,28 @@ export class GpuSampler {
   /** Encodes the sampler's passes after the forward pass (EvalOptions.encode of the executor). */
   encode(encoder: Gpu): void {
     const adjusting = this.#adjust.n > 0;
-    if (adjusting) encoder.copyBufferToBuffer(this.#logits, 0, this.#adjusted, 0, this.#nVocab * 4);
+    const masking = this.#mask.on;
+    const copied = adjusting || masking;  // rank the adjusted copy
+    if (copied) encoder.copyBufferToBuffer(this.#logits, 0, this.#adjusted, 0, this.#nVocab * 4);
     const pass = encoder.beginComputePass();
     if (adjusting) {
       pass.setPipeline(this.#adjust.pipeline);
       pass.setBindGroup(0, this.#adjust.bindGroup);
       pass.dispatchWorkgroups(Math.ceil(this.#adjust.n / WG));
     }
+    if (masking) {
+      pass.setPipeline(this.#mask.pipeline);
+      pass.setBindGroup(0, this.#mask.bindGroup);
+      pass.dispatchWorkgroups(Math.ceil(this.#nVocab / WG));
+    }
     this.#passes.forEach((p, i) => {
       pass.setPipeline(p.pipeline);
-      pass.setBindGroup(0, i === 0 && adjusting ? p.bindGroups[1] : p.bindGroups[0]);
+      pass.setBindGroup(0, i === 0 && copied ? p.bindGroups[1] : p.bindGroups[0]);
       pass.dispatchWorkgroups(p.groups);
     });
     if (this.#tail.on) {
       pass.setPipeline(this.#tail.pipeline);
-      pass.setBindGroup(0, this.#tail.bindGroups[adjusting ? 1 : 0]);
+      pass.setBindGroup(0, this.#tail.bindGroups[copied ? 1 : 0]);
       pass.dispatchWorkgroups(this.#tail.groups);
     }
     pass.setPipeline(this.#gather.pipeline);
