@@ -7,15 +7,17 @@
 // greedy sampling.
 // Reports load time, tokens/s, ms/token, peak GPU memory (weights + the executor's buffers) and
 // decode's effective bandwidth (weight bytes a step reads / time per step).
+import { readFileSync } from 'node:fs';
+
 import { fileSource } from '../byte_source.mjs';
 import { createEngine } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import type { ExecutorOptions, GpuExecutor, Plan, StepProfile } from '../gpu/executor.mjs';
 import { Args } from './args.mjs';
 
-export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--no-fuse-norm-glu] [--profile] [--json]';
+export const BENCH_USAGE = 'bench --model F [-p N] [-n N] [--ctx-size C] [--backend cpu|webgpu] [--f32-activations] [--step-submissions N] [--attention-splits N] [--no-segments] [--no-fuse-rope] [--no-fuse-norm-glu] [--profile] [--json-schema FILE] [--json]';
 
-const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits']);
+const VALUE_FLAGS = new Set(['model', 'prompt', 'n-predict', 'ctx-size', 'backend', 'step-submissions', 'attention-splits', 'json-schema']);
 /** Flags that load the model with a variant of the default executor (for comparisons). */
 const VARIANT_FLAGS = ['f32-activations', 'no-segments', 'no-fuse-rope', 'no-fuse-norm-glu'];
 const BOOL_FLAGS = new Set(['json', 'profile', ...VARIANT_FLAGS]);
@@ -32,6 +34,8 @@ interface BenchResult {
   decode_ms_per_token: number;
   /** WebGPU: decode tok/s of a greedy generate() (sampling, the core's choice, a step run ahead) */
   generate_tok_s?: number;
+  /** With --json-schema: greedy generate() under the schema, alternated with free ones (tok/s each run) */
+  constrained?: { free_tok_s: number[]; constrained_tok_s: number[]; constrained_tokens: number[]; full_logit_reads: number };
   weight_bytes_per_token?: number;
   decode_gb_s?: number;
   peak_gpu_bytes?: number;
@@ -165,6 +169,29 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
     for await (const _ of gen) void _;
     result.generate_tok_s = gen.stats.generatedTokens / (gen.stats.decodeMs / 1000);
+    const schemaFile = args.values.get('json-schema');
+    if (schemaFile) {
+      // free and constrained greedy runs alternated, so drift on the machine hits both alike
+      const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+      const c = { free_tok_s: [] as number[], constrained_tok_s: [] as number[], constrained_tokens: [] as number[], full_logit_reads: 0 };
+      const gpuEngine = engine as unknown as { fullLogitReads: number };
+      const reads0 = gpuEngine.fullLogitReads;
+      for (let round = 0; round < 3; round++) {
+        for (const grammar of [undefined, { type: 'json_schema', schema }]) {
+          const g = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0, ...(grammar ? { grammar } : {}) });
+          for await (const _ of g) void _;
+          const rate = g.stats.generatedTokens / (g.stats.decodeMs / 1000);
+          if (grammar) {
+            c.constrained_tok_s.push(rate);
+            c.constrained_tokens.push(g.stats.generatedTokens);
+          } else {
+            c.free_tok_s.push(rate);
+          }
+        }
+      }
+      c.full_logit_reads = gpuEngine.fullLogitReads - reads0;
+      result.constrained = c;
+    }
   } else {
     const gen = engine.generate({ prompt, maxTokens: nGen, ignoreEos: true, temperature: 0 });
     for await (const _ of gen) void _;
