@@ -34,7 +34,7 @@ export function formatRate(perSecond: number): string {
 export interface ReplyStats {
   backend: 'cpu' | 'webgpu';
   model: string;
-  finish: 'stop' | 'length' | 'abort' | 'error';
+  finish: 'stop' | 'length' | 'abort' | 'error' | 'tool_calls';
   prompt_tokens: number;
   cached_tokens: number;
   completion_tokens: number;
