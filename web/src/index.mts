@@ -16,7 +16,7 @@ export type {
 } from './openai/index.mjs';
 export type {
   ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, LoadedModel, RuntimeStats,
-  AssistantMessage, FunctionTool, ToolCall, ToolCallDelta, ToolChoice,
+  AssistantMessage, FunctionTool, ResponseFormat, ToolCall, ToolCallDelta, ToolChoice,
 } from './openai/index.mjs';
 export { MAX_PARALLEL_CALLS } from './openai/index.mjs';
 export type { StepLogprobs, TokenLogprob } from './engine.mjs';

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { echoPageErrors } from '../../../web/browser-test/browsers.mjs';
 import { AppServer, modelFiles } from './app_server.mjs';
 import { chooseFile, openModels, saveSettings, screenshots, sendAndWatch, status, texts, waitFor, waitReady, waitStatus } from './chat_page.mjs';
+import { structuredTests } from './structured_tests.mjs';
 
 const HOSTILE = [
   'Here is a picture: <img src=x onerror="window.__pwned=1"> and a script <script>window.__pwned=2</script>',
@@ -109,6 +110,8 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
       assert.deepEqual(await texts(page, '.turn-body'), turns);
       assert.ok((await texts(page, '.conversation-title')).includes('One day, a big dog named Max'));
     });
+
+    structuredTests(name, () => page);
 
     test('model text with HTML renders as text: no element, handler or javascript: link comes alive', async () => {
       await page.evaluate((json) => {

@@ -1,11 +1,12 @@
 // The chat side of the app: the conversations (one owner: this), the reply being written, and the
 // actions on turns. Replies stream from the model controller's engine; every change is saved.
 import {
-  importConversations, newConversation, newId, requestMessages, titleFrom, toExportJson, toMarkdown, type Conversation, type Turn,
+  importConversations, newConversation, newId, normalizeTurn, requestMessages, titleFrom, toExportJson, toMarkdown, type Conversation, type Turn,
 } from './logic/conversation.ts';
 import { explainError } from './logic/errors.ts';
 import type { ReplyStats } from './logic/format.ts';
 import { samplingFields, type Settings } from './logic/settings.ts';
+import { checkStructured, PLAIN, repliesAreJson, structuredFields, type StructuredOptions } from './logic/structured.ts';
 import type { ModelController } from './model_controller.ts';
 import type { ConversationStore } from './store/conversations_db.ts';
 import type { Composer } from './ui/composer.ts';
@@ -26,13 +27,19 @@ export class ChatController {
   readonly #messages: MessagesView;
   readonly #sidebar: SidebarView;
   #composer: Composer | null = null;
+  /** The output and tools the next new chat starts with (a conversation keeps its own). */
+  #nextStructured: StructuredOptions = { ...PLAIN };
+  readonly #onStructured: () => void;
   readonly #empty: () => Node;
   readonly #onSelect: () => void;
 
   constructor(opts: {
     store: ConversationStore; models: ModelController; status: StatusView; settings: () => Settings;
     messagesRoot: HTMLElement; sidebarRoot: HTMLElement; empty: () => Node; onSelect: () => void;
+    /** The current conversation's output and tools changed (or another conversation was chosen). */
+    onStructured: () => void;
   }) {
+    this.#onStructured = opts.onStructured;
     this.#store = opts.store;
     this.#models = opts.models;
     this.#status = opts.status;
@@ -44,6 +51,7 @@ export class ChatController {
       edit: (t, text) => void this.#edit(t, text),
       regenerate: (t) => void this.#regenerate(t),
       delete: (t) => void this.#deleteTurn(t),
+      sendToolResults: (results) => void this.#sendToolResults(results),
     });
     this.#sidebar = new SidebarView(opts.sidebarRoot, {
       newChat: () => this.newChat(),
@@ -66,7 +74,10 @@ export class ChatController {
   async start(): Promise<void> {
     this.#conversations = await this.#store.all();
     // a reply cut off by a closed tab is not still being written
-    for (const c of this.#conversations) for (const t of c.turns) if (t.status === 'generating') t.status = 'stopped';
+    for (const c of this.#conversations) {
+      c.turns = c.turns.map(normalizeTurn);
+      for (const t of c.turns) if (t.status === 'generating') t.status = 'stopped';
+    }
     this.#current = [...this.#conversations].sort((a, b) => b.updated - a.updated)[0] ?? null;
     this.#draw();
   }
@@ -89,6 +100,22 @@ export class ChatController {
     this.#messages.render(this.#current, this.generating, this.#empty());
     this.#sidebar.show(this.#conversations, this.#current?.id ?? null);
     this.#composer?.set(this.#models.ready, this.generating);
+    this.#onStructured();
+  }
+
+  /** The output format and tools of the conversation shown (or of the next new one). */
+  get structured(): StructuredOptions {
+    return this.#current?.structured ?? this.#nextStructured;
+  }
+
+  /** Sets them for the conversation shown (checked by the dialog first: see checkStructured). */
+  setStructured(o: StructuredOptions): void {
+    const c = this.#current;
+    if (c) {
+      c.structured = { ...o };
+      void this.#save(c);
+    } else this.#nextStructured = { ...o };
+    this.#onStructured();
   }
 
   refreshComposer(): void {
@@ -113,6 +140,9 @@ export class ChatController {
     let c = this.#current;
     if (!c) {
       c = newConversation();
+      // the options set before the first message belong to this chat; the next new chat starts plain
+      if (this.#nextStructured.output !== 'text' || this.#nextStructured.tools.trim()) c.structured = { ...this.#nextStructured };
+      this.#nextStructured = { ...PLAIN };
       this.#conversations.push(c);
       this.#current = c;
     }
@@ -129,7 +159,8 @@ export class ChatController {
   async #writeReply(c: Conversation): Promise<void> {
     const s = this.#settings();
     const messages = requestMessages(c.turns, s.systemPrompt);
-    const turn: Turn = { id: newId(), role: 'assistant', content: '', status: 'generating' };
+    const structured = c.structured ?? PLAIN;
+    const turn: Turn = { id: newId(), role: 'assistant', content: '', status: 'generating', ...(repliesAreJson(structured) ? { json: true } : {}) };
     c.turns.push(turn);
     const controller = new AbortController();
     this.#reply = { controller, turn };
@@ -139,14 +170,18 @@ export class ChatController {
     try {
       // a fresh seed a reply: the engine's default seed is fixed, and regenerate must give another reply
       const seed = Math.floor(Math.random() * 2 ** 31);
-      const stream = await this.#models.engine.chat({ messages, ...samplingFields(s), seed } as never, controller.signal);
+      const problems = checkStructured(structured);
+      if (problems.length) throw new Error(`${problems[0]!.message} (Output & tools)`);
+      const request = { messages, ...samplingFields(s), ...structuredFields(structured), seed };
+      const stream = await this.#models.engine.chat(request, controller.signal);
       let finish: ReplyStats['finish'] = 'stop';
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
-        if (choice?.delta.content) {
-          turn.content += choice.delta.content;
-          this.#scheduleUpdate(c, turn);
-        }
+        const delta = choice?.delta;
+        if (delta?.reasoning_content) turn.reasoning = (turn.reasoning ?? '') + delta.reasoning_content;
+        if (delta?.content) turn.content += delta.content;
+        for (const call of delta?.tool_calls ?? []) (turn.toolCalls ??= []).push({ id: call.id, name: call.function.name, arguments: call.function.arguments });
+        if (delta?.reasoning_content || delta?.content || delta?.tool_calls) this.#scheduleUpdate(c, turn);
         if (choice?.finish_reason) finish = choice.finish_reason;
         if (chunk.usage && loaded) {
           const u = chunk.usage;
@@ -182,6 +217,15 @@ export class ChatController {
       this.#frame = 0;
       if (this.#current === c) this.#messages.update(turn, true, true);
     });
+  }
+
+  /** The person's answers to the last reply's calls: each becomes a tool turn, then the model goes on. */
+  async #sendToolResults(results: { call: { id: string; name: string }; content: string }[]): Promise<void> {
+    const c = this.#current;
+    if (!c || this.generating || results.length === 0) return;
+    if (!this.#models.ready) return void this.#models.openPicker();
+    for (const r of results) c.turns.push({ id: newId(), role: 'tool', toolCallId: r.call.id, name: r.call.name, content: r.content });
+    await this.#writeReply(c);
   }
 
   async #regenerate(t: Turn): Promise<void> {

@@ -10,6 +10,8 @@ import { loadLastModel, loadSettings, saveSettings } from './store/settings_stor
 import { Composer } from './ui/composer.ts';
 import { $, h, icon, iconButton } from './ui/dom.ts';
 import { SettingsDialog } from './ui/settings_dialog.ts';
+import { StructuredDialog } from './ui/structured_dialog.ts';
+import { structuredLabel } from './logic/structured.ts';
 import { StatusView } from './ui/status_view.ts';
 import './styles.css';
 
@@ -81,11 +83,14 @@ async function main(): Promise<void> {
   modelButton.addEventListener('click', () => void models.openPicker());
 
   const closeDrawer = (): void => app.classList.remove('drawer-open');
+  let composer: Composer | null = null;
   chat = new ChatController({
     store, models, status, settings: () => settings, messagesRoot: $('#messages'), sidebarRoot: $('#sidebar'),
     empty: () => emptyState(models), onSelect: closeDrawer,
+    onStructured: () => composer?.setStructured(structuredLabel(chat?.structured)),
   });
-  const composer = new Composer($('#composer') as HTMLFormElement, (t) => void chat.send(t), () => chat.stop());
+  const structuredDialog = new StructuredDialog($('#structured-dialog') as HTMLDialogElement, (o) => chat.setStructured(o));
+  composer = new Composer($('#composer') as HTMLFormElement, (t) => void chat.send(t), () => chat.stop(), () => structuredDialog.open(chat.structured));
   chat.composer = composer;
 
   const settingsDialog = new SettingsDialog($('#settings-dialog') as HTMLDialogElement, (s) => {

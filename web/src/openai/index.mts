@@ -9,6 +9,6 @@ export { StopMatcher } from './stop.mjs';
 export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Completion, CompletionChunk, CompletionRequest,
   CompletionUsage, ChatLogprobs, ChatTokenLogprob, CompletionLogprobs, ContextOverflow, FinishReason, RequestOptions, Role, SamplingFields, TextContentPart,
-  AssistantMessage, FunctionTool, ToolCall, ToolCallDelta, ToolChoice,
+  AssistantMessage, FunctionTool, ResponseFormat, ToolCall, ToolCallDelta, ToolChoice,
 } from './types.mjs';
 export { MAX_PARALLEL_CALLS } from './tool_formats.mjs';

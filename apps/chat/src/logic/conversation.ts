@@ -1,13 +1,34 @@
 // A conversation as the app keeps it (IndexedDB, export files), and what is computed from one:
 // its title, whether it matches a search, the messages a request sends.
-import type { ReplyStats } from './format.ts';
+import type { ChatMessage } from 'hearth';
 
-export type TurnRole = 'user' | 'assistant';
+import type { ReplyStats } from './format.ts';
+import { sanitizeStructured, type StructuredOptions } from './structured.ts';
+import { splitThinking } from './thinking.ts';
+
+/** 'tool': the result of a call, as the person answered it. */
+export type TurnRole = 'user' | 'assistant' | 'tool';
+
+/** A function call the model made (arguments: the JSON text the engine returned). */
+export interface TurnToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 export interface Turn {
   id: string;
   role: TurnRole;
   content: string;
+  /** Replies: what a reasoning model thought first (its <think> block). */
+  reasoning?: string;
+  /** Replies: the calls it made instead of (or after) its text. */
+  toolCalls?: TurnToolCall[];
+  /** Tool turns: the call this answers, and its function's name. */
+  toolCallId?: string;
+  name?: string;
+  /** Replies written under a JSON output format: shown as JSON, not Markdown. */
+  json?: boolean;
   /** Replies: 'done', 'stopped' (the user stopped it), 'error' (see error), 'generating'. */
   status?: 'done' | 'stopped' | 'error' | 'generating';
   error?: string;
@@ -21,6 +42,8 @@ export interface Conversation {
   created: number;
   updated: number;
   turns: Turn[];
+  /** The output format and tools every request of this conversation uses (absent: plain chat). */
+  structured?: StructuredOptions;
 }
 
 export const newId = (): string => globalThis.crypto.randomUUID();
@@ -46,30 +69,76 @@ export function searchConversations(list: readonly Conversation[], query: string
   const sorted = [...list].sort((a, b) => b.updated - a.updated);
   if (words.length === 0) return sorted;
   return sorted.filter((c) => {
-    const hay = `${c.title}\n${c.turns.map((t) => t.content).join('\n')}`.toLowerCase();
+    const hay = `${c.title}\n${c.turns.map((t) => [t.content, ...(t.toolCalls ?? []).map((x) => `${x.name} ${x.arguments}`)].join('\n')).join('\n')}`.toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }
 
 /** The OpenAI messages for a request: the system prompt, then every finished turn (failed replies
- * and empty ones are left out: the model never said them). */
-export function requestMessages(turns: readonly Turn[], systemPrompt: string): { role: 'system' | TurnRole; content: string }[] {
-  const messages: { role: 'system' | TurnRole; content: string }[] = [];
+ * and empty ones are left out: the model never said them). Calls and their results go back as
+ * tool_calls and tool messages, reasoning as reasoning_content (templates that drop it drop it). */
+export function requestMessages(turns: readonly Turn[], systemPrompt: string): ChatMessage[] {
+  const messages: ChatMessage[] = [];
   if (systemPrompt.trim()) messages.push({ role: 'system', content: systemPrompt });
+  const answered = new Set<string>();
   for (const t of turns) {
-    if (t.role === 'assistant' && (t.status === 'error' || t.status === 'generating' || t.content === '')) continue;
-    messages.push({ role: t.role, content: t.content });
+    if (t.role === 'user') messages.push({ role: 'user', content: t.content });
+    else if (t.role === 'tool') {
+      if (t.toolCallId && answered.has(t.toolCallId)) messages.push({ role: 'tool', tool_call_id: t.toolCallId, content: t.content });
+    } else {
+      const calls = t.toolCalls ?? [];
+      if (t.status === 'error' || t.status === 'generating' || (t.content === '' && calls.length === 0)) continue;
+      for (const c of calls) answered.add(c.id);
+      messages.push({
+        role: 'assistant',
+        content: t.content === '' && calls.length > 0 ? null : t.content,
+        ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })) } : {}),
+        ...(t.reasoning ? { reasoning_content: t.reasoning } : {}),
+      });
+    }
   }
   return messages;
+}
+
+/** The calls of the last reply that have no result yet (the person is asked for them). */
+export function pendingToolCalls(turns: readonly Turn[]): TurnToolCall[] {
+  let last = turns.length - 1;
+  while (last >= 0 && turns[last]!.role !== 'assistant') last--;
+  const reply = turns[last];
+  if (!reply?.toolCalls?.length || reply.status === 'error' || reply.status === 'generating') return [];
+  const done = new Set(turns.slice(last + 1).filter((t) => t.role === 'tool').map((t) => t.toolCallId));
+  return reply.toolCalls.filter((c) => !done.has(c.id));
+}
+
+/** A stored or imported reply written before the engine split reasoning out: its <think> block
+ * moves to `reasoning`. */
+export function normalizeTurn(t: Turn): Turn {
+  if (t.role !== 'assistant' || t.reasoning !== undefined) return t;
+  const { reasoning, answer } = splitThinking(t.content);
+  return reasoning === null ? t : { ...t, reasoning, content: answer };
 }
 
 /** A conversation as Markdown, for people: a heading, then each turn under its speaker. */
 export function toMarkdown(c: Conversation): string {
   const lines = [`# ${c.title}`, '', `_${new Date(c.created).toISOString()}_`, ''];
   for (const t of c.turns) {
-    lines.push(`## ${t.role === 'user' ? 'You' : 'Assistant'}`, '', t.content, '');
+    if (t.role === 'tool') {
+      lines.push(`## Result of ${t.name ?? 'a tool'}`, '', fenced(t.content), '');
+      continue;
+    }
+    lines.push(`## ${t.role === 'user' ? 'You' : 'Assistant'}`, '');
+    if (t.reasoning) lines.push(...t.reasoning.split('\n').map((l) => `> ${l}`), '');
+    lines.push(t.json ? fenced(t.content, 'json') : t.content, '');
+    for (const call of t.toolCalls ?? []) lines.push(`Calls \`${call.name}\`:`, '', fenced(call.arguments, 'json'), '');
   }
   return lines.join('\n');
+}
+
+/** `text` in a code fence longer than any backtick run inside it. */
+function fenced(text: string, lang = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text}\n${fence}`;
 }
 
 export const EXPORT_FORMAT = 'hearth-chat-export';
@@ -96,14 +165,27 @@ export function importConversations(text: string): Conversation[] {
   return data.conversations.map((c, i) => {
     if (!isObj(c) || typeof c.id !== 'string' || !Array.isArray(c.turns)) throw new Error(`conversation ${i + 1} is malformed`);
     const turns: Turn[] = c.turns.map((t, j) => {
-      if (!isObj(t) || (t.role !== 'user' && t.role !== 'assistant') || typeof t.content !== 'string')
-        throw new Error(`conversation ${i + 1}, message ${j + 1} is malformed`);
+      const bad = new Error(`conversation ${i + 1}, message ${j + 1} is malformed`);
+      if (!isObj(t) || (t.role !== 'user' && t.role !== 'assistant' && t.role !== 'tool') || typeof t.content !== 'string') throw bad;
       const turn: Turn = { id: typeof t.id === 'string' ? t.id : newId(), role: t.role, content: t.content };
       if (t.status === 'done' || t.status === 'stopped' || t.status === 'error') turn.status = t.status;
       if (t.status === 'generating') turn.status = 'stopped';
       if (typeof t.error === 'string') turn.error = t.error;
       if (isObj(t.stats)) turn.stats = t.stats as unknown as ReplyStats;
-      return turn;
+      if (t.role === 'assistant') {
+        if (typeof t.reasoning === 'string') turn.reasoning = t.reasoning;
+        if (t.json === true) turn.json = true;
+        if (t.toolCalls !== undefined) {
+          if (!Array.isArray(t.toolCalls) || !t.toolCalls.every((x) => isObj(x) && typeof x.id === 'string' && typeof x.name === 'string' && typeof x.arguments === 'string')) throw bad;
+          turn.toolCalls = t.toolCalls.map((x) => ({ id: x.id as string, name: x.name as string, arguments: x.arguments as string }));
+        }
+      }
+      if (t.role === 'tool') {
+        if (typeof t.toolCallId !== 'string') throw bad;
+        turn.toolCallId = t.toolCallId;
+        if (typeof t.name === 'string') turn.name = t.name;
+      }
+      return normalizeTurn(turn);
     });
     const created = typeof c.created === 'number' ? c.created : Date.now();
     return {
@@ -112,6 +194,7 @@ export function importConversations(text: string): Conversation[] {
       created,
       updated: typeof c.updated === 'number' ? c.updated : created,
       turns,
+      ...(c.structured !== undefined ? { structured: sanitizeStructured(c.structured) } : {}),
     };
   });
 }

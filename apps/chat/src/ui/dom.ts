@@ -44,6 +44,7 @@ const ICONS: Record<string, string> = {
   close: 'M6 6l12 12M18 6 6 18',
   check: 'M5 12l5 5 9-10',
   search: 'M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zM21 21l-5-5',
+  braces: 'M9 4H8a2 2 0 0 0-2 2v4l-2 2 2 2v4a2 2 0 0 0 2 2h1M15 4h1a2 2 0 0 1 2 2v4l2 2-2 2v4a2 2 0 0 1-2 2h-1',
 };
 
 export function icon(name: keyof typeof ICONS | string): SVGSVGElement {

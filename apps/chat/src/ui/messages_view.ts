@@ -2,10 +2,10 @@
 // DOM nodes, never HTML) with their reasoning collapsed and their numbers underneath. Streaming
 // updates re-render only the reply being written.
 import { renderMarkdownInto } from '../markdown/render.ts';
-import type { Conversation, Turn } from '../logic/conversation.ts';
+import { pendingToolCalls, type Conversation, type Turn, type TurnToolCall } from '../logic/conversation.ts';
 import { statsLine } from '../logic/format.ts';
-import { splitThinking } from '../logic/thinking.ts';
 import { h, iconButton } from './dom.ts';
+import { jsonBlock, toolCallCards, toolResultBody, toolResultsForm } from './tool_calls_view.ts';
 
 export interface TurnActions {
   copy(text: string): void;
@@ -13,6 +13,8 @@ export interface TurnActions {
   edit(turn: Turn, text: string): void;
   regenerate(turn: Turn): void;
   delete(turn: Turn): void;
+  /** The person's results for the last reply's calls. */
+  sendToolResults(results: { call: TurnToolCall; content: string }[]): void;
 }
 
 export class MessagesView {
@@ -49,6 +51,8 @@ export class MessagesView {
       this.#articles.set(t.id, a);
       column.append(a);
     }
+    const pending = generating ? [] : pendingToolCalls(conv.turns);
+    if (pending.length) column.append(toolResultsForm(pending, (r) => this.#actions.sendToolResults(r)));
     this.#root.replaceChildren(column);
     this.scrollToEnd();
   }
@@ -66,12 +70,13 @@ export class MessagesView {
 
   #article(t: Turn, generating: boolean, isLastReply: boolean): HTMLElement {
     const a = h('article', { class: `turn turn-${t.role}${t.status ? ` is-${t.status}` : ''}`, attrs: { 'data-turn-id': t.id, 'data-role': t.role } });
-    a.append(h('div', { class: 'turn-who', text: t.role === 'user' ? 'You' : 'Assistant' }));
+    a.append(h('div', { class: 'turn-who', text: t.role === 'user' ? 'You' : t.role === 'tool' ? 'Tool' : 'Assistant' }));
     if (this.#editing === t.id) {
       a.append(this.#editor(t));
       return a;
     }
-    a.append(t.role === 'user' ? h('div', { class: 'turn-body user-text', text: t.content }) : this.#replyBody(t));
+    const copy = (text: string): void => this.#actions.copy(text);
+    a.append(t.role === 'user' ? h('div', { class: 'turn-body user-text', text: t.content }) : t.role === 'tool' ? toolResultBody(t, copy) : this.#replyBody(t));
     if (t.status === 'error' && t.error) a.append(h('div', { class: 'turn-error', attrs: { role: 'alert' }, text: t.error }));
     if (t.stats) a.append(h('div', { class: 'turn-stats', attrs: { 'data-testid': 'reply-stats' }, text: statsLine(t.stats) }));
     else if (t.status === 'generating') a.append(h('div', { class: 'turn-stats pending', text: 'Writing…' }));
@@ -81,22 +86,26 @@ export class MessagesView {
 
   #replyBody(t: Turn): HTMLElement {
     const body = h('div', { class: 'turn-body markdown' });
-    const { reasoning, thinking, answer } = splitThinking(t.content);
-    if (reasoning !== null) {
+    const copy = (text: string): void => this.#actions.copy(text);
+    if (t.reasoning) {
+      const thinking = t.status === 'generating' && t.content === '' && !t.toolCalls;
       const details = h('details', { class: 'reasoning' }, h('summary', { text: thinking ? 'Thinking…' : 'Reasoning' }));
-      details.append(h('div', { class: 'reasoning-text', text: reasoning }));
+      details.append(h('div', { class: 'reasoning-text', text: t.reasoning.trim() }));
       body.append(details);
     }
-    const md = h('div', { class: 'answer' });
-    renderMarkdownInto(md, answer, { onCopy: (text) => this.#actions.copy(text) });
-    body.append(md);
+    const answer = h('div', { class: 'answer' });
+    if (t.json && t.content) answer.append(jsonBlock(t.content, t.status !== 'generating', copy));
+    else renderMarkdownInto(answer, t.content, { onCopy: copy });
+    body.append(answer);
+    if (t.toolCalls?.length) body.append(toolCallCards(t.toolCalls, copy));
     if (t.status === 'generating') body.append(h('span', { class: 'cursor', attrs: { 'aria-hidden': 'true' } }));
     return body;
   }
 
   #toolbar(t: Turn, generating: boolean, isLastReply: boolean): HTMLElement {
     const bar = h('div', { class: 'turn-actions' });
-    bar.append(iconButton('copy', 'Copy', () => this.#actions.copy(t.content), { testid: 'copy' }));
+    const calls = t.toolCalls?.map((c) => ({ name: c.name, arguments: JSON.parse(c.arguments) as unknown }));
+    bar.append(iconButton('copy', 'Copy', () => this.#actions.copy(t.content || (calls ? JSON.stringify(calls, null, 2) : '')), { testid: 'copy' }));
     if (t.role === 'user' && !generating)
       bar.append(iconButton('edit', 'Edit', () => this.#startEdit(t), { testid: 'edit' }));
     if (t.role === 'assistant' && isLastReply && !generating)
