@@ -207,6 +207,12 @@ test('constrained WebGPU generations: the grammar mask on the GPU, the same toke
   const reads = gpu.fullLogitReads - before;
   assert.ok(reads < steps / 4, `${reads} of ${steps} constrained steps read all logits`);
   console.log(`constrained: ${reads} of ${steps} steps read all logits back`);
+  // a free generation after a constrained one is free again: no mask left on the sampler
+  for (const mode of modes) {
+    const request = { prompt: 'Once upon a time', maxTokens: 40, ignoreEos: true, ...mode };
+    assert.deepEqual((await generate(gpu, request)).tokens, (await generate(cpu, request)).tokens, `free after constrained ${JSON.stringify(mode)}`);
+    await generate(gpu, { ...request, grammar: grammars[1] });
+  }
   cpu.dispose();
   gpu.dispose();
 });

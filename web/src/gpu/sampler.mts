@@ -267,9 +267,11 @@ export class GpuSampler {
     this.#pending.shift();
   }
 
-  /** Forgets every encoded step not yet read (a new generation; one abandoned midway may leave some). */
+  /** A new generation: forgets every encoded step not yet read (one abandoned midway may leave
+   * some) and the grammar mask (a constrained generation sets its own each step). */
   reset(): void {
     this.#pending = [];
+    this.#mask.on = false;
   }
 
   /** The candidates of the oldest step encoded and not yet read, best first (padding dropped when
