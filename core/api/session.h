@@ -151,6 +151,7 @@ class Session {
   std::unique_ptr<GrammarGate> gate_;  // the generation's grammar, if it has one
   std::unordered_set<int32_t> preserved_;  // special tokens whose text the output keeps
   std::vector<uint64_t> mask_;
+  void fill_grammar_mask();  // mask_: the bound grammar's allowed tokens now
   void apply_grammar_mask();
   int64_t tokens_left() const;  // this step's included: max_tokens and the context
   int32_t sample_within_budget();

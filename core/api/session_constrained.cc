@@ -8,10 +8,14 @@
 
 namespace hearth::api {
 
-void Session::apply_grammar_mask() {
+void Session::fill_grammar_mask() {
   grammar::GrammarMatcher& matcher = gate_->matcher();
   mask_.resize(matcher.grammar().vocabulary().words());
   matcher.fill_mask(mask_.data());
+}
+
+void Session::apply_grammar_mask() {
+  fill_grammar_mask();
   const size_t n = logits_.size();
   bool any = false;
   for (size_t i = 0; i < n; ++i) {
@@ -69,9 +73,7 @@ bool Session::fits_budget(int32_t t, int64_t left) {
 bool Session::grammar_mask(std::span<uint64_t> words) {
   std::fill(words.begin(), words.end(), 0);
   if (!gate_ || !gate_->bound()) return false;
-  grammar::GrammarMatcher& matcher = gate_->matcher();
-  mask_.resize(matcher.grammar().vocabulary().words());
-  matcher.fill_mask(mask_.data());
+  fill_grammar_mask();
   const size_t n_vocab = size_t(model().config().n_vocab);
   if (words.size() * 64 < n_vocab) fail(ErrorCode::kInvalidArgument, "the grammar mask needs " + std::to_string((n_vocab + 63) / 64) + " words");
   std::copy_n(mask_.begin(), std::min(mask_.size(), words.size()), words.begin());

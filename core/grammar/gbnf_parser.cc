@@ -187,12 +187,9 @@ class GbnfParser {
         default: --i_; error(std::string("unknown escape '\\") + e + "'");
       }
     }
-    int len = c < 0x80 ? 1 : c >> 5 == 6 ? 2 : c >> 4 == 14 ? 3 : c >> 3 == 30 ? 4 : 0;
-    if (len == 0 || i_ + len > s_.size()) error("invalid UTF-8");
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s_[i_ + k]) & 0x3F);
-    i_ += len;
-    return cp;
+    const std::optional<uint32_t> cp = decode_utf8(s_, i_);
+    if (!cp) error("invalid UTF-8");
+    return *cp;
   }
 
   Expr parse_literal() {

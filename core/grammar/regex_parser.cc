@@ -5,6 +5,7 @@
 #include "core/grammar/json_text.h"
 #include "core/grammar/regex_ast.h"
 #include "core/util/error.h"
+#include "core/util/utf8.h"
 
 namespace hearth::grammar {
 using regex::Node;
@@ -150,13 +151,9 @@ class RegexParser {
   }
 
   uint32_t utf8() {
-    unsigned char c = static_cast<unsigned char>(s_[i_]);
-    int len = c < 0x80 ? 1 : c >> 5 == 6 ? 2 : c >> 4 == 14 ? 3 : c >> 3 == 30 ? 4 : 0;
-    if (len == 0 || i_ + len > s_.size()) error("invalid UTF-8");
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s_[i_ + k]) & 0x3F);
-    i_ += len;
-    return cp;
+    const std::optional<uint32_t> cp = decode_utf8(s_, i_);
+    if (!cp) error("invalid UTF-8");
+    return *cp;
   }
 
   uint32_t hex(int n) {

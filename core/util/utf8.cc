@@ -20,4 +20,15 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+std::optional<uint32_t> decode_utf8(std::string_view s, size_t& i) {
+  if (i >= s.size()) return std::nullopt;
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t len = c < 0x80 ? 1 : c >> 5 == 6 ? 2 : c >> 4 == 14 ? 3 : c >> 3 == 30 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return std::nullopt;
+  uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return cp;
+}
+
 }  // namespace hearth

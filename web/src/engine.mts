@@ -146,6 +146,9 @@ export interface GenerationStats {
   generatedTokens: number;
   prefillMs: number;
   decodeMs: number;
+  /** WebGPU, under a grammar: host time spent computing the grammar's token masks (the CPU path
+   * masks inside each step and does not report it). */
+  grammarMs?: number;
   finishReason: FinishReason | null;
 }
 

@@ -35,7 +35,7 @@ interface BenchResult {
   /** WebGPU: decode tok/s of a greedy generate() (sampling, the core's choice, a step run ahead) */
   generate_tok_s?: number;
   /** With --json-schema: greedy generate() under the schema, alternated with free ones (tok/s each run) */
-  constrained?: { free_tok_s: number[]; constrained_tok_s: number[]; constrained_tokens: number[]; full_logit_reads: number };
+  constrained?: { free_tok_s: number[]; constrained_tok_s: number[]; constrained_tokens: number[]; grammar_ms_per_token: number[]; full_logit_reads: number };
   weight_bytes_per_token?: number;
   decode_gb_s?: number;
   peak_gpu_bytes?: number;
@@ -173,7 +173,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     if (schemaFile) {
       // free and constrained greedy runs alternated, so drift on the machine hits both alike
       const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
-      const c = { free_tok_s: [] as number[], constrained_tok_s: [] as number[], constrained_tokens: [] as number[], full_logit_reads: 0 };
+      const c = { free_tok_s: [] as number[], constrained_tok_s: [] as number[], constrained_tokens: [] as number[], grammar_ms_per_token: [] as number[], full_logit_reads: 0 };
       const gpuEngine = engine as unknown as { fullLogitReads: number };
       const reads0 = gpuEngine.fullLogitReads;
       for (let round = 0; round < 3; round++) {
@@ -184,6 +184,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
           if (grammar) {
             c.constrained_tok_s.push(rate);
             c.constrained_tokens.push(g.stats.generatedTokens);
+            c.grammar_ms_per_token.push((g.stats.grammarMs ?? 0) / Math.max(1, g.stats.generatedTokens));
           } else {
             c.free_tok_s.push(rate);
           }

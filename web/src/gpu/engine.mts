@@ -307,7 +307,9 @@ export class WebGpuEngine implements Engine {
       const maskWords = Math.ceil(V / 64) * 2;
       let maskPtr = 0; // allocated with the candidates' buffer, below
       const sampleMasked = (): void => {
+        const tm = now();
         const m = self.#call(() => core._hearth_session_grammar_mask(self.#session, maskPtr, maskWords));
+        stats.grammarMs = (stats.grammarMs ?? 0) + (now() - tm);
         sampler!.setMask(m['masked'] === true ? new Uint32Array(core.HEAPU8.buffer, maskPtr, maskWords) : null);
         sampler!.submit();
       };

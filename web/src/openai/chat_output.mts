@@ -8,6 +8,7 @@
 //
 // Text that looked like a call but does not parse as one goes back into the content: the reply is
 // then what the model wrote, never a call invented from it.
+import { firstMarker, heldFrom } from './markers.mjs';
 import type { ParsedCall, ToolFormat } from './tool_formats.mjs';
 
 export const THINK_OPEN = '<think>';
@@ -34,20 +35,6 @@ export interface ChatOutputOptions {
 }
 
 type Phase = 'start' | 'reasoning' | 'content' | 'calls';
-
-/** Where `text` stops being safe to emit: the start of its longest suffix that is a proper prefix of a marker. */
-export function heldFrom(text: string, markers: readonly string[]): number {
-  let from = text.length;
-  for (const m of markers) {
-    for (let k = Math.min(m.length - 1, text.length); k > 0; k--) {
-      if (text.endsWith(m.slice(0, k))) {
-        from = Math.min(from, text.length - k);
-        break;
-      }
-    }
-  }
-  return from;
-}
 
 export class ChatOutput {
   #opts: ChatOutputOptions;
@@ -130,11 +117,7 @@ export class ChatOutput {
       this.#afterReasoning = false;
     }
     const triggers = this.#opts.calls === 'auto' && this.#opts.format ? this.#opts.format.triggers : [];
-    let first = -1;
-    for (const m of triggers) {
-      const at = this.#held.indexOf(m);
-      if (at >= 0 && (first < 0 || at < first)) first = at;
-    }
+    const first = firstMarker(this.#held, triggers);
     if (first >= 0) {
       this.#emitContent(delta, this.#held.slice(0, first));
       this.#held = this.#held.slice(first);
