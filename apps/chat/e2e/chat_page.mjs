@@ -27,6 +27,20 @@ export async function waitFor(page, fn, arg = null, timeout = LONG.timeout) {
   }
 }
 
+/** Another tab of the same browser profile (same origin storage) where `init` runs before the
+ * page's own scripts: a device simulated, e.g. a smaller navigator.deviceMemory. */
+export async function siblingPage(page, init) {
+  if (isPlaywright(page)) {
+    const p = await page.context().newPage();
+    await p.addInitScript(init);
+    return p;
+  }
+  const p = await page.browser().newPage();
+  await p.setViewport({ width: 1440, height: 900 });
+  await p.evaluateOnNewDocument(init);
+  return p;
+}
+
 /** Chooses `file` in the file input `selector`. */
 export async function chooseFile(page, selector, file) {
   if (isPlaywright(page)) return page.setInputFiles(selector, file);

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { echoPageErrors } from '../../../web/browser-test/browsers.mjs';
 import { AppServer, modelFiles } from './app_server.mjs';
 import { chooseFile, openModels, saveSettings, screenshots, sendAndWatch, status, texts, waitFor, waitReady, waitStatus } from './chat_page.mjs';
+import { failureTests, SlowModelHost } from './failure_tests.mjs';
 import { structuredTests } from './structured_tests.mjs';
 
 const HOSTILE = [
@@ -37,12 +38,14 @@ function hostileExport() {
 export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {}) {
   describe(`chat app in ${name}`, { concurrency: false }, () => {
     const server = new AppServer();
+    const host = new SlowModelHost(() => server.origin);
     const files = modelFiles();
     let browser;
     let page;
 
     before(async () => {
       await server.start();
+      await host.start();
       browser = await launch();
       page = await newPage(browser);
       echoPageErrors(page, name);
@@ -50,6 +53,7 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
     });
     after(async () => {
       await browser?.close();
+      await host.stop();
       await server.stop();
     });
 
@@ -161,6 +165,8 @@ export function chatSuite(name, launch, newPage, { gpuBackend = 'WebGPU' } = {})
       assert.equal((await status(page)).title, 'The download failed');
       await screenshots(page, name, 'bad-url');
     });
+
+    failureTests(name, () => page, host);
 
     test('the CPU backend can be forced in the settings', async () => {
       await openModels(page);
