@@ -29,3 +29,29 @@ test('chromium without WebGPU: the page says so and chats on the CPU', async () 
     await server.stop();
   }
 });
+
+test('chromium losing the network: the page says it is offline and keeps chatting with the loaded model', async () => {
+  const server = new AppServer();
+  await server.start();
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    echoPageErrors(page, 'chromium-offline-notice');
+    await page.goto(`${server.origin}/`);
+    await waitReady(page);
+    const notice = () => page.evaluate(() => document.querySelector('[data-notice=offline]')?.textContent ?? null);
+    assert.equal(await notice(), null);
+    await context.setOffline(true);
+    await page.waitForFunction(() => document.querySelector('[data-notice=offline]'), null, { timeout: 10_000 });
+    assert.match(await notice(), /^You are offline\. The app and downloaded models keep working/);
+    const r = await sendAndWatch(page, 'Once upon a time');
+    assert.equal(r.error, null);
+    await screenshots(page, 'chromium', 'offline-notice');
+    await context.setOffline(false);
+    await page.waitForFunction(() => !document.querySelector('[data-notice=offline]'), null, { timeout: 10_000 });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});

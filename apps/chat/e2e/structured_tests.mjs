@@ -108,7 +108,7 @@ export function structuredTests(name, getPage) {
     const results = await texts(page, '.turn-tool .tool-result');
     assert.equal(results.length, calls.length);
     for (const t of results) assert.match(t, /^Result ofget_weather.*"temperature": 18/s);
-    assert.equal(await page.evaluate(() => document.querySelector('.turn-assistant:last-of-type .turn-error')), null);
+    assert.equal(await page.evaluate(() => document.querySelector('.turn-assistant:last-of-type .turn-error')?.textContent ?? null), null);
   });
 
   test('reasoning: a <think> block the model writes shows collapsed above its answer', async () => {
