@@ -5,7 +5,7 @@ import { renderMarkdownInto } from '../markdown/render.ts';
 import { pendingToolCalls, type Conversation, type Turn, type TurnToolCall } from '../logic/conversation.ts';
 import { statsLine } from '../logic/format.ts';
 import { h, iconButton } from './dom.ts';
-import { jsonBlock, toolCallCards, toolResultBody, toolResultsForm } from './tool_calls_view.ts';
+import { callsText, jsonBlock, toolCallCards, toolResultBody, toolResultsForm } from './tool_calls_view.ts';
 
 export interface TurnActions {
   copy(text: string): void;
@@ -22,6 +22,7 @@ export class MessagesView {
   readonly #actions: TurnActions;
   readonly #articles = new Map<string, HTMLElement>();
   #editing: string | null = null;
+  readonly #copy = (text: string): void => this.#actions.copy(text);
 
   constructor(root: HTMLElement, actions: TurnActions) {
     this.#root = root;
@@ -75,8 +76,7 @@ export class MessagesView {
       a.append(this.#editor(t));
       return a;
     }
-    const copy = (text: string): void => this.#actions.copy(text);
-    a.append(t.role === 'user' ? h('div', { class: 'turn-body user-text', text: t.content }) : t.role === 'tool' ? toolResultBody(t, copy) : this.#replyBody(t));
+    a.append(t.role === 'user' ? h('div', { class: 'turn-body user-text', text: t.content }) : t.role === 'tool' ? toolResultBody(t, this.#copy) : this.#replyBody(t));
     if (t.status === 'error' && t.error) a.append(h('div', { class: 'turn-error', attrs: { role: 'alert' }, text: t.error }));
     if (t.stats) a.append(h('div', { class: 'turn-stats', attrs: { 'data-testid': 'reply-stats' }, text: statsLine(t.stats) }));
     else if (t.status === 'generating') a.append(h('div', { class: 'turn-stats pending', text: 'Writing…' }));
@@ -86,7 +86,6 @@ export class MessagesView {
 
   #replyBody(t: Turn): HTMLElement {
     const body = h('div', { class: 'turn-body markdown' });
-    const copy = (text: string): void => this.#actions.copy(text);
     if (t.reasoning) {
       const thinking = t.status === 'generating' && t.content === '' && !t.toolCalls;
       const details = h('details', { class: 'reasoning' }, h('summary', { text: thinking ? 'Thinking…' : 'Reasoning' }));
@@ -94,18 +93,17 @@ export class MessagesView {
       body.append(details);
     }
     const answer = h('div', { class: 'answer' });
-    if (t.json && t.content) answer.append(jsonBlock(t.content, t.status !== 'generating', copy));
-    else renderMarkdownInto(answer, t.content, { onCopy: copy });
+    if (t.json && t.content) answer.append(jsonBlock(t.content, t.status !== 'generating', this.#copy));
+    else renderMarkdownInto(answer, t.content, { onCopy: this.#copy });
     body.append(answer);
-    if (t.toolCalls?.length) body.append(toolCallCards(t.toolCalls, copy));
+    if (t.toolCalls?.length) body.append(toolCallCards(t.toolCalls, this.#copy));
     if (t.status === 'generating') body.append(h('span', { class: 'cursor', attrs: { 'aria-hidden': 'true' } }));
     return body;
   }
 
   #toolbar(t: Turn, generating: boolean, isLastReply: boolean): HTMLElement {
     const bar = h('div', { class: 'turn-actions' });
-    const calls = t.toolCalls?.map((c) => ({ name: c.name, arguments: JSON.parse(c.arguments) as unknown }));
-    bar.append(iconButton('copy', 'Copy', () => this.#actions.copy(t.content || (calls ? JSON.stringify(calls, null, 2) : '')), { testid: 'copy' }));
+    bar.append(iconButton('copy', 'Copy', () => this.#actions.copy(t.content || (t.toolCalls ? callsText(t.toolCalls) : '')), { testid: 'copy' }));
     if (t.role === 'user' && !generating)
       bar.append(iconButton('edit', 'Edit', () => this.#startEdit(t), { testid: 'edit' }));
     if (t.role === 'assistant' && isLastReply && !generating)

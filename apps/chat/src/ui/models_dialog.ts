@@ -4,6 +4,7 @@
 import { formatBytes } from '../logic/format.ts';
 import { checkModelUrl, fitOf, groupByFamily, type DeviceInfo, type Fit, type PickerRecord } from '../logic/models.ts';
 import { h, icon, iconButton } from './dom.ts';
+import { closeOnBackdrop, dialogFrame, showModal } from './dialog.ts';
 
 export interface CachedEntry {
   url: string;
@@ -38,19 +39,13 @@ export class ModelsDialog {
   constructor(dialog: HTMLDialogElement, actions: ModelsDialogActions) {
     this.#dialog = dialog;
     this.#actions = actions;
-    this.#body = h('div', { class: 'dialog-body' });
-    dialog.replaceChildren(
-      h('header', { class: 'dialog-head' }, h('h2', { text: 'Models' }), iconButton('close', 'Close', () => dialog.close())),
-      this.#body,
-    );
-    dialog.addEventListener('click', (e) => {
-      if (e.target === dialog) dialog.close(); // a click on the backdrop
-    });
+    this.#body = dialogFrame(dialog, 'Models');
+    closeOnBackdrop(dialog);
   }
 
   open(data: ModelsDialogData): void {
     this.render(data);
-    if (!this.#dialog.open) this.#dialog.showModal();
+    showModal(this.#dialog);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 // Settings: system prompt, sampling, context, backend and theme. Saved when the dialog's form is
 // submitted; the backend and context size apply at the next model load (the dialog says so).
 import { DEFAULT_SETTINGS, LIMITS, sanitizeSettings, type Settings } from '../logic/settings.ts';
-import { h, iconButton } from './dom.ts';
+import { closeOnBackdrop, dialogFrame, field, formValues, select, showModal } from './dialog.ts';
+import { h } from './dom.ts';
 
 type NumberKey = keyof typeof LIMITS;
 
@@ -22,9 +23,7 @@ export class SettingsDialog {
   constructor(dialog: HTMLDialogElement, onSave: (s: Settings) => void) {
     this.#dialog = dialog;
     this.#onSave = onSave;
-    dialog.addEventListener('click', (e) => {
-      if (e.target === dialog) dialog.close();
-    });
+    closeOnBackdrop(dialog);
   }
 
   open(s: Settings): void {
@@ -47,24 +46,8 @@ export class SettingsDialog {
     form.append(h('div', { class: 'dialog-buttons' },
       h('button', { class: 'button', attrs: { type: 'button' }, text: 'Reset to defaults', on: { click: () => this.open({ ...DEFAULT_SETTINGS }) } }),
       h('button', { class: 'button primary', attrs: { type: 'submit', 'data-testid': 'settings-save' }, text: 'Save' })));
-    form.addEventListener('submit', () => {
-      const raw: Record<string, unknown> = {};
-      for (const [k, v] of new FormData(form)) raw[k] = v;
-      this.#onSave(sanitizeSettings(raw));
-    });
-    this.#dialog.replaceChildren(
-      h('header', { class: 'dialog-head' }, h('h2', { text: 'Settings' }), iconButton('close', 'Close', () => this.#dialog.close())),
-      h('div', { class: 'dialog-body' }, form));
-    if (!this.#dialog.open) this.#dialog.showModal();
+    form.addEventListener('submit', () => this.#onSave(sanitizeSettings(formValues(form))));
+    dialogFrame(this.#dialog, 'Settings', form);
+    showModal(this.#dialog);
   }
-}
-
-function field(label: string, control: HTMLElement, hint: string): HTMLElement {
-  return h('label', { class: 'field' }, h('span', { class: 'field-label', text: label }), control, hint ? h('span', { class: 'field-hint', text: hint }) : null);
-}
-
-function select(name: string, value: string, options: [string, string][]): HTMLSelectElement {
-  const el = h('select', { attrs: { name } }, ...options.map(([v, t]) => h('option', { attrs: { value: v, selected: v === value }, text: t })));
-  el.value = value;
-  return el;
 }

@@ -4,7 +4,8 @@
 import {
   checkStructured, EXAMPLE_GRAMMAR, EXAMPLE_SCHEMA, EXAMPLE_TOOLS, PLAIN, sanitizeStructured, type FieldProblem, type StructuredOptions,
 } from '../logic/structured.ts';
-import { h, iconButton } from './dom.ts';
+import { closeOnBackdrop, dialogFrame, field, formValues, select, showModal } from './dialog.ts';
+import { h } from './dom.ts';
 
 const OUTPUTS: [StructuredOptions['output'], string, string][] = [
   ['text', 'Text', 'the model writes as it likes (Markdown)'],
@@ -20,9 +21,7 @@ export class StructuredDialog {
   constructor(dialog: HTMLDialogElement, onSave: (o: StructuredOptions) => void) {
     this.#dialog = dialog;
     this.#onSave = onSave;
-    dialog.addEventListener('click', (e) => {
-      if (e.target === dialog) dialog.close();
-    });
+    closeOnBackdrop(dialog);
   }
 
   open(o: StructuredOptions): void {
@@ -41,11 +40,8 @@ export class StructuredDialog {
     form.append(schemaField, grammarField);
     form.append(block('Tools', tools, 'tools', EXAMPLE_TOOLS,
       'Functions the model may call, as OpenAI tool definitions. The arguments always match each function\'s parameters; you write the results.'));
-    const choice = h('select', { attrs: { name: 'toolChoice', 'data-testid': 'tool-choice' } },
-      ...[['auto', 'The model decides'], ['required', 'Always call a tool'], ['none', 'Never call (tools off)']].map(([v, t]) =>
-        h('option', { attrs: { value: v!, selected: v === o.toolChoice }, text: t! })));
-    choice.value = o.toolChoice;
-    form.append(h('label', { class: 'field' }, h('span', { class: 'field-label', text: 'When to call' }), choice));
+    form.append(field('When to call', select('toolChoice', o.toolChoice,
+      [['auto', 'The model decides'], ['required', 'Always call a tool'], ['none', 'Never call (tools off)']], 'tool-choice')));
 
     const showFields = (): void => {
       const output = (new FormData(form).get('output') as string | null) ?? 'text';
@@ -60,21 +56,16 @@ export class StructuredDialog {
       h('button', { class: 'button primary', attrs: { type: 'submit', 'data-testid': 'structured-save' }, text: 'Save' })));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const raw: Record<string, unknown> = {};
-      for (const [k, v] of new FormData(form)) raw[k] = v;
-      const next = sanitizeStructured(raw);
+      const next = sanitizeStructured(formValues(form));
       const problems = checkStructured(next);
       showProblems(form, problems);
       if (problems.length) return;
       this.#onSave(next);
       this.#dialog.close();
     });
-    this.#dialog.replaceChildren(
-      h('header', { class: 'dialog-head' }, h('h2', { text: 'Output & tools' }), iconButton('close', 'Close', () => this.#dialog.close())),
-      h('div', { class: 'dialog-body' },
-        h('p', { class: 'muted dialog-lead', text: 'For this conversation. The engine constrains every token, so replies always parse.' }),
-        form));
-    if (!this.#dialog.open) this.#dialog.showModal();
+    dialogFrame(this.#dialog, 'Output & tools',
+      h('p', { class: 'muted dialog-lead', text: 'For this conversation. The engine constrains every token, so replies always parse.' }), form);
+    showModal(this.#dialog);
   }
 }
 
@@ -85,14 +76,14 @@ function code(name: string, value: string, rows: number, placeholder: string): H
 }
 
 /** A labelled code box with an "Insert an example" button and a place for its problem. */
-function block(label: string, area: HTMLTextAreaElement, field: FieldProblem['field'], example: string, hint: string): HTMLElement {
-  return h('div', { class: 'field', attrs: { 'data-field': field } },
+function block(label: string, area: HTMLTextAreaElement, name: FieldProblem['field'], example: string, hint: string): HTMLElement {
+  return h('div', { class: 'field', attrs: { 'data-field': name } },
     h('div', { class: 'field-head' },
       h('span', { class: 'field-label', text: label }),
       h('button', { class: 'link-button', attrs: { type: 'button' }, text: 'Insert an example', on: { click: () => { area.value = example; } } })),
     area,
     h('span', { class: 'field-hint', text: hint }),
-    h('span', { class: 'field-error', attrs: { role: 'alert', 'data-testid': `${field}-error` } }));
+    h('span', { class: 'field-error', attrs: { role: 'alert', 'data-testid': `${name}-error` } }));
 }
 
 function showProblems(form: HTMLFormElement, problems: FieldProblem[]): void {

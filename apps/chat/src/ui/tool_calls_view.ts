@@ -11,6 +11,12 @@ export function prettyJson(text: string): string {
   return isJson(text) ? JSON.stringify(JSON.parse(text), null, 2) : text;
 }
 
+/** A reply's calls as the Copy button gives them: [{name, arguments}] with the arguments parsed
+ * where they parse (an imported file may hold any string). */
+export function callsText(calls: readonly TurnToolCall[]): string {
+  return JSON.stringify(calls.map((c) => ({ name: c.name, arguments: isJson(c.arguments) ? JSON.parse(c.arguments) as unknown : c.arguments })), null, 2);
+}
+
 /** `text` as a JSON code block (with its Copy button). */
 export function jsonBlock(text: string, closed: boolean, onCopy: (text: string) => void): Node {
   return renderMarkdown([{ kind: 'code', lang: 'json', text: closed ? prettyJson(text) : text, closed }], document, { onCopy });
