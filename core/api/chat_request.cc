@@ -65,6 +65,9 @@ ChatPrompt render_chat_prompt(const Json& request, const std::string& model_temp
   const Json* tools = request.find("tools");
   if (tools && !tools->is_null() && !tools->is_array()) fail(ErrorCode::kInvalidArgument, "'tools' must be an array");
   const bool add_generation_prompt = get_bool(request, "add_generation_prompt", true);
+  const Json* kwargs = request.find("chat_template_kwargs");
+  if (kwargs && !kwargs->is_null() && !kwargs->is_object())
+    fail(ErrorCode::kInvalidArgument, "'chat_template_kwargs' must be an object");
 
   ChatPrompt out;
   std::string source;
@@ -83,8 +86,9 @@ ChatPrompt render_chat_prompt(const Json& request, const std::string& model_temp
   const std::string bos = tokenizer.bos_text();
   const std::string eos = tokenizer.eos_text();
   chat::Value tools_value = (tools && tools->is_array() && !tools->as_array().empty()) ? to_chat_value(*tools) : chat::Value(nullptr);
+  const chat::Value extra = kwargs && kwargs->is_object() ? to_chat_value(*kwargs) : chat::Value();
   out.prompt = chat::apply_chat_template(source, to_chat_value(Json(std::move(normalized))), tools_value, add_generation_prompt,
-                                         bos, eos);
+                                         bos, eos, {}, extra);
   out.add_special = bos.empty() || out.prompt.compare(0, bos.size(), bos) != 0;
   return out;
 }

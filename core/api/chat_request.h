@@ -2,7 +2,8 @@
 // messages into the prompt text the session then encodes.
 //
 // request: {"messages": [{"role", "content"}...] (required, non-empty), "tools": [...] (optional),
-//           "add_generation_prompt": bool (true), "chat_template": string (optional)}
+//           "add_generation_prompt": bool (true), "chat_template": string (optional),
+//           "chat_template_kwargs": object (optional: more template variables, e.g. enable_thinking)}
 // The template is the request's "chat_template" if given, else the model's
 // `tokenizer.chat_template` (GGUF), else kFallbackChatTemplate.
 //

@@ -51,6 +51,27 @@ TEST(ChatRequest, RequestTemplateWinsAndSeesBosEos) {
   EXPECT_EQ(p.prompt, "M:Zoo");
 }
 
+TEST(ChatRequest, TemplateKwargsAreVariablesButNotOverrides) {
+  Loaded l;
+  // Qwen3's switch: {% if enable_thinking is defined and enable_thinking is false %} an empty think block
+  const std::string tmpl =
+      "{{ messages[0].content }}{% if enable_thinking is defined and enable_thinking is false %}<think></think>{% endif %}"
+      "{{ add_generation_prompt }}";
+  Json r = req(R"({"messages":[{"role":"user","content":"Zoo"}],"chat_template_kwargs":{"enable_thinking":false,"add_generation_prompt":"no"}})");
+  r.set("chat_template", tmpl);
+  EXPECT_EQ(render_chat_prompt(r, "", l.s.tokenizer()).prompt, "Zoo<think></think>True");
+  r.set("chat_template_kwargs", Json(nullptr));
+  EXPECT_EQ(render_chat_prompt(r, "", l.s.tokenizer()).prompt, "ZooTrue");
+  r.set("chat_template_kwargs", Json("enable_thinking"));
+  try {
+    render_chat_prompt(r, "", l.s.tokenizer());
+    ADD_FAILURE() << "a string chat_template_kwargs was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("chat_template_kwargs"), std::string::npos);
+  }
+}
+
 TEST(ChatRequest, InvalidMessagesAndRaisingTemplates) {
   Loaded l;
   auto message_of = [&](const Json& r) {

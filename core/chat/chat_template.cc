@@ -52,8 +52,10 @@ std::string render_chat_template(const std::string& source, const Value& context
 
 std::string apply_chat_template(const std::string& source, const Value& messages, const Value& tools,
                                 bool add_generation_prompt, const std::string& bos_token, const std::string& eos_token,
-                                const RenderOptions& options) {
+                                const RenderOptions& options, const Value& extra) {
   Object ctx;
+  if (extra.is_object())
+    for (const auto& [key, value] : extra.as_object().items()) ctx.set(key, value);
   ctx.set("messages", messages);
   ctx.set("tools", tools.is_undefined() ? Value(nullptr) : tools);
   ctx.set("documents", Value(nullptr));

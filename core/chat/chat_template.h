@@ -45,9 +45,11 @@ class ChatTemplate {
 std::string render_chat_template(const std::string& source, const Value& context, const RenderOptions& options = {});
 
 // The Hugging Face convention: messages (array), tools (array, or null when none), documents (null),
-// add_generation_prompt, bos_token and eos_token (left undefined when empty).
+// add_generation_prompt, bos_token and eos_token (left undefined when empty). `extra` (an object, or
+// undefined): more variables, as transformers' template kwargs (e.g. Qwen3's enable_thinking); the
+// names above keep their values where `extra` has them too.
 std::string apply_chat_template(const std::string& source, const Value& messages, const Value& tools,
                                 bool add_generation_prompt, const std::string& bos_token, const std::string& eos_token,
-                                const RenderOptions& options = {});
+                                const RenderOptions& options = {}, const Value& extra = Value());
 
 }  // namespace hearth::chat

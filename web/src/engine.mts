@@ -110,6 +110,8 @@ export interface ChatPromptRequest {
   tools?: readonly unknown[];
   add_generation_prompt?: boolean;
   chat_template?: string;
+  /** More template variables (OpenAI request's chat_template_kwargs). */
+  chat_template_kwargs?: Record<string, unknown>;
 }
 
 export interface ChatPrompt {

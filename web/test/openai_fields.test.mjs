@@ -239,6 +239,18 @@ test('tool and developer roles and text parts render through the template', asyn
   assert.equal(r.usage.prompt_tokens, c.usage.prompt_tokens);
 });
 
+test('chat_template_kwargs are template variables; the template\'s own names keep their values', async () => {
+  const chat_template = '{{ bos_token }}{{ messages[0].content }}{% if greeting is defined %}{{ greeting }}{% endif %}';
+  const plain = await engine.chat.completions.create({ messages: ZOO, chat_template, temperature: 0, max_tokens: 1 });
+  const more = await engine.chat.completions.create({ messages: ZOO, chat_template, chat_template_kwargs: { greeting: ' Once upon a time' }, temperature: 0, max_tokens: 1 });
+  const prompt = await engine.completions.create({ prompt: 'Zoo Once upon a time', temperature: 0, max_tokens: 1 });
+  assert.equal(more.usage.prompt_tokens, prompt.usage.prompt_tokens);
+  assert.ok(more.usage.prompt_tokens > plain.usage.prompt_tokens);
+  const same = await engine.chat.completions.create({ messages: ZOO, chat_template, chat_template_kwargs: { messages: [{ content: 'x' }] }, temperature: 0, max_tokens: 1 });
+  assert.equal(same.usage.prompt_tokens, plain.usage.prompt_tokens);
+  await rejectsWith(engine.chat.completions.create({ messages: ZOO, chat_template_kwargs: 'enable_thinking' }), 'chat_template_kwargs');
+});
+
 test('finish_reason stop on the end-of-generation token, stream and non-stream', async () => {
   const eos = engine.engine.info.eos_id;
   const req = { prompt: 'Zoo', temperature: 0, max_tokens: 20, logit_bias: { [eos]: 100 } };

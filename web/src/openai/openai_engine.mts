@@ -173,6 +173,7 @@ export class OpenAIEngine {
         add_generation_prompt: true,
         ...(typeof r.chat_template === 'string' ? { chat_template: r.chat_template }
           : this.#chatTemplate !== null ? { chat_template: this.#chatTemplate } : {}),
+        ...(r.chat_template_kwargs ? { chat_template_kwargs: r.chat_template_kwargs } : {}),
       });
     const choice = r.tool_choice ?? 'auto';
     const tools = r.tools && r.tools.length > 0 && choice !== 'none' ? r.tools : null;

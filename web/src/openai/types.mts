@@ -85,6 +85,10 @@ export interface ChatCompletionRequest extends SamplingFields {
   parallel_tool_calls?: boolean | null;
   /** hearth extension: a Jinja chat template to use instead of the model's. */
   chat_template?: string | null;
+  /** hearth extension (vLLM's and llama.cpp's name): more variables for the chat template, e.g.
+   * `{ enable_thinking: false }` for Qwen3's. The template's own variables (messages, tools,
+   * add_generation_prompt, bos_token, ...) cannot be replaced. */
+  chat_template_kwargs?: Record<string, unknown> | null;
   /** Report each generated token's log-probability (choices[].logprobs.content). */
   logprobs?: boolean | null;
   /** With logprobs: this many most likely alternatives per token, in [0, 20]. */

@@ -9,7 +9,8 @@ const SAMPLING_KEYS = [
   'response_format',
 ];
 const CHAT_KEYS = new Set([
-  ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'tool_choice', 'parallel_tool_calls', 'chat_template', 'logprobs', 'top_logprobs', 'context_overflow',
+  ...SAMPLING_KEYS, 'messages', 'max_completion_tokens', 'tools', 'tool_choice', 'parallel_tool_calls', 'chat_template', 'chat_template_kwargs', 'logprobs', 'top_logprobs',
+  'context_overflow',
 ]);
 const COMPLETION_KEYS = new Set([...SAMPLING_KEYS, 'prompt', 'logprobs']);
 /** n is a count of sequential generations: a bound keeps one request from running unbounded. */
@@ -196,6 +197,9 @@ export function validateChatRequest(request: unknown): ChatCompletionRequest {
   sampling(request, CHAT_KEYS);
   number(request, 'max_completion_tokens', 0, 2 ** 31 - 1, { integer: true });
   string(request, 'chat_template');
+  const kwargs = request['chat_template_kwargs'];
+  if (given(kwargs) && !isObject(kwargs))
+    throw new InvalidRequestError('chat_template_kwargs', "'chat_template_kwargs' must be an object of template variables");
   bool(request, 'logprobs');
   number(request, 'top_logprobs', 0, 20, { integer: true });
   if (given(request['top_logprobs']) && request['logprobs'] !== true)
