@@ -87,6 +87,7 @@ export async function openModel(model: ModelArgument, options: OpenModelOptions 
   if (resolved.kind === 'local') {
     const source = await resolved.open();
     if (expected) await verifySource(source, expected).catch(async (e) => { await source.close?.(); throw e; });
+    if (resolved.record) return { source, record: resolved.record, id: resolved.record.model_id };
     const name = typeof model === 'string' ? model : (model as { name?: unknown }).name;
     return { source, record: null, id: typeof name === 'string' && name ? modelIdOf(name) : 'model' };
   }

@@ -9,7 +9,7 @@ import { baseUrl, isNode } from './environment.mjs';
 
 export type ResolvedModel =
   | { kind: 'url'; url: string; record: ModelRecord | null }
-  | { kind: 'local'; open: () => Promise<ByteSource>; record: null };
+  | { kind: 'local'; open: () => Promise<ByteSource>; record: ModelRecord | null };
 
 export type ModelArgument = string | ModelRecord | Blob | Uint8Array;
 
@@ -22,6 +22,8 @@ export async function resolveModel(model: ModelArgument, catalog: readonly Model
   if (typeof Blob !== 'undefined' && model instanceof Blob) return { kind: 'local', open: async () => blobSource(model), record: null };
   if (typeof model === 'object' && model !== null && typeof (model as ModelRecord).url === 'string') {
     const record = model as ModelRecord;
+    // under Node a record may name a file on disk (WebLLM-style model_list entries for local files)
+    if (!isHttpUrl(record.url) && isNode() && (await isFile(record.url))) return { kind: 'local', open: () => fileSource(record.url), record };
     return { kind: 'url', url: await resolveUrl(record.url), record };
   }
   if (typeof model !== 'string' || model === '')
@@ -31,14 +33,17 @@ export async function resolveModel(model: ModelArgument, catalog: readonly Model
   if (record) return { kind: 'url', url: await resolveUrl(record.url), record };
   if (isHttpUrl(model)) return { kind: 'url', url: model, record: catalog.find((r) => r.url === model) ?? null };
   if (isNode()) {
-    const { stat } = await import('node:fs/promises');
-    const isFile = await stat(model).then((s) => s.isFile(), () => false);
-    if (isFile) return { kind: 'local', open: () => fileSource(model), record: null };
+    if (await isFile(model)) return { kind: 'local', open: () => fileSource(model), record: null };
     throw new HearthError('invalid_argument', `model '${model}' is not a catalog model id, an http(s) URL or an existing file`);
   }
   const base = baseUrl();
   if (base && (model.includes('/') || model.endsWith('.gguf'))) return { kind: 'url', url: new URL(model, base).href, record: null };
   throw new HearthError('invalid_argument', `model '${model}' is not a catalog model id or a URL`);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  return stat(path).then((s) => s.isFile(), () => false);
 }
 
 async function resolveUrl(url: string): Promise<string> {

@@ -98,3 +98,12 @@ export function gpuContext(): Promise<GpuContext> {
   contextPromise.catch(() => (contextPromise = undefined));
   return contextPromise;
 }
+
+/** What WebLLM's getMaxStorageBufferBindingSize() and getGPUVendor() report, from the adapter the
+ * engine would use (no device is created); HearthError 'unsupported' where there is no WebGPU. */
+export async function adapterFacts(): Promise<{ maxStorageBufferBindingSize: number; vendor: string }> {
+  const adapter = await (await gpuEntry()).requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new HearthError('unsupported', 'no WebGPU adapter');
+  const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+  return { maxStorageBufferBindingSize: Number(adapter.limits.maxStorageBufferBindingSize), vendor: String(info.vendor ?? '') };
+}

@@ -263,10 +263,9 @@ export class WorkerEngine {
   }
 }
 
-/** A dedicated Web Worker whose module runs `new WebWorkerEngineHandler()`; resolves once `model`
- * is loaded there. */
-export async function CreateWebWorkerEngine(worker: Worker, model: WorkerModel, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
-  const engine = new WorkerEngine({
+/** The channel to a dedicated Web Worker (its failures fail every waiting call). */
+export function webWorkerChannel(worker: Worker): WorkerChannel {
+  return {
     post: (m) => worker.postMessage(m),
     listen: (l) => worker.addEventListener('message', (e) => l(e.data)),
     onFailure: (l) =>
@@ -274,20 +273,16 @@ export async function CreateWebWorkerEngine(worker: Worker, model: WorkerModel, 
         e.preventDefault();
         l(new HearthError('internal', `the engine's worker failed: ${e.message || 'its script could not be loaded or threw'}`));
       }),
-  });
-  await engine.reload(model, options);
-  return engine;
+  };
 }
 
-/** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
- * (register it first); resolves once `model` is loaded there. heartbeatMs: how often the client
- * pings the worker (keeps it alive, detects calls lost with a stopped worker); 0 = never. */
-export async function CreateServiceWorkerEngine(model: WorkerModel, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
+/** The channel to the page's controlling Service Worker, once there is one. */
+export async function serviceWorkerChannel(): Promise<WorkerChannel> {
   const sw = globalThis.navigator?.serviceWorker;
   if (!sw) throw new HearthError('unsupported', 'this context has no service workers');
   await sw.ready;
   if (!sw.controller) await new Promise<void>((ok) => sw.addEventListener('controllerchange', () => ok(), { once: true }));
-  const engine = new WorkerEngine({
+  return {
     // the controller as of each call: a restarted or updated service worker is reached all the same
     post: (m) => {
       const controller = sw.controller;
@@ -298,7 +293,22 @@ export async function CreateServiceWorkerEngine(model: WorkerModel, options: Wor
       sw.addEventListener('message', (e) => l(e.data));
       sw.startMessages(); // addEventListener alone leaves messages queued until the page has loaded
     },
-  }, heartbeatMs);
+  };
+}
+
+/** A dedicated Web Worker whose module runs `new WebWorkerEngineHandler()`; resolves once `model`
+ * is loaded there. */
+export async function CreateWebWorkerEngine(worker: Worker, model: WorkerModel, options: WorkerEngineOptions = {}): Promise<WorkerEngine> {
+  const engine = new WorkerEngine(webWorkerChannel(worker));
+  await engine.reload(model, options);
+  return engine;
+}
+
+/** The page's controlling Service Worker, whose script runs `new ServiceWorkerEngineHandler()`
+ * (register it first); resolves once `model` is loaded there. heartbeatMs: how often the client
+ * pings the worker (keeps it alive, detects calls lost with a stopped worker); 0 = never. */
+export async function CreateServiceWorkerEngine(model: WorkerModel, options: WorkerEngineOptions = {}, heartbeatMs = 10_000): Promise<WorkerEngine> {
+  const engine = new WorkerEngine(await serviceWorkerChannel(), heartbeatMs);
   await engine.reload(model, options);
   return engine;
 }

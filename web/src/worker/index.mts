@@ -1,5 +1,5 @@
 // Worker engines: the OpenAI-style engine run in a Web Worker or a Service Worker, driven from the page.
-export { CreateServiceWorkerEngine, CreateWebWorkerEngine, WorkerEngine } from './client.mjs';
+export { CreateServiceWorkerEngine, CreateWebWorkerEngine, WorkerEngine, serviceWorkerChannel, webWorkerChannel } from './client.mjs';
 export type { WorkerChannel } from './client.mjs';
 export { EngineHandler, fetchEngineFactory, hearthEngineFactory } from './engine_handler.mjs';
 export type { EngineFactory, ServedEngine, WorkerEngineOptions, WorkerModel } from './engine_handler.mjs';
