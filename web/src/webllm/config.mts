@@ -84,6 +84,8 @@ export interface ModelRecord {
   chat_template?: string;
   /** hearth extension: hex sha256 of the file; a download is verified against it. */
   sha256?: string;
+  /** hearth extension: the file's indicative size in bytes (prebuiltAppConfig's, from the catalog). */
+  size?: number;
 }
 
 export interface AppConfig {

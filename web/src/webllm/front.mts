@@ -126,8 +126,9 @@ export abstract class EngineFront implements ApiEngine {
     return [...this.#models.keys()];
   }
 
-  /** Unloads every model, then loads each of `modelId` in turn (chatOpts[i] for modelId[i]). On a
-   * failure nothing stays loaded. */
+  /** Unloads every model, then loads each of `modelId` in turn (chatOpts[i] for modelId[i]). An id
+   * that is not in the app config fails before anything is unloaded; a load that fails leaves
+   * nothing loaded. */
   async reload(modelId: string | string[], chatOpts?: ChatOptions | ChatOptions[]): Promise<void> {
     const ids = Array.isArray(modelId) ? modelId : [modelId];
     const opts = chatOpts === undefined ? ids.map(() => undefined) : Array.isArray(chatOpts) ? chatOpts : [chatOpts];

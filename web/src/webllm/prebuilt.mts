@@ -50,6 +50,7 @@ function record(name: string, quant: MlcQuant, contextWindow: number | null): Mo
     model_id: `${name}-${quant}-MLC${contextWindow === null ? '' : '-1k'}`,
     model_lib: '',
     vram_required_MB: vram,
+    size: gguf.size,
     low_resource_required: vram <= LOW_RESOURCE_MB,
     overrides: { context_window_size: contextWindow ?? Math.min(gguf.context_length, 4096) },
   };
