@@ -3,38 +3,19 @@
 // invalid requests as the client's BadRequestError naming the param; raw SSE framing, 404/405; a
 // client that disconnects aborts its generation (in-process server, to read the engine's stats).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 
 import OpenAI from 'openai';
 
 import { CreateEngine } from '../dist/index.mjs';
 import { createOpenAIServer } from '../dist/serve/server.mjs';
+import { MODEL, startServe } from './serve_process.mjs';
 
-const MODEL = process.env.HEARTH_SHARED_DIR
-  ? `${process.env.HEARTH_SHARED_DIR}/models/stories260K.gguf`
-  : fileURLToPath(new URL('../../../shared/models/stories260K.gguf', import.meta.url));
-const CLI = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
 const TEMPLATE = '{{ bos_token }}{% for m in messages %}{{ m.content }}{% endfor %}';
 
-/** Starts `hearth serve --port 0` and resolves to its base URL once it listens. */
-function startServer() {
-  const child = spawn(process.execPath, [CLI, 'serve', '--model', MODEL, '--port', '0', '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/\S+\/v1)/.exec(err);
-      if (m) resolve({ child, baseURL: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`hearth serve exited with ${code}: ${err}`)));
-  });
-}
-
-const { child, baseURL } = await startServer();
-after(() => child.kill('SIGTERM'));
+const served = await startServe();
+const { baseURL } = served;
+after(() => served.stop());
 const client = new OpenAI({ baseURL, apiKey: 'not-needed', maxRetries: 0 });
 const direct = await CreateEngine(MODEL, { backend: 'cpu' });
 

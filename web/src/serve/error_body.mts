@@ -6,17 +6,20 @@ export interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-/** A failure of the HTTP layer itself (bad JSON, unknown route, body too large). */
+/** A failure of the HTTP layer itself (bad JSON, unknown route, body too large, refused access, a full queue). */
 export class HttpError extends Error {
   readonly status: number;
   readonly type: string;
   readonly code: string | null;
+  /** Headers the reply carries (e.g. Retry-After on a 429). */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, message: string, type = 'invalid_request_error', code: string | null = null) {
+  constructor(status: number, message: string, type = 'invalid_request_error', code: string | null = null, headers: Record<string, string> = {}) {
     super(message);
     this.status = status;
     this.type = type;
     this.code = code;
+    this.headers = headers;
   }
 }
 
