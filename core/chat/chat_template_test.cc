@@ -88,6 +88,28 @@ TEST(ChatTemplate, UndefinedSemantics) {
   EXPECT_NE(error_of("{{ missing.attr }}").find("'missing' is undefined"), std::string::npos);
 }
 
+TEST(ChatTemplate, RenderBudget) {
+  auto has = [](const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; };
+  // loops over loops: each range is allowed, the product is not
+  EXPECT_TRUE(has(error_of("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"), "render budget exceeded"));
+  EXPECT_TRUE(has(error_of("{{ range(100001) | length }}"), "Range too big"));
+  EXPECT_EQ(render("{{ range(100000) | length }}"), "100000");
+  EXPECT_TRUE(has(error_of("{{ 'x' * 10 ** 12 }}"), "repetition too large"));
+  EXPECT_EQ(render("[{{ '' * 10 ** 18 }}]{{ [1] * 0 }}"), "[][]");
+  EXPECT_TRUE(has(error_of("{{ 2 ** 10 ** 18 }}"), "integer overflow"));
+  EXPECT_EQ(render("{{ 1 ** 10 ** 18 }} {{ (-1) ** 10 ** 18 }} {{ 0 ** 0 }} {{ 2 ** 62 }}"), "1 1 1 4611686018427387904");
+  EXPECT_TRUE(has(error_of("{{ 9223372036854775807 + 1 }}"), "integer overflow"));
+  EXPECT_TRUE(has(error_of("{{ 3037000500 * 3037000500 }}"), "integer overflow"));
+  // doubling a string: 2^40 bytes are refused long before
+  EXPECT_TRUE(has(error_of("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"), "string too large"));
+  EXPECT_TRUE(has(error_of("{% for i in range(70) %}{{ 'y' * 1000000 }}{% endfor %}"), "MiB of output"));
+  EXPECT_TRUE(has(error_of("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"), "recursion too deep"));
+  // jinja2's filters iterate only a truthy input: none gives an empty sequence
+  EXPECT_EQ(render("{{ none | select | list }}{{ none | reject | list }}{{ none | selectattr('x') | list }}"
+                   "{{ none | rejectattr('x') | list }}{{ none | map(attribute='x') | list }}{{ x | map('upper') | list }}"),
+            "[][][][][][]");
+}
+
 TEST(ChatTemplate, Errors) {
   EXPECT_EQ(error_of("{{ raise_exception('Only user and assistant roles!') }}"), "Only user and assistant roles!");
   EXPECT_EQ(error_of("line one\n  {% if %}"), "template syntax error at line 2, column 9: unexpected end of tag, expected an expression");

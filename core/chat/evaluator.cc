@@ -1,6 +1,7 @@
 // Expression evaluation: names, literals, operators with Python semantics, attribute and item
 // access, calls, filters and tests.
 #include <cmath>
+#include <cstdint>
 
 #include "core/chat/renderer.h"
 #include "core/chat/runtime.h"
@@ -24,9 +25,18 @@ static void check_defined(const Value& v) {
 static bool numeric(const Value& v) { return v.is_number() || v.is_bool(); }
 static int64_t as_i(const Value& v) { return v.is_bool() ? int64_t(v.as_bool()) : v.as_int(); }
 
+// The largest string or list one operation may build: a template's output is a prompt, and a
+// repetition past this is a runaway (or hostile) template, refused before it allocates.
+constexpr size_t kMaxBuiltBytes = size_t(64) << 20;
+
 static Value repeat(const Value& seq, int64_t n) {
+  const size_t len = seq.is_string() ? seq.as_string().size() : seq.as_array().size();
+  if (n <= 0 || len == 0) return seq.is_string() ? Value(std::string()) : Value(Array{});
+  const size_t unit = seq.is_string() ? 1 : sizeof(Value);
+  if (uint64_t(n) > kMaxBuiltBytes / (len * unit)) runtime_error("repetition too large (the render budget is 64 MiB a value)");
   if (seq.is_string()) {
     std::string out;
+    out.reserve(len * size_t(n));
     for (int64_t i = 0; i < n; ++i) out += seq.as_string();
     return Value(out);
   }
@@ -35,8 +45,25 @@ static Value repeat(const Value& seq, int64_t n) {
   return Value(std::move(out));
 }
 
+static std::string joined(const std::string& a, const std::string& b) {
+  if (a.size() + b.size() > kMaxBuiltBytes) runtime_error("string too large (the render budget is 64 MiB a value)");
+  return a + b;
+}
+
+// Python integers do not overflow; hearth's are 64-bit, so a result past them is an error, not UB.
+[[noreturn]] static void overflow() { runtime_error("integer overflow (template integers are 64-bit)"); }
+
+static int64_t int_pow(int64_t base, int64_t exp) {
+  if (base == 0 || base == 1) return exp == 0 ? 1 : base;
+  if (base == -1) return exp % 2 == 0 ? 1 : -1;
+  int64_t r = 1;
+  for (int64_t i = 0; i < exp; ++i)  // |base| >= 2: at most 63 rounds before overflow
+    if (__builtin_mul_overflow(r, base, &r)) overflow();
+  return r;
+}
+
 Value binary_op(const std::string& op, const Value& a, const Value& b) {
-  if (op == "~") return Value(a.str() + b.str());
+  if (op == "~") return Value(joined(a.str(), b.str()));
   if (op == "==") return Value(a == b);
   if (op == "!=") return Value(a != b);
   if (op == "<") return Value(less_than(a, b));
@@ -49,7 +76,7 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
       if (!a.is_string()) runtime_error("'in <string>' requires string as left operand, not " + a.type_name());
       found = b.as_string().find(a.as_string()) != std::string::npos;
     } else if (b.is_object()) {
-      found = a.is_string() && b.as_object().find(a.as_string()) != nullptr;
+      found = b.as_object().find_key(a) != nullptr;  // a dict's keys by hash: 1 in {True: x}; a list raises
     } else {
       if (!b.is_array() && !b.is_undefined()) runtime_error("argument of type '" + b.type_name() + "' is not iterable");
       for (const Value& x : iterate(b))
@@ -65,8 +92,18 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
   bool both_num = numeric(a) && numeric(b);
   bool any_float = a.is_float() || b.is_float();
   if (op == "+") {
-    if (both_num) return any_float ? Value(a.as_double() + b.as_double()) : Value(as_i(a) + as_i(b));
-    if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
+    if (both_num) {
+      if (any_float) return Value(a.as_double() + b.as_double());
+      int64_t r;
+      if (__builtin_add_overflow(as_i(a), as_i(b), &r)) overflow();
+      return Value(r);
+    }
+    if (a.is_string() && b.is_string()) {
+      if (!a.is_markup() && !b.is_markup()) return Value(joined(a.as_string(), b.as_string()));
+      // Markup + str (either side): the plain operand is escaped, the result is Markup
+      auto safe = [](const Value& v) { return v.is_markup() ? v.as_string() : html_escape(v.as_string()); };
+      return Value::markup(joined(safe(a), safe(b)));
+    }
     if (a.is_array() && b.is_array()) {
       Array out = a.as_array();
       out.insert(out.end(), b.as_array().begin(), b.as_array().end());
@@ -75,9 +112,19 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     if (a.is_string() || a.is_array())
       runtime_error("can only concatenate " + a.type_name() + " (not \"" + b.type_name() + "\") to " + a.type_name());
   } else if (op == "-") {
-    if (both_num) return any_float ? Value(a.as_double() - b.as_double()) : Value(as_i(a) - as_i(b));
+    if (both_num) {
+      if (any_float) return Value(a.as_double() - b.as_double());
+      int64_t r;
+      if (__builtin_sub_overflow(as_i(a), as_i(b), &r)) overflow();
+      return Value(r);
+    }
   } else if (op == "*") {
-    if (both_num) return any_float ? Value(a.as_double() * b.as_double()) : Value(as_i(a) * as_i(b));
+    if (both_num) {
+      if (any_float) return Value(a.as_double() * b.as_double());
+      int64_t r;
+      if (__builtin_mul_overflow(as_i(a), as_i(b), &r)) overflow();
+      return Value(r);
+    }
     if ((a.is_string() || a.is_array()) && (b.is_int() || b.is_bool())) return repeat(a, as_i(b));
     if ((b.is_string() || b.is_array()) && (a.is_int() || a.is_bool())) return repeat(b, as_i(a));
   } else if (op == "/") {
@@ -94,17 +141,14 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
         return op == "//" ? Value(q) : Value(x - q * y);
       }
       int64_t x = as_i(a), y = as_i(b);
+      if (x == INT64_MIN && y == -1) overflow();
       int64_t q = x / y;
       if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
       return op == "//" ? Value(q) : Value(x - q * y);
     }
   } else if (op == "**") {
     if (both_num) {
-      if (!any_float && as_i(b) >= 0) {
-        int64_t r = 1, base = as_i(a);
-        for (int64_t i = 0; i < as_i(b); ++i) r *= base;
-        return Value(r);
-      }
+      if (!any_float && as_i(b) >= 0) return Value(int_pow(as_i(a), as_i(b)));
       return Value(std::pow(a.as_double(), b.as_double()));
     }
   }
@@ -140,7 +184,7 @@ Value Renderer::eval(const Expr& e, const ScopePtr& scope) {
       Object o;
       for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
         Value k = eval(*e.args[i], scope);
-        o.set(k.str(), eval(*e.args[i + 1], scope));
+        o.set_key(k, eval(*e.args[i + 1], scope));
       }
       return Value(std::move(o));
     }

@@ -43,8 +43,11 @@ Value sort_key(const Value& v, bool case_sensitive) {
   return !case_sensitive && v.is_string() ? Value(to_lower(v.as_string())) : v;
 }
 
+// jinja2's select/reject/selectattr/rejectattr/map iterate only a truthy input (`if value:`):
+// none, undefined or empty give an empty sequence, not an error.
 Value select(const Value& input, const CallArgs& a, bool by_attr, bool keep) {
   Array out;
+  if (!input.truthy()) return Value(std::move(out));
   for (const Value& item : iterate(input)) {
     Value subject = by_attr ? attr_path(item, arg(a, 0, nullptr)) : item;
     size_t test_pos = by_attr ? 1 : 0;
@@ -148,6 +151,7 @@ const std::map<std::string, FilterFn>& filters() {
     };
     f["map"] = [](const Value& v, const CallArgs& a) {
       Array out;
+      if (!v.truthy()) return Value(std::move(out));  // as select()
       const Value* attribute = a.kwarg("attribute");
       for (const Value& item : iterate(v)) {
         if (attribute) {
@@ -201,7 +205,7 @@ const std::map<std::string, FilterFn>& filters() {
       return Value(std::move(items));
     };
     f["string"] = [](const Value& v, const CallArgs&) { return Value(v.str()); };
-    f["safe"] = [](const Value& v, const CallArgs&) { return v; };
+    f["safe"] = [](const Value& v, const CallArgs&) { return v.is_string() ? Value::markup(v.as_string()) : Value::markup(v.str()); };
     f["int"] = [](const Value& v, const CallArgs& a) {
       if (v.is_int()) return v;
       if (v.is_bool()) return Value(int64_t(v.as_bool()));
@@ -280,20 +284,9 @@ const std::map<std::string, FilterFn>& filters() {
     f["max"] = extreme(true);
     f["min"] = extreme(false);
     f["attr"] = [](const Value& v, const CallArgs& a) { return get_attr(v, arg(a, 0, nullptr).str()); };
-    f["escape"] = f["e"] = [](const Value& v, const CallArgs&) {
-      std::string out;
-      for (char c : v.str()) {
-        switch (c) {
-          case '&': out += "&amp;"; break;
-          case '<': out += "&lt;"; break;
-          case '>': out += "&gt;"; break;
-          case '"': out += "&#34;"; break;
-          case '\'': out += "&#39;"; break;
-          default: out += c;
-        }
-      }
-      return Value(out);
-    };
+    // a Markup string is not escaped again; the result is Markup
+    f["escape"] = f["e"] = [](const Value& v, const CallArgs&) { return v.is_markup() ? v : Value::markup(html_escape(v.str())); };
+    f["forceescape"] = [](const Value& v, const CallArgs&) { return Value::markup(html_escape(v.str())); };
     return f;
   }();
   return table;

@@ -263,17 +263,41 @@ void write(std::string& out, const Value& v, const JsonStyle& st, const std::str
         out += "{}";
         return;
       }
-      std::vector<const std::pair<std::string, Value>*> items;
-      for (const auto& kv : o.items()) items.push_back(&kv);
+      // json.dumps: keys are strings; int, float, bool and None keys are written as their JSON
+      // text ("1", "2.5", "true", "null"); sort_keys sorts the keys as given (numbers by value)
+      struct Item {
+        Value key;
+        std::string text;
+        const Value* value;
+      };
+      std::vector<Item> items;
+      for (size_t i = 0; i < o.size(); ++i) {
+        Value key = o.key_at(i);
+        std::string text;
+        switch (key.kind()) {
+          case Value::Kind::kString: text = key.as_string(); break;
+          case Value::Kind::kBool: text = key.as_bool() ? "true" : "false"; break;
+          case Value::Kind::kInt: text = std::to_string(key.as_int()); break;
+          case Value::Kind::kFloat: text = format_float(key.as_double()); break;
+          case Value::Kind::kNull: text = "null"; break;
+          default: fail(ErrorCode::kInvalidArgument, "keys must be str, int, float, bool or None, not " + key.type_name());
+        }
+        items.push_back({key, text, &o.items()[i].second});
+      }
       if (st.sort_keys)
-        std::stable_sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+          const bool an = !a.key.is_string() && !a.key.is_null(), bn = !b.key.is_string() && !b.key.is_null();
+          if (a.key.is_string() && b.key.is_string()) return a.text < b.text;
+          if (an && bn) return a.key.as_double() < b.key.as_double();
+          fail(ErrorCode::kInvalidArgument, "'<' not supported between instances of '" + b.key.type_name() + "' and '" + a.key.type_name() + "'");
+        });
       out += '{';
       for (size_t i = 0; i < items.size(); ++i) {
         if (i) out += item_sep;
         newline(level + 1);
-        write_string(out, items[i]->first, st.ensure_ascii);
+        write_string(out, items[i].text, st.ensure_ascii);
         out += st.key_separator;
-        write(out, items[i]->second, st, item_sep, level + 1);
+        write(out, *items[i].value, st, item_sep, level + 1);
       }
       newline(level);
       out += '}';

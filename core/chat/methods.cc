@@ -122,6 +122,21 @@ std::string to_title(const std::string& s) {
   return out;
 }
 
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 Value string_method(const std::string& s, const std::string& name) {
   auto fn = [](auto f) { return Value::function(f); };
   if (name == "strip" || name == "lstrip" || name == "rstrip")
@@ -188,13 +203,14 @@ static Value dict_method(const Value& obj, const std::string& name) {
   if (name == "items")
     return Value::function([obj](const CallArgs&) {
       Array out;
-      for (const auto& [k, v] : obj.as_object().items()) out.push_back(Value::make_tuple(Array{Value(k), v}));
+      const Object& o = obj.as_object();
+      for (size_t i = 0; i < o.size(); ++i) out.push_back(Value::make_tuple(Array{o.key_at(i), o.items()[i].second}));
       return Value(std::move(out));
     });
   if (name == "keys")
     return Value::function([obj](const CallArgs&) {
       Array out;
-      for (const auto& kv : obj.as_object().items()) out.push_back(Value(kv.first));
+      for (size_t i = 0; i < obj.as_object().size(); ++i) out.push_back(obj.as_object().key_at(i));
       return Value(std::move(out));
     });
   if (name == "values")
@@ -206,7 +222,7 @@ static Value dict_method(const Value& obj, const std::string& name) {
   if (name == "get")
     return Value::function([obj](const CallArgs& a) {
       Value key = arg(a, 0, nullptr);
-      const Value* v = key.is_string() ? obj.as_object().find(key.as_string()) : nullptr;
+      const Value* v = key.is_object() || (key.is_array() && !key.is_tuple()) ? nullptr : obj.as_object().find_key(key);
       return v ? *v : arg(a, 1, nullptr, Value(nullptr));
     });
   if (name == "update" || name == "pop" || name == "setdefault" || name == "clear" || name == "popitem")
@@ -254,11 +270,13 @@ Value get_item(const Value& obj, const Value& key) {
     case Value::Kind::kUndefined: undefined_use(obj);
     case Value::Kind::kObject:
       if (key.is_string()) {
-        if (const Value* v = obj.as_object().find(key.as_string())) return *v;
+        if (const Value* v = obj.as_object().find_key(key)) return *v;
         if (!obj.is_namespace()) {
           Value m = dict_method(obj, key.as_string());
           if (!m.is_undefined()) return m;
         }
+      } else if (const Value* v = obj.as_object().find_key(key)) {  // {1: 'a'}[1]; an unhashable key raises
+        return *v;
       }
       return Value::undefined(object_desc(obj) + " has no attribute " + key.repr());
     case Value::Kind::kArray:
@@ -314,7 +332,7 @@ std::vector<Value> iterate(const Value& v) {
     case Value::Kind::kArray: return v.as_array();
     case Value::Kind::kObject: {
       std::vector<Value> keys;
-      for (const auto& kv : v.as_object().items()) keys.push_back(Value(kv.first));
+      for (size_t i = 0; i < v.as_object().size(); ++i) keys.push_back(v.as_object().key_at(i));
       return keys;
     }
     case Value::Kind::kString: {

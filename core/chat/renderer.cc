@@ -31,7 +31,8 @@ Value range_fn(const CallArgs& a) {
   Array out;
   for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
     out.push_back(Value(i));
-    if (out.size() > 1000000) runtime_error("range too large");
+    // jinja2's sandbox (transformers renders in one) refuses ranges past MAX_RANGE
+    if (out.size() > 100000) runtime_error("Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
   }
   return Value(std::move(out));
 }
@@ -40,7 +41,7 @@ Object kwargs_object(const CallArgs& a) {
   Object o;
   for (const Value& p : a.positional)
     if (p.is_object())
-      for (const auto& [k, v] : p.as_object().items()) o.set(k, v);
+      for (size_t i = 0; i < p.as_object().size(); ++i) o.set_key(p.as_object().key_at(i), p.as_object().items()[i].second);
   for (const auto& [k, v] : a.keyword) o.set(k, v);
   return o;
 }
@@ -79,11 +80,19 @@ std::string Renderer::render(const Body& body, const Object& context) {
   return out;
 }
 
+void Renderer::spend_step() {
+  if (++steps_ > kMaxRenderSteps)
+    runtime_error("render budget exceeded: more than " + std::to_string(kMaxRenderSteps) + " steps (a loop that does not end?)");
+}
+
 Renderer::Flow Renderer::exec(const Body& body, const ScopePtr& scope, std::string& out) {
   for (const NodePtr& n : body) {
     Flow f;
     try {
+      spend_step();
       f = exec_node(*n, scope, out);
+      if (out.size() > kMaxRenderOutput)
+        runtime_error("render budget exceeded: more than " + std::to_string(kMaxRenderOutput >> 20) + " MiB of output");
     } catch (const TemplateException&) {
       throw;
     } catch (const LocatedError&) {
@@ -178,6 +187,7 @@ Renderer::Flow Renderer::exec_for(const Node& n, const ScopePtr& scope, std::str
   }
   const int64_t len = int64_t(items.size());
   for (int64_t i = 0; i < len; ++i) {
+    spend_step();
     Object loop;
     loop.set("index", Value(i + 1));
     loop.set("index0", Value(i));

@@ -3,6 +3,7 @@
 // for loop or macro stays there, `if` opens no scope, namespace() objects carry state out.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +32,11 @@ struct RenderHooks {
   std::function<std::string(const std::string& format)> strftime_now;
 };
 
+// The render budget: past these a template is refused with an error instead of running on (a loop
+// over loops, a runaway macro): real chat templates take thousands of steps and render kilobytes.
+constexpr int64_t kMaxRenderSteps = 1'000'000;   // statements run plus loop iterations
+constexpr size_t kMaxRenderOutput = size_t(64) << 20;  // bytes of output (a {% set %} block's too)
+
 class Renderer {
  public:
   explicit Renderer(RenderHooks hooks) : hooks_(std::move(hooks)) {}
@@ -50,8 +56,11 @@ class Renderer {
   Value binary(const Expr& e, const ScopePtr& scope);
   ScopePtr globals();
 
+  void spend_step();
+
   RenderHooks hooks_;
   int depth_ = 0;
+  int64_t steps_ = 0;
   std::vector<ScopePtr> macro_scopes_;  // cleared after rendering: macros and their scopes refer to each other
 };
 

@@ -37,5 +37,7 @@ bool apply_test(const std::string& name, const Value& input, const CallArgs& arg
 
 // Python str methods (s.strip(), ...): undefined when `name` is not one.
 Value string_method(const std::string& s, const std::string& name);
+// jinja2's escape(): & < > " ' as HTML entities.
+std::string html_escape(const std::string& s);
 
 }  // namespace hearth::chat

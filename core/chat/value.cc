@@ -26,13 +26,55 @@ void Object::set(const std::string& key, Value v) {
     *e = std::move(v);
   } else {
     items_.emplace_back(key, std::move(v));
+    if (!typed_keys_.empty()) typed_keys_.emplace_back();
   }
 }
 
+// A non-string key's storage: a unit separator no JSON-given key starts with (a string key that
+// does is stored escaped), then its kind and text.
+static constexpr char kTypedKey = '\x1f';
+
+std::string Object::key_of(const Value& key) {
+  switch (key.kind()) {
+    case Value::Kind::kString: return key.as_string().empty() || key.as_string()[0] != kTypedKey ? key.as_string() : kTypedKey + ("s" + key.as_string());
+    case Value::Kind::kBool: return std::string(1, kTypedKey) + "i" + (key.as_bool() ? "1" : "0");
+    case Value::Kind::kInt: return std::string(1, kTypedKey) + "i" + std::to_string(key.as_int());
+    case Value::Kind::kFloat: {
+      double d = key.as_double();
+      if (d == std::floor(d) && std::fabs(d) < 9.2e18) return std::string(1, kTypedKey) + "i" + std::to_string(int64_t(d));
+      return std::string(1, kTypedKey) + "f" + key.repr();
+    }
+    case Value::Kind::kNull: return std::string(1, kTypedKey) + "n";
+    case Value::Kind::kArray:
+      if (key.is_tuple()) return std::string(1, kTypedKey) + "t" + key.repr();
+      [[fallthrough]];
+    default: throw Error(ErrorCode::kInvalidArgument, "unhashable type: '" + key.type_name() + "'");
+  }
+}
+
+void Object::set_key(const Value& key, Value v) {
+  const std::string stored = key_of(key);
+  if (Value* e = find(stored)) {
+    *e = std::move(v);  // Python keeps the first key ({1: 'a', True: 'b'} is {1: 'b'})
+    return;
+  }
+  const bool typed = !typed_keys_.empty() || !key.is_string();
+  if (typed) typed_keys_.resize(items_.size());
+  items_.emplace_back(stored, std::move(v));
+  if (typed) typed_keys_.push_back(key.is_string() ? Value() : key);
+}
+
+Value Object::key_at(size_t i) const {
+  if (i < typed_keys_.size() && !typed_keys_[i].is_undefined()) return typed_keys_[i];
+  const std::string& k = items_[i].first;
+  return Value(k.size() > 1 && k[0] == kTypedKey && k[1] == 's' ? k.substr(2) : k);
+}
+
 bool Object::erase(const std::string& key) {
-  for (auto it = items_.begin(); it != items_.end(); ++it)
-    if (it->first == key) {
-      items_.erase(it);
+  for (size_t i = 0; i < items_.size(); ++i)
+    if (items_[i].first == key) {
+      items_.erase(items_.begin() + ptrdiff_t(i));
+      if (i < typed_keys_.size()) typed_keys_.erase(typed_keys_.begin() + ptrdiff_t(i));
       return true;
     }
   return false;
@@ -164,10 +206,11 @@ std::string Value::repr() const {
     case Kind::kObject: {
       std::string out = is_namespace_ ? "<Namespace {" : "{";
       bool first = true;
-      for (const auto& [k, v] : as_object().items()) {
+      const Object& o = as_object();
+      for (size_t i = 0; i < o.size(); ++i) {
         if (!first) out += ", ";
         first = false;
-        out += repr_string(k) + ": " + v.repr();
+        out += o.key_at(i).repr() + ": " + o.items()[i].second.repr();
       }
       return out + (is_namespace_ ? "}>" : "}");
     }

@@ -44,6 +44,9 @@ class Value {
   static Value make_namespace(Object o);
   // A tuple: an array that prints as (a, b) and never equals a list.
   static Value make_tuple(Array a) { Value v(std::move(a)); v.is_tuple_ = true; return v; }
+  // A Markup string (|safe, |escape): text already HTML-safe. Concatenated with `+` to a plain
+  // string, the plain one is escaped, as jinja2's Markup does; otherwise it is a string.
+  static Value markup(std::string s) { Value v(std::move(s)); v.is_markup_ = true; return v; }
 
   Kind kind() const { return Kind(v_.index()); }
   bool is_undefined() const { return kind() == Kind::kUndefined; }
@@ -53,6 +56,7 @@ class Value {
   bool is_float() const { return kind() == Kind::kFloat; }
   bool is_number() const { return is_int() || is_float(); }
   bool is_string() const { return kind() == Kind::kString; }
+  bool is_markup() const { return is_markup_ && is_string(); }
   bool is_array() const { return kind() == Kind::kArray; }
   bool is_object() const { return kind() == Kind::kObject; }
   bool is_function() const { return kind() == Kind::kFunction; }
@@ -85,9 +89,13 @@ class Value {
       v_;
   bool is_namespace_ = false;
   bool is_tuple_ = false;
+  bool is_markup_ = false;
 };
 
-// Insertion-ordered string-keyed map (Python dict order). Small: lookups are linear.
+// Insertion-ordered map (Python dict order). Small: lookups are linear. Keys are strings, as JSON
+// and templates mostly give them, or other hashable values from a dict literal ({1: 'a'}): those
+// are stored under key_of(key), a string no plain key collides with, and keep the value the
+// template gave (key_at), which is what keys(), items(), iteration and printing show.
 class Object {
  public:
   const Value* find(const std::string& key) const;
@@ -95,10 +103,20 @@ class Object {
   void set(const std::string& key, Value v);  // replaces in place or appends
   bool erase(const std::string& key);
   size_t size() const { return items_.size(); }
+  // Storage keys (key_of's encoding for non-string keys) and values.
   const std::vector<std::pair<std::string, Value>>& items() const { return items_; }
+
+  // Python's dict keys: 1, 1.0 and True are one key; lists and dicts are unhashable (an error).
+  static std::string key_of(const Value& key);
+  const Value* find_key(const Value& key) const { return find(key_of(key)); }
+  void set_key(const Value& key, Value v);
+  // The i-th key as the template gave it.
+  Value key_at(size_t i) const;
 
  private:
   std::vector<std::pair<std::string, Value>> items_;
+  // Parallel to items_ once a non-string key is set: the key's value (undefined for string keys).
+  std::vector<Value> typed_keys_;
 };
 
 // Positional and keyword arguments of a call.

@@ -45,4 +45,17 @@ SNIPPETS = [
     "{{ 'hello world foo' | wordcount }} {{ ['a', 'b'] | join }} {{ 'abc' | list }} {{ 'abc' | first }}{{ 'abc' | last }}",
     "{{ dict(a=1, b='x') }} {{ messages[2]['tags'][0] }} {{ messages[2].tags.0 }}",
     "{%- for k, v in messages[2].items() %}{{ k }}={{ v }};{% endfor %}",
+    # dict literals keep non-string keys (then dictsort, lookups, comparisons on them, tojson)
+    "{% set d = {1: 'a', 3: 'c', 2: 'b'} %}{{ d | dictsort }} {{ d[1] }} {{ d.keys() | list }} {% for k in d %}{{ k + 1 }}{% endfor %} {{ d }} {{ d | tojson }}",
+    "{% set d = {2: 'x', 1.5: 'y', true: 'z', none: 'n', 'k': 1} %}{{ d }} {{ d[1] }} {{ d[2.0] }} {{ d.get(none) }} {{ 1 in d }} {{ '1' in d }} {{ d | tojson }}",
+    "{% set d = {1: 'a', true: 'b', 1.0: 'c'} %}{{ d }} {{ d | length }} {% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %}",
+    "{{ {3: 1, 1: 2} | tojson(sort_keys=true) }} {{ {'b': 1, 'a': 2} | tojson(sort_keys=true) }} {{ {1: 'a'} | dictsort(by='value') }}",
+    "{{ {[1]: 2} }}",
+    # select/reject/map over none or undefined give an empty sequence, as jinja2's filters do
+    "{{ none | select | list }} {{ none | reject | list }} {{ none | selectattr('x') | list }} {{ none | rejectattr('x') | list }} {{ none | map(attribute='x') | list }} {{ nothing | map('upper') | list }} {{ '' | select | list }}",
+    # Markup: a |safe string concatenated with a plain one escapes the plain one
+    "{{ '<a>' | safe + '<b>' }}|{{ '<b>' + '<a>' | safe }}|{{ ('<a>' | safe) ~ '<b>' }}|{{ '<x>' | e | e }}|{{ ('<y>' | safe) | e }}|{{ '<z>' | forceescape }}|{{ ('&' | safe + '&') | length }}",
+    # the sandbox's range limit; integer arithmetic
+    "{{ range(100000) | length }} {{ range(100001) | length }}",
+    "{{ 2 ** 62 }} {{ -7 // 2 }} {{ -7 % 3 }} {{ 1 ** 100000000 }}",
 ]

@@ -54,6 +54,16 @@ CONVERSATIONS = {
     "system_tool_call": ([SYSTEM, WEATHER_Q, CALL, RESULT], TOOLS),
     "parallel_tool_calls": ([WEATHER_Q, CALL9] + RESULTS9 + [ASSIST_AFTER, USER2], TOOLS),
     "tool_call_null_content": ([WEATHER_Q, dict(CALL9, content=None)] + RESULTS9, TOOLS),
+    # more shapes real clients send
+    "string_arguments_call": ([WEATHER_Q, {"role": "assistant", "content": None, "tool_calls": [{"id": "call_2", "type": "function",
+        "function": {"name": "get_weather", "arguments": "{\"city\": \"Lima\"}"}}]}, dict(RESULT, tool_call_id="call_2")], TOOLS),
+    "three_results_then_user": ([WEATHER_Q, CALL9] + RESULTS9 + [dict(RESULTS9[0], content="again"), USER2], TOOLS),
+    "empty_contents": ([{"role": "user", "content": ""}, {"role": "assistant", "content": ""}, {"role": "user", "content": "?"}], None),
+    "system_only": ([SYSTEM], None),
+    "consecutive_users": ([USER1, USER2], None),
+    "consecutive_assistants": ([USER1, ASSIST1, {"role": "assistant", "content": "Also 4."}], None),
+    "system_after_user": ([USER1, SYSTEM, ASSIST1], None),
+    "tools_no_calls_multi_turn": ([SYSTEM, USER1, ASSIST1, WEATHER_Q], TOOLS),
 }
 
 
