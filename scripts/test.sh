@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: setup (apt packages, build), unit tests first (fast),
 # then the model and CLI end-to-end tests, then the core unit tests under wasm (node), then the wasm
 # module and TypeScript package under node, then the GPU kernels, then real browsers, then the chat
-# app (unit and end to end), then a bounded fuzzing run of the GGUF parser.
+# app (unit and end to end), then bounded fuzzing runs of every parser (scripts/fuzz.sh: GGUF, Jinja,
+# JSON, tokenizers, the C ABI requests, the grammar compiler).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,5 +16,5 @@ bash scripts/web_test.sh   # the wasm module + TypeScript package under node (AP
 bash scripts/gpu_test.sh   # the WGSL kernels vs float64 JS, node + webgpu (Dawn) on SwiftShader
 bash scripts/browser_test.sh  # headless chromium + firefox-esr: WebGPU/CPU engines, workers, download cache
 bash scripts/app_test.sh   # the chat app: unit tests, then driven end to end in chromium and firefox-esr
-bash scripts/fuzz.sh "${HEARTH_FUZZ_SECONDS:-120}"
+bash scripts/fuzz.sh "${HEARTH_FUZZ_SECONDS:-45}"  # seconds per target, six targets
 echo "all tests passed"

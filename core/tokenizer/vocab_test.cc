@@ -177,5 +177,53 @@ TEST(VocabErrors, AddBosWithoutBos) {
   EXPECT_EQ(build(w).encode("a", true, false).front(), 11);
 }
 
+// A vocabulary from a stranger's file: tokens that are not valid UTF-8 and tokens of zero length.
+// It loads or fails with a typed error; encoding any text and decoding any id never crash.
+TEST(VocabHostile, InvalidUtf8AndEmptyTokens) {
+  const std::vector<std::string> odd = {"", "\xff\xfe", "\xc3", "a\x80b", std::string("\0x", 2), "\xed\xa0\x80"};
+  auto exercise = [](const GgufWriter& w) {
+    try {
+      const Tokenizer t = build(w);
+      for (const char* text : {"ab", "", "\xff\xfe a\x80b \xc3", "<|endoftext|>x"}) {
+        for (bool special : {false, true}) {
+          const Ids ids = t.encode(text, special, special);
+          for (int32_t id : ids) EXPECT_TRUE(id >= 0 && id < t.vocab_size());
+          (void)t.decode(ids);
+        }
+      }
+      for (int32_t id = 0; id < t.vocab_size(); ++id) {
+        (void)t.decode(Ids{id}, true);
+        (void)t.token_to_piece(id);
+      }
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.code() == ErrorCode::kMalformedFile || e.code() == ErrorCode::kInvalidArgument) << e.what();
+    }
+  };
+  {
+    GgufWriter w = spm_writer();
+    const GgufFile base = GgufFile::parse(w.to_bytes({}));
+    std::vector<std::string> tokens;
+    for (const auto& v : base.get_string_array("tokenizer.ggml.tokens")) tokens.push_back(v);
+    tokens.insert(tokens.end(), odd.begin(), odd.end());
+    w.set_string_array("tokenizer.ggml.tokens", tokens);
+    w.set_f32_array("tokenizer.ggml.scores", std::vector<float>(tokens.size(), -1.0f));
+    std::vector<int32_t> types(tokens.size(), 1);
+    types[1] = types[2] = 3;
+    w.set_i32_array("tokenizer.ggml.token_type", types);
+    exercise(w);
+  }
+  {
+    GgufWriter w = bpe_writer();
+    std::vector<std::string> tokens;
+    for (int c = '!'; c <= '~'; ++c) tokens.push_back(std::string(1, static_cast<char>(c)));
+    tokens.insert(tokens.end(), odd.begin(), odd.end());
+    tokens.push_back("<|endoftext|>");
+    w.set_string_array("tokenizer.ggml.tokens", tokens);
+    w.set_u32("tokenizer.ggml.bos_token_id", static_cast<uint32_t>(tokens.size() - 1));
+    w.set_u32("tokenizer.ggml.eos_token_id", static_cast<uint32_t>(tokens.size() - 1));
+    exercise(w);
+  }
+}
+
 }  // namespace
 }  // namespace hearth
