@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/chat/json.h"
+#include "core/chat/renderer.h"
 #include "core/chat/runtime.h"
 
 namespace hearth::chat {
@@ -235,7 +236,10 @@ const std::map<std::string, FilterFn>& filters() {
       runtime_error("bad operand type for abs(): '" + v.type_name() + "'");
     };
     f["round"] = [](const Value& v, const CallArgs& a) {
-      int64_t prec = arg(a, 0, "precision", Value(int64_t(0))).as_int();
+      const Value p = arg(a, 0, "precision", Value(int64_t(0)));
+      if (!p.is_int() && !p.is_bool()) runtime_error("'" + p.type_name() + "' object cannot be interpreted as an integer");
+      if (!v.is_number() && !v.is_bool()) runtime_error("type " + v.type_name() + " doesn't define __round__ method");
+      const int64_t prec = p.as_double() > 308 ? 308 : p.as_double() < -308 ? -308 : int64_t(p.as_double());
       std::string method = arg(a, 1, "method", Value("common")).str();
       double scale = std::pow(10.0, double(prec)), x = v.as_double() * scale;
       double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::nearbyint(x);  // half to even, as Python
@@ -260,7 +264,11 @@ const std::map<std::string, FilterFn>& filters() {
       Value total = arg(a, 1, "start", Value(int64_t(0)));
       for (const Value& item : iterate(v)) {
         Value x = attribute.is_null() ? item : attr_path(item, attribute);
-        total = total.is_int() && x.is_int() ? Value(total.as_int() + x.as_int()) : Value(total.as_double() + x.as_double());
+        // Python's sum(): numbers only (a string start or item is its TypeError, not a concatenation)
+        if (total.is_string()) runtime_error("sum() can't sum strings [use ''.join(seq) instead]");
+        if (!(x.is_number() || x.is_bool()) || !(total.is_number() || total.is_bool()))
+          runtime_error("unsupported operand type(s) for +: '" + total.type_name() + "' and '" + x.type_name() + "'");
+        total = binary_op("+", total, x);
       }
       return total;
     };

@@ -58,4 +58,10 @@ SNIPPETS = [
     # the sandbox's range limit; integer arithmetic
     "{{ range(100000) | length }} {{ range(100001) | length }}",
     "{{ 2 ** 62 }} {{ -7 // 2 }} {{ -7 % 3 }} {{ 1 ** 100000000 }}",
+    # found by the jinja fuzzer: sum and round on what is not a number are Python's TypeErrors
+    "{{ [1, 2.5, true] | sum }} {{ [{'n': 2}, {'n': 3}] | sum(attribute='n') }} {{ 2.567 | round(true) }}",
+    "{{ '<x>' | sum }}",
+    "{{ ['a'] | sum(start='') }}",
+    "{{ 'x' | round }}",
+    "{{ 2.567 | round('x') }}",
 ]
