@@ -206,7 +206,7 @@ const std::map<std::string, FilterFn>& filters() {
       return Value(std::move(items));
     };
     f["string"] = [](const Value& v, const CallArgs&) { return Value(v.str()); };
-    f["safe"] = [](const Value& v, const CallArgs&) { return v.is_string() ? Value::markup(v.as_string()) : Value::markup(v.str()); };
+    f["safe"] = [](const Value& v, const CallArgs&) { return Value::markup(v.str()); };
     f["int"] = [](const Value& v, const CallArgs& a) {
       if (v.is_int()) return v;
       if (v.is_bool()) return Value(int64_t(v.as_bool()));

@@ -23,7 +23,7 @@
 // Streamed calls come whole: one tool_calls delta per reply, once its calls are complete. Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in
 // part; completion_tokens counts every token sampled, including those whose text a stop string cut
 // (their logprobs are not reported, as their text is not).
-import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, StepLogprobs } from '../engine.mjs';
+import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, SamplingOptions, StepLogprobs } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { checkFits, fitChat, promptTokenCount } from './context_fit.mjs';
 import { chatLogprobs, completionLogprobs } from './logprobs.mjs';
@@ -91,6 +91,21 @@ interface Plan {
 }
 
 const now = (): number => performance.now();
+
+/** OpenAI's sampling fields as the engine's SamplingOptions; fields absent or null are left out
+ * (the core's defaults apply). Also what hearth/webllm's forwardTokensAndSample samples with. */
+export function samplingOptions(r: Pick<SamplingFields, 'temperature' | 'top_p' | 'top_k' | 'min_p' | 'frequency_penalty' | 'presence_penalty' |
+  'repetition_penalty'>): SamplingOptions {
+  const out: SamplingOptions = {};
+  if (r.temperature != null) out.temperature = r.temperature;
+  if (r.top_p != null) out.topP = r.top_p;
+  if (r.top_k != null) out.topK = r.top_k;
+  if (r.min_p != null) out.minP = r.min_p;
+  if (r.frequency_penalty != null) out.frequencyPenalty = r.frequency_penalty;
+  if (r.presence_penalty != null) out.presencePenalty = r.presence_penalty;
+  if (r.repetition_penalty != null) out.repetitionPenalty = r.repetition_penalty;
+  return out;
+}
 const perSecond = (n: number, ms: number): number => (ms > 0 ? (n * 1000) / ms : 0);
 const newId = (prefix: string): string => `${prefix}-${globalThis.crypto.randomUUID().replaceAll('-', '')}`;
 const emptyUsage = (): CompletionUsage => ({
@@ -296,13 +311,7 @@ export class OpenAIEngine {
       prompt,
       addSpecial,
       maxTokens,
-      temperature: r.temperature ?? undefined,
-      topP: r.top_p ?? undefined,
-      topK: r.top_k ?? undefined,
-      minP: r.min_p ?? undefined,
-      frequencyPenalty: r.frequency_penalty ?? undefined,
-      presencePenalty: r.presence_penalty ?? undefined,
-      repetitionPenalty: r.repetition_penalty ?? undefined,
+      ...samplingOptions(r),
       logitBias: r.logit_bias ?? undefined,
       seed,
       ignoreEos: r.ignore_eos ?? undefined,

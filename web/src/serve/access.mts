@@ -49,10 +49,6 @@ export class Access {
     this.#loopbackOnly = LOOPBACK_BIND.has(options.host.toLowerCase());
   }
 
-  get requiresKey(): boolean {
-    return this.#key !== null;
-  }
-
   /** Whether `origin` is listed (or everything is); the server's own origin is checked apart. */
   #listed(origin: string): boolean {
     return this.#origins === '*' || this.#origins.has(origin.toLowerCase());

@@ -25,11 +25,6 @@ export class RequestQueue {
     this.#timeoutMs = options.timeoutMs ?? 600_000;
   }
 
-  /** Requests waiting (not counting the running one). */
-  get waiting(): number {
-    return this.#waiting;
-  }
-
   /** Runs `work` after the requests before it, with a signal that fires when `clientGone` does or
    * the time limit passes. */
   run<T>(clientGone: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

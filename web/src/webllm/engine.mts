@@ -1,21 +1,10 @@
 // WebLLM's MLCEngine and CreateMLCEngine: the engine in the page (or Node), one HearthEngine per
 // loaded model. Several models can be loaded at once (requests name one in `model`).
-import type { SamplingOptions } from '../engine.mjs';
 import { HearthEngine } from '../openai/hearth_engine.mjs';
+import { samplingOptions } from '../openai/openai_engine.mjs';
 import type { ChatOptions, MLCEngineConfig } from './config.mjs';
 import { EngineFront, type BackendOptions, type ModelBackend } from './front.mjs';
 import type { ModelLoad } from './model_load.mjs';
-
-/** The sampling options of chatOpts for forwardTokensAndSample (requests have their own fields). */
-function sampling(o: ChatOptions): SamplingOptions {
-  return {
-    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
-    ...(o.top_p !== undefined ? { topP: o.top_p } : {}),
-    ...(o.repetition_penalty !== undefined ? { repetitionPenalty: o.repetition_penalty } : {}),
-    ...(o.presence_penalty !== undefined ? { presencePenalty: o.presence_penalty } : {}),
-    ...(o.frequency_penalty !== undefined ? { frequencyPenalty: o.frequency_penalty } : {}),
-  };
-}
 
 export class MLCEngine extends EngineFront {
   protected readonly maxModels = Number.POSITIVE_INFINITY;
@@ -51,7 +40,7 @@ export class MLCEngine extends EngineFront {
       throw new TypeError('forwardTokensAndSample needs a non-empty array of token ids of this model\'s vocabulary');
     const { value, release } = await this.exclusive(m, async () => {
       const prompt = [...m.tokens, ...inputIds];
-      const generation = engine.generate({ prompt, maxTokens: 1, ...sampling(m.load.chatOptions) });
+      const generation = engine.generate({ prompt, maxTokens: 1, ...samplingOptions(m.load.chatOptions) });
       for await (const _ of generation); // eslint-disable-line @typescript-eslint/no-unused-vars
       m.tokens = prompt;
       return generation.tokens[0] ?? engine.info!.eos_id;

@@ -45,6 +45,7 @@ function loadOf(record: ModelRecord, chatOpts: ChatOptions | undefined): ModelLo
   const url = absolute(record.model);
   const catalog = modelCatalog.find((r) => r.url === url);
   const chatOptions: ChatOptions = { ...(record.overrides ?? {}), ...(chatOpts ?? {}) };
+  const sha256 = record.sha256 ?? catalog?.sha256;
   const hearth: HearthRecord = {
     model_id: record.model_id,
     url,
@@ -53,7 +54,7 @@ function loadOf(record: ModelRecord, chatOpts: ChatOptions | undefined): ModelLo
     quantization: catalog?.quantization ?? '',
     context_length: catalog?.context_length ?? 0,
     vram_required_MB: record.vram_required_MB ?? catalog?.vram_required_MB ?? 0,
-    ...(record.sha256 ?? catalog?.sha256 ? { sha256: (record.sha256 ?? catalog?.sha256) as string } : {}),
+    ...(sha256 !== undefined ? { sha256 } : {}),
   };
   const window = chatOptions.context_window_size;
   const chatTemplate = chatOptions.chat_template ?? record.chat_template;

@@ -23,8 +23,7 @@ abstract class WorkerFront extends EngineFront {
     return worker;
   }
 
-  async forwardTokensAndSample(inputIds: number[], isPrefill: boolean, modelId?: string): Promise<number> {
-    void inputIds, isPrefill, modelId;
+  async forwardTokensAndSample(): Promise<number> {
     throw new HearthError('unsupported', 'forwardTokensAndSample runs in the page engine only (CreateMLCEngine), not in a worker engine');
   }
 }
