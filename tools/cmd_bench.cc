@@ -40,30 +40,82 @@ double measure_read_gb_s(ThreadPool& pool) {
   return best;
 }
 
+// Token ids do not change the work done; a fixed pseudo-random sequence keeps runs comparable.
+std::vector<int32_t> bench_tokens(int64_t n, int32_t n_vocab, uint32_t state) {
+  std::vector<int32_t> out(static_cast<size_t>(n));
+  for (auto& t : out) {
+    state = state * 1664525u + 1013904223u;
+    t = int32_t((state >> 8) % uint32_t(n_vocab));
+  }
+  return out;
+}
+
+// An embedding model: batches of inputs of n_prompt tokens each, packed as the API runs them; each
+// batch size repeated for at least a second after one warm-up run.
+int bench_embeddings(const Args& args, const Model& model, CpuExecutor& exec, int64_t n_prompt, double load_s, int threads) {
+  if (n_prompt > exec.n_ctx())
+    fail(ErrorCode::kInvalidArgument, "-p " + std::to_string(n_prompt) + " is longer than the model's context of " + std::to_string(exec.n_ctx()));
+  using clock = std::chrono::steady_clock;
+  std::string rows;
+  std::printf("%s", args.flag("json") ? "" : ("model: " + args.str("model") + " (" + model.config().arch_name + ", pooling " +
+                                              pooling_name(model.config().pooling) + ")\n").c_str());
+  for (int64_t batch : {1, 16, 64}) {
+    std::vector<std::vector<int32_t>> inputs;
+    for (int64_t i = 0; i < batch; ++i) inputs.push_back(bench_tokens(n_prompt, model.config().n_vocab, 777u + uint32_t(i)));
+    exec.embed(inputs);
+    int64_t runs = 0;
+    const auto t0 = clock::now();
+    double s = 0.0;
+    while (s < 1.0) {
+      exec.embed(inputs);
+      ++runs;
+      s = std::chrono::duration<double>(clock::now() - t0).count();
+    }
+    const double inputs_s = double(batch * runs) / s, tok_s = inputs_s * double(n_prompt);
+    char line[200];
+    if (args.flag("json")) {
+      std::snprintf(line, sizeof line, "%s{\"batch\": %lld, \"inputs_s\": %.3f, \"tok_s\": %.3f}", rows.empty() ? "" : ", ",
+                    (long long)batch, inputs_s, tok_s);
+    } else {
+      std::snprintf(line, sizeof line, "batch %3lld x %lld tokens: %.2f inputs/s, %.1f tokens/s\n", (long long)batch,
+                    (long long)n_prompt, inputs_s, tok_s);
+    }
+    rows += line;
+  }
+  if (args.flag("json")) {
+    std::printf("{\"backend\": \"cpu\", \"kind\": \"embedding\", \"threads\": %d, \"n_prompt\": %lld, \"load_s\": %.3f, \"batches\": [%s]}\n",
+                threads > 0 ? threads : ThreadPool::default_threads(), (long long)n_prompt, load_s, rows.c_str());
+  } else {
+    std::printf("load: %.2f s\n%s", load_s, rows.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int cmd_bench(const Argv& argv) {
   Args args(argv, {"model", "n-prompt", "n-gen", "threads", "ctx-size"}, {"json", "memory"},
             {{"m", "model"}, {"p", "n-prompt"}, {"n", "n-gen"}, {"t", "threads"}});
+  const int threads = int(args.integer_or("threads", 0, 0, 1024));
+  using clock = std::chrono::steady_clock;
+  auto l0 = clock::now();
+  LoadedModel lm = load_model(args.str("model"), int32_t(args.integer_or("ctx-size", 0, 0, 1 << 24)));
+  if (lm.model->config().pooling != Pooling::kNone) {
+    CpuExecutor exec(*lm.model, threads);
+    const double load_s = std::chrono::duration<double>(clock::now() - l0).count();
+    return bench_embeddings(args, *lm.model, exec, args.integer_or("n-prompt", 128, 1, 1 << 20), load_s, threads);
+  }
   const int64_t n_prompt = args.integer_or("n-prompt", 512, 1, 1 << 20);
   const int64_t n_gen = args.integer_or("n-gen", 128, 1, 1 << 20);
   const int32_t n_ctx = int32_t(args.integer_or("ctx-size", n_prompt + n_gen, n_prompt + n_gen, 1 << 24));
-  using clock = std::chrono::steady_clock;
-  auto l0 = clock::now();
-  LoadedModel lm = load_model(args.str("model"), n_ctx);
+  l0 = clock::now();
+  lm = load_model(args.str("model"), n_ctx);
   const Model& model = *lm.model;
-  const int threads = int(args.integer_or("threads", 0, 0, 1024));
   CpuExecutor exec(model, threads);
   double load_s = std::chrono::duration<double>(clock::now() - l0).count();
 
-  // Token ids do not change the work done; a fixed pseudo-random sequence keeps runs comparable.
   const int32_t V = model.config().n_vocab;
-  std::vector<int32_t> prompt(static_cast<size_t>(n_prompt));
-  uint32_t state = 12345;
-  for (auto& t : prompt) {
-    state = state * 1664525u + 1013904223u;
-    t = int32_t((state >> 8) % uint32_t(V));
-  }
+  const std::vector<int32_t> prompt = bench_tokens(n_prompt, V, 12345);
   auto t0 = clock::now();
   exec.eval(prompt);
   auto t1 = clock::now();

@@ -21,6 +21,7 @@ int cmd_bench(const Argv& argv);
 int cmd_gen(const Argv& argv);
 int cmd_template(const Argv& argv);
 int cmd_maskbench(const Argv& argv);
+int cmd_embed(const Argv& argv);
 
 // A model file mapped into memory and loaded; the map lives as long as the model.
 struct LoadedModel {
@@ -28,5 +29,6 @@ struct LoadedModel {
   std::unique_ptr<Model> model;
 };
 LoadedModel load_model(const std::string& path, int32_t n_ctx = 0);
+LoadedModel load_model(const std::string& path, const ModelOptions& options);
 
 }  // namespace hearth::cli

@@ -22,9 +22,13 @@ constexpr Subcommand kSubcommands[] = {
     {"detokenize", hearth::cli::cmd_detokenize, "--model F [--render-special]   stdin token ids -> text"},
     {"info", hearth::cli::cmd_info, "--model F   architecture, sizes, tensor types, tokenizer"},
     {"logits", hearth::cli::cmd_logits, "--model F --prompt TEXT [--top K] [--out FILE]   logits per position as JSON lines"},
-    {"bench", hearth::cli::cmd_bench, "--model F [-p 512] [-n 128] [--threads N] [--json]   prefill and decode speed"},
+    {"bench", hearth::cli::cmd_bench, "--model F [-p 512] [-n 128] [--threads N] [--json]   prefill and decode speed\n"
+     "            (an embedding model: inputs/s and tokens/s at batch 1, 16, 64 of -p tokens, default 128)"},
     {"gen", hearth::cli::cmd_gen, "--arch PRESET --type QTYPE -o FILE [--seed S] [--threads N]   write a random-weight model"},
     {"maskbench", hearth::cli::cmd_maskbench, "--data F.jsonl[.gz] --model VOCAB.gguf [--json] [--threads 1] [--limit N] [--filter NAME-PREFIX]\n            JSON Schema masks: MaskBench's protocol, one summary JSON line last"},
+    {"embed", hearth::cli::cmd_embed,
+     "--model F [--pooling mean|cls|last] [--dimensions N] [--no-normalize] [--truncate] [--batch 64] [--threads N] [--ctx-size C]\n"
+     "            stdin lines -> one JSON line each: {\"index\", \"embedding\"}"},
     {"template", hearth::cli::cmd_template, "--template F|--model F --messages F.json [--tools F.json] [--add-generation-prompt] [--bos-token S] [--eos-token S] [--now YYYY-MM-DD]\n            render a chat template"},
 };
 

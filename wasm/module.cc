@@ -11,6 +11,6 @@ void* hearth_wasm_abi_roots[] = {
     reinterpret_cast<void*>(&hearth_session_tokenize), reinterpret_cast<void*>(&hearth_session_detokenize),
     reinterpret_cast<void*>(&hearth_session_chat_prompt),
     reinterpret_cast<void*>(&hearth_session_step_logits), reinterpret_cast<void*>(&hearth_session_plan),
-    reinterpret_cast<void*>(&hearth_session_cpu_logits),
+    reinterpret_cast<void*>(&hearth_session_cpu_logits),     reinterpret_cast<void*>(&hearth_session_embed),
 };
 }

@@ -228,6 +228,21 @@ const char* hearth_session_cpu_logits(hearth_session* s, const char* request_jso
   });
 }
 
+const char* hearth_session_embed(hearth_session* s, const char* request_json, float* out, size_t n) {
+  return guarded(s, [&] {
+    hearth::api::Embeddings e = s->session.embed(parse_or_empty(request_json));
+    if (!out || n < e.data.size())
+      hearth::fail(ErrorCode::kInvalidArgument, "the output holds " + std::to_string(n) + " floats; " +
+                                                    std::to_string(e.data.size()) + " needed");
+    std::copy(e.data.begin(), e.data.end(), out);
+    Json j{Json::Object{}};
+    j.set("n_inputs", e.n_inputs);
+    j.set("dim", e.dim);
+    j.set("prompt_tokens", e.prompt_tokens);
+    return j;
+  });
+}
+
 const char* hearth_session_chat_prompt(hearth_session* s, const char* request_json) {
   return guarded(s, [&] {
     Json req = parse_or_empty(request_json);

@@ -72,6 +72,12 @@ const char* hearth_session_plan(hearth_session* s);
 // generation in progress. Returns {"n_tokens": T, "n_vocab": V}.
 const char* hearth_session_cpu_logits(hearth_session* s, const char* request_json, float* out, size_t n);
 
+// Embeddings (core/api/embeddings.h's request: "input", "dimensions", "normalize", "truncate") of
+// an embedding model ("pooling" in the model info is not "none"): writes n_inputs · dim f32 to out
+// (capacity n floats; dim = "dimensions", else n_embd) and returns {"n_inputs", "dim",
+// "prompt_tokens"}.
+const char* hearth_session_embed(hearth_session* s, const char* request_json, float* out, size_t n);
+
 // Chat prompt (core/api/chat_request.h): {"messages": [...], "tools"?, "add_generation_prompt" (true),
 // "chat_template"?: the request's template, else the model's tokenizer.chat_template, else ChatML}
 // → {"prompt": "...", "add_special": bool (false when the text already starts with BOS),

@@ -51,6 +51,10 @@ Json Session::load(SharedBytes data, size_t size, const Json& config) {
   if (!config.is_null() && !config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object");
   ModelOptions options;
   options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
+  if (const Json* p = config.find("pooling"); p && !p->is_null()) {
+    if (!p->is_string()) fail(ErrorCode::kInvalidArgument, "'pooling' must be one of \"none\", \"mean\", \"cls\", \"last\"");
+    options.pooling = pooling_from_name(p->as_string());
+  }
   const int n_threads = int(get_integer(config, "n_threads", n_threads_, 0, 1024));
   auto model = Model::load(std::span<const uint8_t>(data.get(), size), options);
   Tokenizer tok = Tokenizer::from_gguf(model->file());
@@ -114,6 +118,7 @@ Json Session::info() const {
   j.set("n_ctx_train", c.n_ctx_train);
   j.set("n_layer", c.n_layer);
   j.set("n_embd", c.n_embd);
+  j.set("pooling", pooling_name(c.pooling));  // "none": a language model
   j.set("n_head", c.n_head);
   j.set("n_head_kv", c.n_head_kv);
   j.set("weight_bytes", m.weight_bytes());
@@ -140,6 +145,7 @@ Json Session::describe() const {
   j.set("architecture", c.arch_name);
   j.set("n_layer", c.n_layer);
   j.set("n_embd", c.n_embd);
+  j.set("pooling", pooling_name(c.pooling));  // "none": a language model
   j.set("n_ff", c.n_ff);
   j.set("n_head", c.n_head);
   j.set("n_head_kv", c.n_head_kv);
@@ -410,6 +416,12 @@ std::vector<float> Session::cpu_logits(std::span<const int32_t> tokens) {
   exec_->reset();
   cache_tokens_.clear();
   return exec_->eval(tokens, true);
+}
+
+Embeddings Session::embed(const Json& request) {
+  model();
+  if (!exec_) fail(ErrorCode::kInvalidArgument, "the model was loaded from its header only (the GPU path): embeddings run on the CPU executor");
+  return compute_embeddings(*exec_, *tokenizer_, request);
 }
 
 Json Session::plan() const {

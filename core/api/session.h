@@ -18,6 +18,7 @@
 
 #include <unordered_set>
 
+#include "core/api/embeddings.h"
 #include "core/api/grammar_gate.h"
 #include "core/api/json.h"
 #include "core/api/request_grammar.h"
@@ -129,6 +130,9 @@ class Session {
   // The CPU reference: logits of every position of `tokens` evaluated from an empty cache [T, n_vocab].
   // Resets the CPU executor's cache (a CPU generation in progress ends); an external one is untouched.
   std::vector<float> cpu_logits(std::span<const int32_t> tokens);
+  // An embedding model's vectors for the request (embeddings.h). Needs the CPU executor (a
+  // whole-file load); kInvalidArgument for a language model.
+  Embeddings embed(const Json& request);
 
   std::vector<int32_t> tokenize(std::string_view text, bool add_special, bool parse_special) const;
   std::string detokenize(std::span<const int32_t> ids, bool render_special = false) const;

@@ -37,7 +37,8 @@ const std::map<std::string, TestFn>& tests() {
     t["string"] = [](const Value& v, const CallArgs&) { return v.is_string(); };
     t["mapping"] = [](const Value& v, const CallArgs&) { return v.is_object(); };
     t["sequence"] = [](const Value& v, const CallArgs&) { return v.is_array() || v.is_string() || v.is_object(); };
-    t["iterable"] = [](const Value& v, const CallArgs&) { return v.is_array() || v.is_string() || v.is_object(); };
+    // jinja2: Undefined is iterable (as an empty sequence)
+    t["iterable"] = [](const Value& v, const CallArgs&) { return v.is_array() || v.is_string() || v.is_object() || v.is_undefined(); };
     t["callable"] = [](const Value& v, const CallArgs&) { return v.is_function(); };
     t["odd"] = [](const Value& v, const CallArgs&) { return v.is_int() && ((v.as_int() % 2) + 2) % 2 == 1; };
     t["even"] = [](const Value& v, const CallArgs&) { return v.is_int() && v.as_int() % 2 == 0; };

@@ -45,6 +45,9 @@ std::string Object::key_of(const Value& key) {
       return std::string(1, kTypedKey) + "f" + key.repr();
     }
     case Value::Kind::kNull: return std::string(1, kTypedKey) + "n";
+    // jinja2's Undefined hashes and compares equal to every Undefined: {}[spec.type] with no
+    // type is a miss, not an error (Hermes 3's tool template looks types up this way)
+    case Value::Kind::kUndefined: return std::string(1, kTypedKey) + "u";
     case Value::Kind::kArray:
       if (key.is_tuple()) return std::string(1, kTypedKey) + "t" + key.repr();
       [[fallthrough]];
@@ -67,6 +70,7 @@ void Object::set_key(const Value& key, Value v) {
 Value Object::key_at(size_t i) const {
   if (i < typed_keys_.size() && !typed_keys_[i].is_undefined()) return typed_keys_[i];
   const std::string& k = items_[i].first;
+  if (k.size() == 2 && k[0] == kTypedKey && k[1] == 'u') return Value();
   return Value(k.size() > 1 && k[0] == kTypedKey && k[1] == 's' ? k.substr(2) : k);
 }
 

@@ -22,4 +22,10 @@ struct AttentionParams {
 void attention(const float* q, int64_t T, int64_t pos0, const float* k_cache, const float* v_cache,
                const AttentionParams& p, float* out, ThreadPool& pool);
 
+// Attention within a batch of packed sequences, no cache (embedding models): q [T, n_head·hd],
+// k and v [T, n_head_kv·hd]; token t belongs to the sequence [seq_begin[t], seq_end[t]) and sees
+// its keys up to itself (causal) or all of them. p.window, when set, bounds |t - t'|.
+void attention_in_batch(const float* q, const float* k, const float* v, int64_t T, const int32_t* seq_begin,
+                        const int32_t* seq_end, bool causal, const AttentionParams& p, float* out, ThreadPool& pool);
+
 }  // namespace hearth

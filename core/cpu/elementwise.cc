@@ -13,6 +13,28 @@ void rms_norm(const float* x, const float* w, int64_t n, int64_t group, float ep
   }
 }
 
+void layer_norm(const float* x, const float* w, const float* b, int64_t n, float eps, float* y) {
+  double sum = 0.0, sq = 0.0;  // double, as rms_norm: two passes' worth of accuracy in one
+  for (int64_t k = 0; k < n; ++k) sum += x[k];
+  const double mean = sum / double(n);
+  for (int64_t k = 0; k < n; ++k) sq += (double(x[k]) - mean) * (double(x[k]) - mean);
+  const float inv = float(1.0 / std::sqrt(sq / double(n) + double(eps)));
+  const float m = float(mean);
+  for (int64_t k = 0; k < n; ++k) y[k] = (x[k] - m) * inv * w[k] + (b ? b[k] : 0.0f);
+}
+
+void silu(const float* x, int64_t n, float* y) {
+  for (int64_t k = 0; k < n; ++k) y[k] = x[k] / (1.0f + std::exp(-x[k]));
+}
+
+void gelu_tanh(const float* x, int64_t n, float* y) {
+  constexpr float kSqrt2OverPi = 0.7978845608028654f;
+  for (int64_t k = 0; k < n; ++k) {
+    const float g = x[k];
+    y[k] = 0.5f * g * (1.0f + std::tanh(kSqrt2OverPi * (g + 0.044715f * g * g * g)));
+  }
+}
+
 void silu_mul(const float* gate, const float* up, int64_t n, float* y) {
   for (int64_t k = 0; k < n; ++k) {
     float g = gate[k];

@@ -59,6 +59,7 @@ struct Blocks {
     n.scale = c.attn_scale;
     n.cap = c.attn_softcap;
     n.window = lc.sliding_window ? c.sliding_window : 0;
+    n.causal = c.causal;
     int32_t att = g.custom(std::move(n), c.q_width());
     return g.matmul(att, lw.attn_output, p + "attn_output");
   }
@@ -100,6 +101,10 @@ Graph build_decoder_graph(const ModelConfig& c, const ModelWeights& w) {
     x = g.add(x, m, p + "ffn_residual");
   }
 
+  if (c.pooling != Pooling::kNone) {  // a decoder used as an embedder: the normed hidden states, pooled
+    x = g.rms_norm(x, w.output_norm, c.rms_eps, "output_norm");
+    return g.finish(g.pool(x, c.pooling), c.n_layer, c.kv_width(), c.pooling);
+  }
   x = g.output_rows(x);
   x = g.rms_norm(x, w.output_norm, c.rms_eps, "output_norm");
   int32_t logits = g.matmul(x, w.output, "output");

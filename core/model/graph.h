@@ -26,6 +26,11 @@ enum class OpKind {
   kScale,       // out = in0 · scale                                           [T, w]
   kSoftCap,     // out = cap · tanh(in0 / cap)                                 [T, w]
   kOutputRows,  // keeps the rows whose logits are wanted (the last, or all)   [T', w]
+  // Embedding models
+  kLayerNorm,   // (x - mean) / sqrt(var + eps) · weight + bias over each row   [T, w]
+  kAddRows,     // out[t] = in0[t] + dequant(weight row r): r = the token's position, or `offset`
+  kActivate,    // out = act(in0)                                              [T, w]
+  kPool,        // one row per input sequence: mean, first or last of its rows [S, w]
 };
 
 const char* op_name(OpKind op);
@@ -36,6 +41,7 @@ struct Node {
   int32_t out = -1;
   int32_t in[3] = {-1, -1, -1};
   const GgufTensor* weight = nullptr;   // matmul / embed / norm / bias weight; rope freq factors
+  const GgufTensor* bias = nullptr;     // layer_norm
   int32_t width = 0;                    // output width
   // op parameters (only those of the op are meaningful)
   int32_t group = 0;         // rms_norm group size; rope/attention head size
@@ -52,12 +58,16 @@ struct Node {
   float rope_mscale = 1.0f;
   RopeMode rope_mode = RopeMode::kNorm;
   Activation activation = Activation::kSilu;
+  bool causal = true;        // attention: earlier positions only (else the whole input sequence)
+  bool positional = false;   // add_rows: row = position
+  Pooling pooling = Pooling::kNone;  // pool
 };
 
 struct Graph {
   std::vector<Node> nodes;
   std::vector<int32_t> widths;  // width of each value id
-  int32_t logits = -1;          // value id of the logits
+  int32_t logits = -1;          // value id of the logits; of an embedding model, the pooled vectors
+  Pooling pooling = Pooling::kNone;
   int32_t n_layer = 0;          // KV caches the graph uses
   int32_t kv_width = 0;         // per cache row: Hkv · hd
 };

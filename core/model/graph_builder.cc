@@ -18,6 +18,10 @@ const char* op_name(OpKind op) {
     case OpKind::kScale: return "scale";
     case OpKind::kSoftCap: return "soft_cap";
     case OpKind::kOutputRows: return "output_rows";
+    case OpKind::kLayerNorm: return "layer_norm";
+    case OpKind::kAddRows: return "add_rows";
+    case OpKind::kActivate: return "activate";
+    case OpKind::kPool: return "pool";
   }
   return "?";
 }
@@ -103,10 +107,44 @@ int32_t GraphBuilder::output_rows(int32_t x) {
   return push(std::move(n), width(x));
 }
 
+int32_t GraphBuilder::layer_norm(int32_t x, const GgufTensor* w, const GgufTensor* b, float eps, const std::string& name) {
+  if (int64_t(w->dims[0]) != width(x) || (b && b->dims[0] != w->dims[0])) fail(ErrorCode::kInternal, name + ": layer norm width mismatch");
+  Node n{OpKind::kLayerNorm, name};
+  n.in[0] = x;
+  n.weight = w;
+  n.bias = b;
+  n.eps = eps;
+  return push(std::move(n), width(x));
+}
+
+int32_t GraphBuilder::add_rows(int32_t x, const GgufTensor* table, bool positional, const std::string& name) {
+  if (int64_t(table->dims[0]) != width(x)) fail(ErrorCode::kInternal, name + ": embedding rows do not match the width");
+  Node n{OpKind::kAddRows, name};
+  n.in[0] = x;
+  n.weight = table;
+  n.positional = positional;
+  return push(std::move(n), width(x));
+}
+
+int32_t GraphBuilder::activate(int32_t x, Activation act, const std::string& name) {
+  Node n{OpKind::kActivate, name};
+  n.in[0] = x;
+  n.activation = act;
+  return push(std::move(n), width(x));
+}
+
+int32_t GraphBuilder::pool(int32_t x, Pooling pooling) {
+  Node n{OpKind::kPool, std::string("pool_") + pooling_name(pooling)};
+  n.in[0] = x;
+  n.pooling = pooling;
+  return push(std::move(n), width(x));
+}
+
 int32_t GraphBuilder::custom(Node node, int32_t w) { return push(std::move(node), w); }
 
-Graph GraphBuilder::finish(int32_t logits, int32_t n_layer, int32_t kv_width) {
+Graph GraphBuilder::finish(int32_t logits, int32_t n_layer, int32_t kv_width, Pooling pooling) {
   graph_.logits = logits;
+  graph_.pooling = pooling;
   graph_.n_layer = n_layer;
   graph_.kv_width = kv_width;
   return std::move(graph_);

@@ -19,11 +19,15 @@ class GraphBuilder {
   int32_t scale(int32_t x, float s, const std::string& name);
   int32_t soft_cap(int32_t x, float cap, const std::string& name);
   int32_t output_rows(int32_t x);
+  int32_t layer_norm(int32_t x, const GgufTensor* w, const GgufTensor* b, float eps, const std::string& name);
+  int32_t add_rows(int32_t x, const GgufTensor* table, bool positional, const std::string& name);  // row 0 unless positional
+  int32_t activate(int32_t x, Activation act, const std::string& name);
+  int32_t pool(int32_t x, Pooling pooling);
   // Appends a fully described node (rope, attention); `width` and `out` are filled in.
   int32_t custom(Node node, int32_t width);
 
   int32_t width(int32_t value) const { return graph_.widths[size_t(value)]; }
-  Graph finish(int32_t logits, int32_t n_layer, int32_t kv_width);
+  Graph finish(int32_t logits, int32_t n_layer, int32_t kv_width, Pooling pooling = Pooling::kNone);
 
  private:
   int32_t push(Node node, int32_t width);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/model/decoder_graph.h"
+#include "core/model/encoder_graph.h"
 #include "core/util/error.h"
 
 namespace hearth {
@@ -24,10 +25,22 @@ std::unique_ptr<Model> Model::load_header(std::span<const uint8_t> header, uint6
 
 void Model::build(const ModelOptions& options) {
   config_ = ModelConfig::from_gguf(file_);
+  if (options.pooling) {
+    if (config_.traits->encoder && *options.pooling == Pooling::kNone)
+      fail(ErrorCode::kInvalidArgument, "an encoder (" + config_.arch_name + ") needs a pooling: mean, cls or last");
+    config_.pooling = *options.pooling;
+  }
   if (options.n_ctx < 0) fail(ErrorCode::kInvalidArgument, "context size must be positive");
   n_ctx_ = options.n_ctx > 0 ? options.n_ctx : std::min(config_.n_ctx_train, 4096);
   weights_ = ModelWeights::bind(file_, config_, n_ctx_);
-  graph_ = build_decoder_graph(config_, weights_);
+  if (const GgufTensor* positions = weights_.position_embd) {  // learned positions: no more than its rows
+    const int32_t rows = int32_t(std::min<uint64_t>(positions->dims[1], 1u << 30));
+    if (options.n_ctx > rows)
+      fail(ErrorCode::kInvalidArgument, "context size " + std::to_string(options.n_ctx) + " exceeds the model's " +
+                                            std::to_string(rows) + " learned positions");
+    n_ctx_ = std::min(n_ctx_, rows);
+  }
+  graph_ = config_.traits->encoder ? build_encoder_graph(config_, weights_) : build_decoder_graph(config_, weights_);
 }
 
 uint64_t Model::weight_bytes() const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "core/gguf/gguf_file.h"
@@ -16,6 +17,9 @@ namespace hearth {
 
 struct ModelOptions {
   int32_t n_ctx = 0;  // context size of the run; 0 = min(trained context, 4096)
+  // Replaces the file's {A}.pooling_type: a decoder then pools (an embedder), an embedding model
+  // pools another way. kNone on an encoder is refused.
+  std::optional<Pooling> pooling;
 };
 
 class Model {

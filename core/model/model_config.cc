@@ -48,8 +48,22 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   if (c.n_rot > c.head_dim || c.n_rot % 2 != 0)
     fail(ErrorCode::kMalformedFile, "rope.dimension_count " + std::to_string(c.n_rot) + " must be even and at most the head size");
   c.n_ctx_train = required(f, a + "context_length");
-  c.rms_eps = float(f.get_float(a + "attention.layer_norm_rms_epsilon"));
-  if (!(c.rms_eps > 0.0f) || c.rms_eps > 1.0f) fail(ErrorCode::kMalformedFile, "attention.layer_norm_rms_epsilon is out of range");
+  if (c.traits->encoder) {
+    c.layer_norm_eps = float(f.get_float(a + "attention.layer_norm_epsilon"));
+    if (!(c.layer_norm_eps > 0.0f) || c.layer_norm_eps > 1.0f) fail(ErrorCode::kMalformedFile, "attention.layer_norm_epsilon is out of range");
+  } else {
+    c.rms_eps = float(f.get_float(a + "attention.layer_norm_rms_epsilon"));
+    if (!(c.rms_eps > 0.0f) || c.rms_eps > 1.0f) fail(ErrorCode::kMalformedFile, "attention.layer_norm_rms_epsilon is out of range");
+  }
+  // Embedding models: a pooling type (an encoder without the key pools its first token, BERT's
+  // [CLS]), and attention that may see the whole input.
+  const uint64_t pooling = f.has(a + "pooling_type") ? f.get_uint(a + "pooling_type") : (c.traits->encoder ? 2 : 0);
+  if (pooling > 3)
+    fail(ErrorCode::kUnsupported, "pooling_type " + std::to_string(pooling) + " is not supported (none, mean, cls and last are)");
+  c.pooling = Pooling(pooling);
+  c.causal = f.get_bool_or(a + "attention.causal", !c.traits->encoder);
+  if (c.traits->encoder && c.pooling == Pooling::kNone)
+    fail(ErrorCode::kUnsupported, "an encoder without pooling (pooling_type 0: one vector per token) is not supported");
   c.rope_mscale = float(f.get_float_or(a + "rope.scaling.attn_factor", 1.0));
   c.rope_original_ctx = optional(f, a + "rope.scaling.original_context_length", 0);
   c.sliding_window = optional(f, a + "attention.sliding_window", 0);

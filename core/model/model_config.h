@@ -29,7 +29,10 @@ struct ModelConfig {
   int32_t n_rot = 0;
   int32_t n_vocab = 0;
   int32_t n_ctx_train = 0;
-  float rms_eps = 1e-5f;
+  float rms_eps = 1e-5f;           // decoders' RMSNorm
+  float layer_norm_eps = 1e-12f;   // encoders' LayerNorm
+  Pooling pooling = Pooling::kNone;  // not none: an embedding model (its graph ends in the pooled vector)
+  bool causal = true;              // attention to earlier positions only; encoders see the whole input
   float rope_mscale = 1.0f;
   int32_t rope_original_ctx = 0;  // phi3: chooses long or short rope factors
   int32_t sliding_window = 0;     // 0 = none

@@ -27,6 +27,16 @@ class Binder {
     return t;
   }
 
+  // A table of rows of `width` (token types, positions), however many rows it has.
+  const GgufTensor* optional_matrix(const std::string& name, uint64_t width) {
+    const GgufTensor* t = f_.find_tensor(name);
+    if (!t) return nullptr;
+    if (t->dims.size() != 2 || t->dims[0] != width || t->dims[1] == 0)
+      fail(ErrorCode::kMalformedFile, "tensor '" + name + "' has shape " + dims_str(t->dims) + ", expected [" + std::to_string(width) + ", rows]");
+    require_weight_type(t->type_id, "tensor '" + name + "'");
+    return t;
+  }
+
   const GgufTensor* required(const std::string& name, std::vector<uint64_t> dims) {
     const GgufTensor* t = optional(name, dims);
     if (!t) fail(ErrorCode::kMalformedFile, "required tensor '" + name + "' is missing");
@@ -37,6 +47,47 @@ class Binder {
   const GgufFile& f_;
 };
 
+// bert and nomic-bert, as llama.cpp's converter names their tensors.
+ModelWeights bind_encoder(Binder& b, const ModelConfig& c) {
+  const uint64_t d = uint64_t(c.n_embd), f = uint64_t(c.n_ff), V = uint64_t(c.n_vocab);
+  const uint64_t qw = uint64_t(c.q_width()), kvw = uint64_t(c.kv_width());
+  ModelWeights w;
+  w.token_embd = b.required("token_embd.weight", {d, V});
+  w.token_types = b.optional_matrix("token_types.weight", d);
+  if (c.traits->learned_positions) {
+    w.position_embd = b.optional_matrix("position_embd.weight", d);
+    if (!w.position_embd) fail(ErrorCode::kMalformedFile, "required tensor 'position_embd.weight' is missing");
+  }
+  w.token_embd_norm = b.required("token_embd_norm.weight", {d});
+  w.token_embd_norm_bias = b.optional("token_embd_norm.bias", {d});
+  w.layers.resize(size_t(c.n_layer));
+  for (int32_t i = 0; i < c.n_layer; ++i) {
+    LayerWeights& l = w.layers[size_t(i)];
+    const std::string p = "blk." + std::to_string(i) + ".";
+    l.attn_qkv = b.optional(p + "attn_qkv.weight", {d, qw + 2 * kvw});
+    if (!l.attn_qkv) {
+      l.attn_q = b.required(p + "attn_q.weight", {d, qw});
+      l.attn_k = b.required(p + "attn_k.weight", {d, kvw});
+      l.attn_v = b.required(p + "attn_v.weight", {d, kvw});
+      l.attn_q_bias = b.optional(p + "attn_q.bias", {qw});
+      l.attn_k_bias = b.optional(p + "attn_k.bias", {kvw});
+      l.attn_v_bias = b.optional(p + "attn_v.bias", {kvw});
+    }
+    l.attn_output = b.required(p + "attn_output.weight", {qw, d});
+    l.attn_output_bias = b.optional(p + "attn_output.bias", {d});
+    l.attn_output_norm = b.required(p + "attn_output_norm.weight", {d});
+    l.attn_output_norm_bias = b.optional(p + "attn_output_norm.bias", {d});
+    if (c.traits->gated_ffn) l.ffn_gate = b.required(p + "ffn_gate.weight", {d, f});
+    l.ffn_up = b.required(p + "ffn_up.weight", {d, f});
+    l.ffn_up_bias = b.optional(p + "ffn_up.bias", {f});
+    l.ffn_down = b.required(p + "ffn_down.weight", {f, d});
+    l.ffn_down_bias = b.optional(p + "ffn_down.bias", {d});
+    l.layer_output_norm = b.required(p + "layer_output_norm.weight", {d});
+    l.layer_output_norm_bias = b.optional(p + "layer_output_norm.bias", {d});
+  }
+  return w;
+}
+
 }  // namespace
 
 ModelWeights ModelWeights::bind(const GgufFile& file, const ModelConfig& c, int32_t n_ctx) {
@@ -44,6 +95,7 @@ ModelWeights ModelWeights::bind(const GgufFile& file, const ModelConfig& c, int3
   const uint64_t d = uint64_t(c.n_embd), f = uint64_t(c.n_ff), V = uint64_t(c.n_vocab);
   const uint64_t qw = uint64_t(c.q_width()), kvw = uint64_t(c.kv_width()), hd = uint64_t(c.head_dim);
   const ArchTraits& traits = *c.traits;
+  if (traits.encoder) return bind_encoder(b, c);
 
   ModelWeights w;
   w.token_embd = b.required("token_embd.weight", {d, V});

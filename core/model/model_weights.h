@@ -28,12 +28,26 @@ struct LayerWeights {
   const GgufTensor* ffn_down = nullptr;
   const GgufTensor* ffn_post_norm = nullptr;
   const GgufTensor* rope_freq_factors = nullptr;  // shared across layers, see ModelWeights
+  // Encoders (bert, nomic-bert): biases and the LayerNorms after each residual.
+  const GgufTensor* attn_output_bias = nullptr;
+  const GgufTensor* attn_output_norm = nullptr;
+  const GgufTensor* attn_output_norm_bias = nullptr;
+  const GgufTensor* ffn_up_bias = nullptr;
+  const GgufTensor* ffn_down_bias = nullptr;
+  const GgufTensor* layer_output_norm = nullptr;
+  const GgufTensor* layer_output_norm_bias = nullptr;
 };
 
 struct ModelWeights {
   const GgufTensor* token_embd = nullptr;
   const GgufTensor* output_norm = nullptr;
-  const GgufTensor* output = nullptr;  // token_embd when tied
+  const GgufTensor* output = nullptr;  // token_embd when tied; none in an encoder
+  // Encoders: token-type rows (row 0 is added: every input is "sentence A"), learned positions
+  // (bert), the LayerNorm of the embeddings.
+  const GgufTensor* token_types = nullptr;
+  const GgufTensor* position_embd = nullptr;
+  const GgufTensor* token_embd_norm = nullptr;
+  const GgufTensor* token_embd_norm_bias = nullptr;
   std::vector<LayerWeights> layers;
 
   // n_ctx is the context size of the run: phi3 picks its long or short rope factors from it.

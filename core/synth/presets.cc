@@ -57,6 +57,20 @@ std::vector<SynthPreset> make_presets() {
                   TF::kGemma, 512, 5};
   tg3.sliding_window = 4, tg3.rope_linear_factor = 8.f;
   p.push_back(tg3);
+
+  // Embedding models. rms_eps holds the encoders' LayerNorm epsilon; bge pools [CLS], nomic the
+  // mean, Qwen3-Embedding the last token (causal).
+  auto embedder = [&](SynthPreset e, uint32_t pooling, bool causal) {
+    e.pooling = pooling, e.causal = causal;
+    p.push_back(e);
+  };
+  //                name                   arch          L   d    f     H   Hkv hd  ctx   rope base eps    tied
+  embedder({"bge-small", "bert", 12, 384, 1536, 12, 12, 32, 512, 10000.f, 1e-12f, true, TF::kBert, 30522, 0}, 2, false);
+  embedder({"nomic-embed-text", "nomic-bert", 12, 768, 3072, 12, 12, 64, 2048, 1000.f, 1e-12f, true, TF::kBert, 30522, 0}, 1, false);
+  embedder({"qwen3-embedding-0.6b", "qwen3", 28, 1024, 3072, 16, 8, 128, 32768, 1000000.f, 1e-6f, true, TF::kQwen3, 151669, 151643}, 3, true);
+  embedder({"tiny-bert", "bert", 2, 256, 512, 4, 4, 64, 512, 10000.f, 1e-12f, true, TF::kBert, 1024, 0}, 2, false);
+  embedder({"tiny-nomic-bert", "nomic-bert", 2, 256, 512, 4, 4, 64, 2048, 1000.f, 1e-12f, true, TF::kBert, 1024, 0}, 1, false);
+  embedder({"tiny-qwen3-embedding", "qwen3", 2, 256, 512, 4, 2, 128, 2048, 1000000.f, 1e-6f, true, TF::kQwen3, 512, 480}, 3, true);
   return p;
 }
 

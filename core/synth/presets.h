@@ -16,6 +16,7 @@ enum class TokenizerFamily {
   kQwen3,   // as qwen2 plus <tool_response> and <think> tokens
   kPhi3,    // SentencePiece "llama": <unk> <s> </s>, <0xXX> bytes, pieces, then <|endoftext|> <|end|> ...
   kGemma,   // SentencePiece "llama": <pad> <eos> <bos> <unk> <mask> ..., turn tokens, bytes, pieces
+  kBert,    // WordPiece "bert" (uncased): [PAD] [unusedN] [UNK] [CLS] [SEP] [MASK] at BERT's ids, pieces
 };
 
 struct SynthPreset {
@@ -40,6 +41,10 @@ struct SynthPreset {
   float attn_softcap = 0;       // gemma2
   float final_softcap = 0;      // gemma2
   float rope_linear_factor = 0;  // gemma3 global layers: {A}.rope.scaling.type = linear
+  // Embedding models: {A}.pooling_type (0 none = a language model, 1 mean, 2 cls, 3 last) and
+  // whether attention is causal ({A}.attention.causal; encoders are bidirectional).
+  uint32_t pooling = 0;
+  bool causal = true;
 };
 
 // Throws Error(kInvalidArgument) listing the valid names.

@@ -244,6 +244,43 @@ SynthVocab build_gemma(const SynthPreset& p) {
   return v;
 }
 
+// WordPiece as llama.cpp's converter stores BERT's vocab.txt: word-initial pieces carry ▁ (vocab.txt
+// has them bare), continuations lose their ## . Specials at bert-base-uncased's ids, then every
+// printable lowercase ASCII character in both forms, then pieces learned from the corpus.
+SynthVocab build_bert(const SynthPreset& p) {
+  SynthVocab v;
+  VocabBuilder b(v);
+  v.model = "bert";
+  v.pad = b.add("[PAD]", kControl);
+  fill_to(b, 100, kUnused, "[unused", 0, "]");
+  v.unk = b.add("[UNK]", kUnknown);
+  v.bos = b.add("[CLS]", kControl);  // llama.cpp reads [CLS] as BOS, [SEP] as the separator
+  b.add("[SEP]", kControl);
+  b.add("[MASK]", kControl);
+  for (int c = 0x21; c < 0x7F; ++c) {
+    if (std::isupper(c)) continue;
+    b.add(kSpmSpace + std::string(1, static_cast<char>(c)), kNormal);
+    b.add(std::string(1, static_cast<char>(c)), kNormal);
+  }
+  std::map<std::string, int> counts;
+  const std::string_view t = training_corpus();
+  for (size_t i = 0; i < t.size();) {  // words: runs of letters, lowercased (BERT's normaliser)
+    while (i < t.size() && !std::isalpha(static_cast<unsigned char>(t[i]))) ++i;
+    std::string word;
+    while (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) word += char(std::tolower(static_cast<unsigned char>(t[i++])));
+    if (!word.empty()) ++counts[word];
+  }
+  std::vector<WordCount> words;
+  for (const auto& [word, count] : counts) {
+    WordCount w{{kSpmSpace + word.substr(0, 1)}, count};
+    for (size_t k = 1; k < word.size(); ++k) w.symbols.emplace_back(1, word[k]);
+    words.push_back(std::move(w));
+  }
+  grow(b, v, std::move(words), p.vocab, kSpmSpace, false);
+  v.add_bos = true;
+  return v;
+}
+
 }  // namespace
 
 SynthVocab build_vocab(const SynthPreset& preset) {
@@ -253,6 +290,7 @@ SynthVocab build_vocab(const SynthPreset& preset) {
     case TokenizerFamily::kQwen3: return build_gpt2(preset);
     case TokenizerFamily::kPhi3: return build_phi3(preset);
     case TokenizerFamily::kGemma: return build_gemma(preset);
+    case TokenizerFamily::kBert: return build_bert(preset);
   }
   fail(ErrorCode::kInternal, "unknown tokenizer family");
 }
@@ -285,6 +323,10 @@ void write_vocab(const SynthVocab& v, GgufWriter& w) {
   }
   w.set_bool("tokenizer.ggml.add_bos_token", v.add_bos);
   w.set_bool("tokenizer.ggml.add_eos_token", v.add_eos);
+  if (v.model == "bert") {  // BERT's [SEP] and [MASK], at their ids (build_bert)
+    w.set_u32("tokenizer.ggml.seperator_token_id", static_cast<uint32_t>(v.bos + 1));
+    w.set_u32("tokenizer.ggml.mask_token_id", static_cast<uint32_t>(v.bos + 2));
+  }
   if (v.add_space_prefix >= 0) w.set_bool("tokenizer.ggml.add_space_prefix", v.add_space_prefix != 0);
 }
 

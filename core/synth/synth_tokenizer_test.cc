@@ -25,7 +25,10 @@ void expect_consistent(const SynthPreset& p, const SynthVocab& v) {
     const std::string left = m.substr(0, sp), right = m.substr(sp + 1);
     ASSERT_TRUE(texts.count(left) && texts.count(right) && texts.count(left + right)) << m;
   }
-  for (int32_t id : {v.bos, v.eos}) EXPECT_TRUE(id >= 0 && id < static_cast<int32_t>(p.vocab));
+  for (int32_t id : {v.bos, v.eos}) {
+    if (id == -1 && v.model == "bert") continue;  // BERT has [CLS] and [SEP], no EOS
+    EXPECT_TRUE(id >= 0 && id < static_cast<int32_t>(p.vocab));
+  }
 }
 
 Tokenizer tokenizer_of(const SynthVocab& v, std::vector<uint8_t>& storage) {
@@ -49,6 +52,12 @@ TEST(SynthTokenizer, TinyVocabulariesWorkWithTheTokenizer) {
     EXPECT_LT(ids.size(), text.size() * 2 / 3);
     std::string back = tok.decode(ids);
     if (!back.empty() && back[0] == ' ') back.erase(0, 1);  // SentencePiece's prefix space
+    if (v.model == "bert") {  // uncased WordPiece: lowercased, accents stripped, punctuation split
+      EXPECT_EQ(back, "once upon a time , the little dog said : \" hello \" 42 times ! cafe");
+      EXPECT_EQ(tok.encode(text, true, false).front(), 101);  // [CLS] ... [SEP]
+      EXPECT_EQ(tok.encode(text, true, false).back(), 102);
+      continue;
+    }
     EXPECT_EQ(back, text);
     EXPECT_TRUE(tok.is_eog(v.eos));
   }

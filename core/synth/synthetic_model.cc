@@ -35,11 +35,23 @@ void write_metadata(const SynthPreset& p, const synth::WeightRecipe& r, uint64_t
   w.set_u32(a + ".feed_forward_length", p.f);
   w.set_u32(a + ".attention.head_count", p.n_head);
   w.set_u32(a + ".attention.head_count_kv", p.n_head_kv);
-  w.set_u32(a + ".attention.key_length", p.head_dim);
-  w.set_u32(a + ".attention.value_length", p.head_dim);
-  w.set_f32(a + ".attention.layer_norm_rms_epsilon", p.rms_eps);
-  w.set_f32(a + ".rope.freq_base", p.rope_base);
-  w.set_u32(a + ".rope.dimension_count", p.head_dim);
+  const bool encoder = p.tokenizer == synth::TokenizerFamily::kBert;
+  if (encoder) {  // as llama.cpp's converter writes a BERT: LayerNorm epsilon, no head sizes
+    w.set_f32(a + ".attention.layer_norm_epsilon", p.rms_eps);
+    w.set_u32("tokenizer.ggml.token_type_count", 2);
+  } else {
+    w.set_u32(a + ".attention.key_length", p.head_dim);
+    w.set_u32(a + ".attention.value_length", p.head_dim);
+    w.set_f32(a + ".attention.layer_norm_rms_epsilon", p.rms_eps);
+  }
+  if (a != "bert") {
+    w.set_f32(a + ".rope.freq_base", p.rope_base);
+    w.set_u32(a + ".rope.dimension_count", p.head_dim);
+  }
+  if (p.pooling > 0) {
+    w.set_u32(a + ".pooling_type", p.pooling);
+    w.set_bool(a + ".attention.causal", p.causal);
+  }
   if (p.original_context > 0) {
     w.set_u32(a + ".rope.scaling.original_context_length", p.original_context);
     w.set_f32(a + ".rope.scaling.attn_factor", synth::phi3_attn_factor(p.context_length, p.original_context));

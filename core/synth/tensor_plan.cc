@@ -67,7 +67,47 @@ uint64_t TensorPlan::n_rows() const {
   return n;
 }
 
+// bert and nomic-bert (names as llama.cpp's converter writes them). Post-norm blocks keep the
+// residual stream at unit scale by themselves, so the embeddings are N(0, 1) and no output gain.
+std::vector<TensorPlan> plan_encoder_tensors(const SynthPreset& p) {
+  const bool bert = std::strcmp(p.arch, "bert") == 0;
+  const uint64_t d = p.d, f = p.f, q_out = p.n_head * p.head_dim, kv_out = p.n_head_kv * p.head_dim;
+  std::vector<TensorPlan> t;
+  Planner plan(t);
+  t.push_back({"token_embd.weight", {d, p.vocab}, TensorRole::kTokenEmbd, 0, 1.0f, 0.0f, {}});
+  t.push_back({"token_types.weight", {d, 2}, TensorRole::kVector, 0, 0.1f, 0.0f, {}});
+  if (bert) t.push_back({"position_embd.weight", {d, p.context_length}, TensorRole::kVector, 0, 0.1f, 0.0f, {}});
+  plan.norm("token_embd_norm.weight", d);
+  plan.bias("token_embd_norm.bias", d, 0);
+  for (uint32_t i = 0; i < p.n_layer; ++i) {
+    const std::string b = "blk." + std::to_string(i) + ".";
+    if (bert) {
+      plan.matrix(b + "attn_q.weight", d, q_out, TensorRole::kAttnQ, i);
+      plan.bias(b + "attn_q.bias", q_out, i);
+      plan.matrix(b + "attn_k.weight", d, kv_out, TensorRole::kAttnK, i);
+      plan.bias(b + "attn_k.bias", kv_out, i);
+      plan.matrix(b + "attn_v.weight", d, kv_out, TensorRole::kAttnV, i);
+      plan.bias(b + "attn_v.bias", kv_out, i);
+    } else {
+      plan.matrix(b + "attn_qkv.weight", d, q_out + 2 * kv_out, TensorRole::kAttnQkv, i);
+    }
+    plan.matrix(b + "attn_output.weight", q_out, d, TensorRole::kAttnOutput, i);
+    if (bert) plan.bias(b + "attn_output.bias", d, i);
+    plan.norm(b + "attn_output_norm.weight", d, i);
+    plan.bias(b + "attn_output_norm.bias", d, i);
+    if (!bert) plan.matrix(b + "ffn_gate.weight", d, f, TensorRole::kFfnGate, i);
+    plan.matrix(b + "ffn_up.weight", d, f, TensorRole::kFfnUp, i);
+    if (bert) plan.bias(b + "ffn_up.bias", f, i);
+    plan.matrix(b + "ffn_down.weight", f, d, TensorRole::kFfnDown, i);
+    if (bert) plan.bias(b + "ffn_down.bias", d, i);
+    plan.norm(b + "layer_output_norm.weight", d, i);
+    plan.bias(b + "layer_output_norm.bias", d, i);
+  }
+  return t;
+}
+
 std::vector<TensorPlan> plan_tensors(const SynthPreset& p) {
+  if (p.tokenizer == TokenizerFamily::kBert) return plan_encoder_tensors(p);
   const ArchLayout& l = layout_of(p.arch);
   const uint64_t d = p.d, f = p.f, hd = p.head_dim, q_out = p.n_head * hd, kv_out = p.n_head_kv * hd;
   std::vector<TensorPlan> t;

@@ -64,4 +64,7 @@ SNIPPETS = [
     "{{ ['a'] | sum(start='') }}",
     "{{ 'x' | round }}",
     "{{ 2.567 | round('x') }}",
+    # an undefined key is a miss (jinja2's Undefined is hashable), and one key among undefineds
+    "{% set m = {'string': 'str'} %}{{ m[nothing] is defined }} {{ m[nothing.type] | default('Any') }} {{ {nothing: 1}[also_nothing] }} {{ {nothing: 1} | length }}",
+    "{{ nothing is iterable }} {{ none is iterable }} {% for t in nothing %}x{% else %}empty{% endfor %} {{ 3 is iterable }}",
 ]

@@ -20,7 +20,7 @@ TOOLS = [
         "name": "get_weather", "description": "Current weather for a city.",
         "parameters": {"type": "object", "properties": {
             "city": {"type": "string", "description": "City name, e.g. \"Paris\""},
-            "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+            "unit": {"enum": ["celsius", "fahrenheit"]}},  # no type: templates that look one up
             "required": ["city"]}}},
     {"type": "function", "function": {
         "name": "add", "description": "Adds two numbers.",

@@ -10,6 +10,7 @@ import unittest
 HEARTH = os.environ.get("HEARTH_BIN", os.path.join(os.path.dirname(__file__), "../../build/bin/hearth"))
 SHARED = os.environ.get("HEARTH_SHARED_DIR", os.path.join(os.path.dirname(__file__), "../../../shared"))
 STORIES = os.path.join(SHARED, "models/stories260K.gguf")
+EMBEDDERS = {"tiny-bert", "tiny-nomic-bert", "tiny-qwen3-embedding"}  # the tiny presets that pool
 KNOWN = (" was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. "
          "She wanted to play with it, but she didn't want to play with")
 
@@ -183,6 +184,27 @@ class ErrorTest(unittest.TestCase):
 
 
 class GeneratedModelsTest(unittest.TestCase):
+    def test_embed_flags_and_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bert.gguf")
+            self.assertEqual(hearth("gen", "--arch", "tiny-bert", "--type", "f32", "-o", path).returncode, 0)
+            short = hearth("embed", "--model", path, "--dimensions", "32", "--pooling", "mean", stdin=b"a b c\n")
+            self.assertEqual(short.returncode, 0, short.stderr)
+            self.assertEqual(len(json.loads(short.stdout)["embedding"]), 32)
+            long_line = b"word " * 600 + b"\n"
+            refused = hearth("embed", "--model", path, stdin=long_line)
+            self.assertEqual(refused.returncode, 2)
+            self.assertIn(b"truncate", refused.stderr)
+            cut = hearth("embed", "--model", path, "--truncate", stdin=long_line)
+            self.assertEqual(cut.returncode, 0, cut.stderr)
+            lm = os.path.join(d, "lm.gguf")
+            self.assertEqual(hearth("gen", "--arch", "tiny-llama", "--type", "q8_0", "-o", lm).returncode, 0)
+            r = hearth("embed", "--model", lm, stdin=b"x\n")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(b"no pooling type", r.stderr)
+            pooled = hearth("embed", "--model", lm, "--pooling", "last", stdin=b"x\n")  # a decoder as an embedder
+            self.assertEqual(pooled.returncode, 0, pooled.stderr)
+
     def test_every_tiny_preset_generates_runs_and_benches(self):
         presets = [p for p in hearth("gen", "--list").stdout.decode().split() if p.startswith("tiny-")]
         self.assertGreaterEqual(len(presets), 6)
@@ -192,6 +214,17 @@ class GeneratedModelsTest(unittest.TestCase):
                     path = os.path.join(d, f"{preset}-{qtype}.gguf")
                     g = hearth("gen", "--arch", preset, "--type", qtype, "-o", path)
                     self.assertEqual(g.returncode, 0, g.stderr)
+                    if preset in EMBEDDERS:  # embedding models embed, and refuse to generate
+                        r = hearth("run", "--model", path, "--prompt", "Hello world", "-n", "8")
+                        self.assertEqual(r.returncode, 2)
+                        self.assertIn(b"embedding model", r.stderr)
+                        e = hearth("embed", "--model", path, stdin=b"Hello world\nsecond line\n")
+                        self.assertEqual(e.returncode, 0, e.stderr)
+                        lines = [json.loads(x) for x in e.stdout.decode().splitlines()]
+                        self.assertEqual([x["index"] for x in lines], [0, 1])
+                        for x in lines:
+                            self.assertAlmostEqual(sum(v * v for v in x["embedding"]), 1.0, places=4)
+                        continue
                     r = hearth("run", "--model", path, "--prompt", "Hello world", "-n", "8", "--temp", "0", "--ignore-eos")
                     self.assertEqual(r.returncode, 0, r.stderr)
                     self.assertIn(b"generated 8 tokens", r.stderr)
@@ -202,11 +235,17 @@ class GeneratedModelsTest(unittest.TestCase):
                 self.assertEqual(g.returncode, 0, g.stderr)
             with open(one, "rb") as a, open(three, "rb") as b3:
                 self.assertEqual(a.read(), b3.read())
-            b = hearth("bench", "--model", path, "-p", "16", "-n", "4", "--json")
+            b = hearth("bench", "--model", one, "-p", "16", "-n", "4", "--json")
             self.assertEqual(b.returncode, 0, b.stderr)
             stats = json.loads(b.stdout)
             self.assertGreater(stats["prefill_tok_s"], 0)
             self.assertGreater(stats["decode_tok_s"], 0)
+            e = hearth("bench", "--model", os.path.join(d, "tiny-bert-q8_0.gguf"), "-p", "16", "--json")
+            self.assertEqual(e.returncode, 0, e.stderr)
+            stats = json.loads(e.stdout)
+            self.assertEqual(stats["kind"], "embedding")
+            self.assertEqual([r["batch"] for r in stats["batches"]], [1, 16, 64])
+            self.assertTrue(all(r["inputs_s"] > 0 and abs(r["tok_s"] - 16 * r["inputs_s"]) < 1 for r in stats["batches"]))
 
 
 if __name__ == "__main__":
