@@ -46,15 +46,21 @@ Json Session::load(std::vector<uint8_t> bytes, const Json& config) {
   return load(std::move(data), size, config);
 }
 
-Json Session::load(SharedBytes data, size_t size, const Json& config) {
-  unload();
-  if (!config.is_null() && !config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object");
+// The load config's model options: "n_ctx", "pooling" (replaces the file's pooling type).
+static ModelOptions model_options(const Json& config) {
   ModelOptions options;
   options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
   if (const Json* p = config.find("pooling"); p && !p->is_null()) {
     if (!p->is_string()) fail(ErrorCode::kInvalidArgument, "'pooling' must be one of \"none\", \"mean\", \"cls\", \"last\"");
     options.pooling = pooling_from_name(p->as_string());
   }
+  return options;
+}
+
+Json Session::load(SharedBytes data, size_t size, const Json& config) {
+  unload();
+  if (!config.is_null() && !config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object");
+  const ModelOptions options = model_options(config);
   const int n_threads = int(get_integer(config, "n_threads", n_threads_, 0, 1024));
   auto model = Model::load(std::span<const uint8_t>(data.get(), size), options);
   Tokenizer tok = Tokenizer::from_gguf(model->file());
@@ -70,8 +76,7 @@ Json Session::load(SharedBytes data, size_t size, const Json& config) {
 Json Session::load_header(std::span<const uint8_t> header, const Json& config) {
   unload();
   if (!config.is_object()) fail(ErrorCode::kInvalidArgument, "the config must be a JSON object with 'file_size'");
-  ModelOptions options;
-  options.n_ctx = int32_t(get_integer(config, "n_ctx", 0, 0, 1 << 24));
+  const ModelOptions options = model_options(config);
   // a JSON number (a JS double) carries sizes up to 2^53 exactly: files over 4 GB included
   const int64_t file_size = get_integer(config, "file_size", -1, 0, int64_t(1) << 53);
   if (file_size < 0) fail(ErrorCode::kInvalidArgument, "'file_size' (the whole file's size in bytes) is required");

@@ -15,6 +15,8 @@ import type { ExecutorOptions } from './gpu/executor.mjs';
 export interface LoadOptions {
   /** Context size; 0 or absent = min(trained context, 4096). */
   nCtx?: number;
+  /** Replaces the file's pooling type: a decoder then embeds, an embedding model pools another way. */
+  pooling?: Pooling;
   /** Bytes of weights loaded so far, of the total (WebGPU: called as the upload streams). */
   onProgress?: (loadedBytes: number, totalBytes: number) => void;
   /** Aborts a WebGPU load between chunks (HearthError 'invalid_argument'). */
@@ -37,6 +39,8 @@ export interface ModelInfo {
   n_ctx_train: number;
   n_layer: number;
   n_embd: number;
+  /** An embedding model's pooling of its hidden states; 'none' for a language model. */
+  pooling: Pooling;
   n_head: number;
   n_head_kv: number;
   weight_bytes: number;
@@ -50,6 +54,33 @@ export interface ModelInfo {
   n_threads: number;
   /** Milliseconds load() took (WebGPU: header parse + streaming the weights to the GPU). */
   load_ms?: number;
+}
+
+export type Pooling = 'none' | 'mean' | 'cls' | 'last';
+
+/** An embedding model's request (core/api/embeddings.h): texts get the model's special tokens,
+ * token ids are used as given. */
+export interface EmbedRequest {
+  input: string | readonly string[] | readonly number[] | readonly (readonly number[])[];
+  /** Keep the first N components, then normalize (Matryoshka); default all. */
+  dimensions?: number;
+  /** L2-normalize (default true). */
+  normalize?: boolean;
+  /** Cut inputs longer than the context instead of refusing them (default false). */
+  truncate?: boolean;
+}
+
+export interface EmbedResult {
+  /** One vector per input, in order. */
+  vectors: Float32Array[];
+  /** Tokens of all inputs, after truncation. */
+  promptTokens: number;
+}
+
+/** The number of inputs an EmbedRequest holds (a list of numbers is one input of token ids). */
+export function embedInputCount(input: EmbedRequest['input']): number {
+  if (!Array.isArray(input)) return 1;
+  return input.length > 0 && typeof input[0] === 'number' ? 1 : input.length;
 }
 
 export interface CpuEngineOptions {
@@ -175,6 +206,8 @@ export interface Engine {
   /** renderSpecial: control tokens give their text (not every engine honours it yet: WebGPU gives ''). */
   detokenize(tokens: readonly number[], options?: { renderSpecial?: boolean }): string;
   generate(request: GenerateRequest): Generation;
+  /** An embedding model's vectors (info.pooling is not 'none'); absent where the backend has none. */
+  embed?(request: EmbedRequest): EmbedResult;
   dispose(): void;
 }
 
@@ -220,7 +253,7 @@ export class CpuEngine implements Engine {
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
     heapU8(core).set(bytes, ptr); // read after malloc: memory may have grown
-    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, n_threads: this.#threads });
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, n_threads: this.#threads, ...(options.pooling ? { pooling: options.pooling } : {}) });
     // the core owns ptr from here, on success and on failure
     const info = this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config);
     this.#info = { ...(info as unknown as ModelInfo), load_ms: now() - t0 };
@@ -255,6 +288,26 @@ export class CpuEngine implements Engine {
       this.#call((r) => core._hearth_session_cpu_logits(this.#session, r, ptr, n), JSON.stringify({ tokens }));
       const all = new Float32Array(heapU8(core).buffer, ptr, n).slice();
       return tokens.map((_, i) => all.subarray(i * V, (i + 1) * V));
+    } finally {
+      core._free(ptr);
+    }
+  }
+
+  /** An embedding model's vectors (core/api/embeddings.h); HearthError 'invalid_argument' for a
+   * language model or a bad request. Does not touch a generation in progress. */
+  embed(request: EmbedRequest): EmbedResult {
+    this.#checkAlive();
+    if (!this.#info) throw new HearthError('invalid_argument', 'no model is loaded');
+    const dim = request.dimensions ?? this.#info.n_embd;
+    const n = Math.max(1, embedInputCount(request.input) * (Number.isSafeInteger(dim) && dim > 0 ? dim : 1));
+    const core = this.#core;
+    const ptr = core._malloc(n * 4);
+    if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the embeddings');
+    try {
+      const reply = this.#call((r) => core._hearth_session_embed(this.#session, r, ptr, n), JSON.stringify(request));
+      const count = reply['n_inputs'] as number, d = reply['dim'] as number;
+      const all = new Float32Array(heapU8(core).buffer, ptr, count * d).slice();
+      return { vectors: Array.from({ length: count }, (_, i) => all.subarray(i * d, (i + 1) * d)), promptTokens: reply['prompt_tokens'] as number };
     } finally {
       core._free(ptr);
     }

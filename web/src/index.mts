@@ -1,7 +1,7 @@
 // hearth's public API: the Engine interface, its CPU implementation, and typed errors.
 export { CpuEngine, createEngine } from './engine.mjs';
 export type {
-  Backend, ChatPrompt, CpuEngineOptions, ChatPromptRequest, RenderTemplateRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
+  Backend, ChatPrompt, CpuEngineOptions, EmbedRequest, EmbedResult, Pooling, ChatPromptRequest, RenderTemplateRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, SamplingOptions,
 } from './engine.mjs';
 export { threadsAvailable } from './core.mjs';
 export type { ThreadsOption } from './core.mjs';
@@ -12,7 +12,7 @@ export type { HearthErrorType } from './errors.mjs';
 export { CreateEngine, HearthEngine, InvalidRequestError, OpenAIEngine } from './openai/index.mjs';
 export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatEngine, ChatMessage, Completion, CompletionChunk,
-  CompletionRequest, CompletionUsage, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
+  CompletionRequest, CompletionUsage, CreateEmbeddingResponse, Embedding, EmbeddingCreateParams, FinishReason as OpenAIFinishReason, OpenAIEngineOptions, RequestOptions,
 } from './openai/index.mjs';
 export type {
   ChatLogprobs, CompletionLogprobs, ContextOverflow, EngineOptions, InitProgressReport, LoadedModel, RuntimeStats,

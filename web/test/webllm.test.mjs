@@ -1,8 +1,8 @@
 // hearth/webllm under Node: the flows of WebLLM's own examples (get-started, streaming,
 // multi-round-chat, text-completion, seed-to-reproduce, abort-reload, cache-usage, json-mode,
 // json-schema, function-calling-openai), written with the calls those examples make, over
-// stories260K given through appConfig (a record with a chat template). Embeddings are pending
-// (hearth computes none yet): listed as a todo, not faked.
+// stories260K given through appConfig (a record with a chat template). Embeddings on an embedding
+// model: test/embeddings.test.mjs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -238,9 +238,7 @@ test('function-calling-openai: tools with a Hermes template give tool_calls, and
   }
 });
 
-test.todo('embeddings: engine.embeddings.create (pending: hearth has no embedding models yet)');
-
-test('embeddings.create refuses clearly until embeddings land', async () => {
+test('embeddings.create on a language model refuses with WebLLM\'s EmbeddingUnsupportedModelError', async () => {
   await assert.rejects(engine.embeddings.create({ input: 'hello' }), (e) => e.name === 'EmbeddingUnsupportedModelError' && e.type === 'not_implemented');
 });
 

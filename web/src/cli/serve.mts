@@ -19,13 +19,13 @@ import { staticApp, type StaticApp } from '../serve/static_app.mjs';
 import { Args } from './args.mjs';
 
 export const SERVE_USAGE =
-  'serve --model F [--host 127.0.0.1] [--port 8080] [--backend auto|cpu|webgpu] [--ctx-size C] [--threads N] ' +
+  'serve --model F [--host 127.0.0.1] [--port 8080] [--backend auto|cpu|webgpu] [--ctx-size C] [--threads N] [--pooling mean|cls|last] ' +
   '[--context-overflow error|drop_oldest] [--model-id NAME] [--chat-template FILE] [--app DIR] [--api-key KEY] ' +
   '[--cors-origins ORIGIN,...|*] [--max-queue N] [--timeout S] [--quiet]';
 
 const VALUE_FLAGS = new Set([
   'model', 'host', 'port', 'backend', 'ctx-size', 'context-overflow', 'model-id', 'chat-template', 'app', 'threads', 'api-key',
-  'cors-origins', 'max-queue', 'timeout',
+  'cors-origins', 'max-queue', 'timeout', 'pooling',
 ]);
 
 /** --cors-origins: '*', or origins (scheme://host[:port]) separated by commas. */
@@ -90,6 +90,9 @@ export async function cmdServe(argv: readonly string[]): Promise<number> {
   const origins = corsOrigins(args.values.get('cors-origins'));
   const maxQueue = args.number('max-queue', 32, 0, 1 << 20, true);
   const timeoutS = args.number('timeout', 600, 0, 86_400);
+  const pooling = args.values.get('pooling');
+  if (pooling !== undefined && pooling !== 'mean' && pooling !== 'cls' && pooling !== 'last')
+    throw new HearthError('invalid_argument', `--pooling must be mean, cls or last, not '${pooling}'`);
   const templatePath = args.values.get('chat-template');
   let chatTemplate: string | undefined;
   if (templatePath !== undefined) {
@@ -102,6 +105,7 @@ export async function cmdServe(argv: readonly string[]): Promise<number> {
 
   const engine = new HearthEngine({
     backend, nCtx, contextOverflow: overflow, threads: threads === 0 ? 'auto' : threads,
+    ...(pooling !== undefined ? { pooling } : {}),
     ...(chatTemplate !== undefined ? { chatTemplate } : {}),
   });
   await engine.reload(modelPath);

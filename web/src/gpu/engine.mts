@@ -98,6 +98,10 @@ export class WebGpuEngine implements Engine {
     const ctx = this.#ctx;
     const src = source instanceof Uint8Array ? bytesSource(source) : source;
     const info = options.keepCpuWeights ? await this.#loadWhole(src, options, loadId) : await this.#loadHeader(src, options, loadId);
+    if (info.pooling !== 'none') {
+      this.#call(() => this.#core._hearth_session_unload(this.#session));
+      throw new HearthError('unsupported', `${src.name} is an embedding model (pooling ${info.pooling}); the WebGPU backend has no encoder kernels yet: load it on the CPU backend`);
+    }
     const plan = this.#call(() => this.#core._hearth_session_plan(this.#session)) as unknown as Plan;
     const weights = plan.nodes.flatMap((n) => (n.weight ? [n.weight] : []));
     try {
@@ -155,7 +159,7 @@ export class WebGpuEngine implements Engine {
    * header's metadata, so a header can be several MB). */
   async #loadHeader(src: ByteSource, options: LoadOptions, loadId: number): Promise<ModelInfo> {
     const core = this.#core;
-    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, file_size: src.size });
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, file_size: src.size, ...(options.pooling ? { pooling: options.pooling } : {}) });
     let n = Math.min(src.size, Math.max(16, options.headerReadBytes ?? 1 << 20));
     for (;;) {
       const header = await src.read(0, n);
@@ -187,7 +191,7 @@ export class WebGpuEngine implements Engine {
     const ptr = core._malloc(Math.max(1, bytes.length));
     if (!ptr) throw new HearthError('out_of_memory', `could not allocate ${bytes.length} bytes of wasm memory for the model`);
     core.HEAPU8.set(bytes, ptr);
-    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0 });
+    const config = JSON.stringify({ n_ctx: options.nCtx ?? 0, ...(options.pooling ? { pooling: options.pooling } : {}) });
     // the core owns ptr from here, on success and on failure
     return this.#call((c) => core._hearth_session_load(this.#session, ptr, bytes.length, c), config) as unknown as ModelInfo;
   }

@@ -3,7 +3,8 @@
 // interruptGenerate(), getMessage(), runtimeStatsText(), getRuntimeStats(). The same in a page,
 // a worker and Node; the backend (CPU in wasm, WebGPU) is picked by createEngine.
 import type { ThreadsOption } from '../core.mjs';
-import { createEngine, type Engine, type ModelInfo } from '../engine.mjs';
+import { createEngine, type Engine, type ModelInfo, type Pooling } from '../engine.mjs';
+import { HearthError } from '../errors.mjs';
 
 import { openModel, type CacheKind, type ModelRecord } from '../download/index.mjs';
 import type { ModelArgument } from '../download/resolve_model.mjs';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** Context size; 0 or absent = min(trained context, 4096). */
   nCtx?: number;
+  /** Replaces the file's pooling type (a decoder then embeds; an embedding model pools another way). */
+  pooling?: Pooling;
   /** A chat prompt that does not fit: 'error' (default) or 'drop_oldest' (a request may override). */
   contextOverflow?: ContextOverflow;
   /** CPU threads where the CPU runs the model (core.mts resolveThreads). */
@@ -92,8 +95,19 @@ export class HearthEngine extends OpenAIEngine {
       report(0.9, `Loading ${id} (${(source.size / (1 << 20)).toFixed(1)} MiB)`);
       // 'auto': WebGPU when an adapter can be had, else the CPU (createEngine decides); the source
       // streams into GPU buffers, or is read whole into wasm memory for the CPU
-      engine = await createEngine(opts.backend ?? 'auto', opts.threads === undefined ? {} : { threads: opts.threads });
-      await engine.load(source, { nCtx: opts.nCtx ?? 0 });
+      const cpuOptions = opts.threads === undefined ? {} : { threads: opts.threads };
+      const loadOptions = { nCtx: opts.nCtx ?? 0, ...(opts.pooling ? { pooling: opts.pooling } : {}) };
+      engine = await createEngine(opts.backend ?? 'auto', cpuOptions);
+      try {
+        await engine.load(source, loadOptions);
+      } catch (e) {
+        // 'auto' runs on the CPU what the WebGPU backend cannot (an embedding model, a weight type
+        // without a kernel); the CPU's own refusal, if any, is then the error
+        if ((opts.backend ?? 'auto') !== 'auto' || engine.backend !== 'webgpu' || !(e instanceof HearthError) || e.type !== 'unsupported') throw e;
+        engine.dispose();
+        engine = await createEngine('cpu', cpuOptions);
+        await engine.load(source, loadOptions);
+      }
     } catch (e) {
       engine?.dispose();
       throw e;

@@ -12,3 +12,4 @@ export type {
   AssistantMessage, FunctionTool, ResponseFormat, ToolCall, ToolCallDelta, ToolChoice,
 } from './types.mjs';
 export { MAX_PARALLEL_CALLS } from './tool_formats.mjs';
+export type { CreateEmbeddingResponse, Embedding, EmbeddingCreateParams } from './embeddings.mjs';

@@ -23,6 +23,7 @@
 // Streamed calls come whole: one tool_calls delta per reply, once its calls are complete. Stop strings are matched in TS on each step's text (stop.mts), never emitted, not even in
 // part; completion_tokens counts every token sampled, including those whose text a stop string cut
 // (their logprobs are not reported, as their text is not).
+import { createEmbeddingResponse, validateEmbeddingRequest, type CreateEmbeddingResponse, type EmbeddingCreateParams } from './embeddings.mjs';
 import type { ChatPrompt, ChatPromptRequest, Engine, GenerateRequest, SamplingOptions, StepLogprobs } from '../engine.mjs';
 import { HearthError } from '../errors.mjs';
 import { checkFits, fitChat, promptTokenCount } from './context_fit.mjs';
@@ -116,6 +117,7 @@ const emptyUsage = (): CompletionUsage => ({
 export class OpenAIEngine {
   readonly chat: { completions: { create: OpenAIEngine['createChatCompletion'] } };
   readonly completions: { create: OpenAIEngine['createCompletion'] };
+  readonly embeddings: { create: OpenAIEngine['createEmbedding'] };
   #engine: ChatEngine | null;
   #model: string;
   #contextOverflow: ContextOverflow;
@@ -132,6 +134,7 @@ export class OpenAIEngine {
     this.#chatTemplate = options.chatTemplate ?? null;
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
+    this.embeddings = { create: this.createEmbedding.bind(this) };
   }
 
   /** The engine requests run on; HearthError when no model is loaded. */
@@ -170,6 +173,12 @@ export class OpenAIEngine {
     const s = this.#stats;
     if (!s) return 'prefill: 0.0000 tokens/sec, decoding: 0.0000 tokens/sec';
     return `prefill: ${s.prefill_tokens_per_s.toFixed(4)} tokens/sec, decoding: ${s.decode_tokens_per_s.toFixed(4)} tokens/sec`;
+  }
+
+  /** OpenAI's embeddings.create on an embedding model (ModelInfo.pooling is not 'none'). */
+  async createEmbedding(request: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> {
+    const r = validateEmbeddingRequest(request);
+    return createEmbeddingResponse(this.engine, r, r.model ?? this.#model);
   }
 
   createChatCompletion(request: ChatCompletionRequest & { stream: true }, options?: RequestOptions): Promise<AsyncIterable<ChatCompletionChunk>>;

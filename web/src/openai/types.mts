@@ -194,3 +194,4 @@ export interface CompletionChunk {
   choices: { index: number; text: string; finish_reason: FinishReason | null; logprobs: CompletionLogprobs | null }[];
   usage?: CompletionUsage;
 }
+export type { CreateEmbeddingResponse, Embedding, EmbeddingCreateParams } from './embeddings.mjs';

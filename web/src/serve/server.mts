@@ -1,6 +1,7 @@
 // `hearth serve`: an OpenAI-compatible HTTP server over an OpenAIEngine (Node's http module).
 //   POST /v1/chat/completions, POST /v1/completions: the request body as OpenAI's; `stream: true`
 //     answers with server-sent events, `data: <chunk JSON>\n\n` per chunk and `data: [DONE]\n\n`.
+//   POST /v1/embeddings: OpenAI's embeddings request, for an embedding model.
 //   GET /v1/models, GET /v1/models/<id>: the one model loaded.
 // Errors are OpenAI error objects with 400 (bad request), 401 (API key), 403 (origin), 404, 405,
 // 413, 421 (host), 429 (queue full, with Retry-After) or 500. Who may call the API: access.mts. The
@@ -97,6 +98,15 @@ export function createOpenAIServer(engine: OpenAIEngine, options: ServeOptions):
     });
   }
 
+  async function embed(req: IncomingMessage, res: ServerResponse, clientGone: AbortSignal, cors: Record<string, string>): Promise<string> {
+    const body = await readJson(req, maxBody);
+    return queue.run(clientGone, async () => {
+      const result = await engine.embeddings.create(body as never);
+      sendJson(res, 200, result, cors);
+      return ` prompt=${result.usage.prompt_tokens} inputs=${result.data.length}`;
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<string> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
@@ -117,6 +127,10 @@ export function createOpenAIServer(engine: OpenAIEngine, options: ServeOptions):
     if (path === '/v1/completions') {
       allow('POST');
       return generate(req, res, 'completion', signal, cors);
+    }
+    if (path === '/v1/embeddings') {
+      allow('POST');
+      return embed(req, res, signal, cors);
     }
     if (path === '/v1/models') {
       allow('GET');

@@ -52,8 +52,8 @@ export interface ChatConfig {
 /** Options that override a model's ChatConfig (reload's chatOpts, a record's overrides). */
 export type ChatOptions = Partial<ChatConfig>;
 
-/** WebLLM's model kinds. hearth runs LLMs; embedding models wait for embeddings support and
- * vision-language models are not supported. */
+/** WebLLM's model kinds. hearth runs LLMs and embedding models (whatever the record says, the GGUF
+ * file's pooling type decides); vision-language models are not supported. */
 export enum ModelType {
   'LLM',
   'embedding',

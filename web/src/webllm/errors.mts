@@ -52,7 +52,7 @@ export class ReloadArgumentSizeUnmatchedError extends WebLLMError {
 export class EmbeddingUnsupportedModelError extends WebLLMError {
   constructor(modelId: string) {
     super('EmbeddingUnsupportedModelError', 'not_implemented',
-      `Trying to run embeddings.create() with ${modelId}: hearth does not compute embeddings yet (no embedding architecture is supported).`);
+      `Trying to run embeddings.create() with ${modelId}, which is a language model: load an embedding model (a GGUF with a pooling type, e.g. bge, nomic-embed-text, Qwen3-Embedding).`);
   }
 }
 

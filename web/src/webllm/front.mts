@@ -33,6 +33,7 @@ import { chatRequest, completionRequest, withWebllmUsage } from './request.mjs';
 export interface ModelBackend {
   chat: { completions: { create(request: H.ChatCompletionRequest, options?: RequestOptions): Promise<unknown> } };
   completions: { create(request: H.CompletionRequest, options?: RequestOptions): Promise<unknown> };
+  embeddings: { create(request: H.EmbeddingCreateParams): Promise<H.CreateEmbeddingResponse> };
   interruptGenerate(): void | Promise<void>;
   unload(): void | Promise<void>;
   getMessage(): Promise<string>;
@@ -226,9 +227,26 @@ export abstract class EngineFront implements ApiEngine {
     return this.#run(m, started, () => m.backend.completions.create(hearthRequest, options)) as Promise<AsyncIterable<Completion> | Completion>;
   }
 
+  /** On an embedding model (a GGUF with a pooling type); a language model refuses with WebLLM's
+   * EmbeddingUnsupportedModelError. Queued with the model's other requests. */
   async embedding(request: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> {
+    const started = performance.now();
     const m = this.model(request?.model ?? undefined, 'EmbeddingCreateParams');
-    throw new EmbeddingUnsupportedModelError(m.load.modelId);
+    const { model: _model, ...rest } = request;
+    const { value, release } = await this.exclusive(m, async () => {
+      try {
+        return await m.backend.embeddings.create({ ...rest, model: m.load.modelId } as H.EmbeddingCreateParams);
+      } catch (e) {
+        if ((e as { code?: unknown }).code === 'model_not_embedding') throw new EmbeddingUnsupportedModelError(m.load.modelId);
+        throw e;
+      }
+    });
+    release();
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      ...(value as Omit<CreateEmbeddingResponse, 'usage'>),
+      usage: { ...value.usage, extra: { prefill_tokens_per_s: seconds > 0 ? value.usage.prompt_tokens / seconds : 0 } },
+    };
   }
 
   /** The model a call is for: the one named, else the only one loaded. */

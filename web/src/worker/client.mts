@@ -7,6 +7,7 @@
 // (finish_reason 'abort'). Errors are rethrown as the handler's classes. When the handler answers
 // NOT_LOADED (a restarted service worker lost its engine), the client reloads the last model with
 // the last options and retries the call once.
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from '../openai/embeddings.mjs';
 import { HearthError } from '../errors.mjs';
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, CompletionChunk, CompletionRequest, RequestOptions,
@@ -85,6 +86,7 @@ const isNotLoaded = (e: unknown): boolean => (e as { code?: unknown })?.code ===
 export class WorkerEngine {
   readonly chat: { completions: { create: WorkerEngine['createChatCompletion'] } };
   readonly completions: { create: WorkerEngine['createCompletion'] };
+  readonly embeddings: { create: WorkerEngine['createEmbedding'] };
   readonly #port: WorkerChannel;
   readonly #pending = new Map<string, Pending>();
   #model: WorkerModel | null = null;
@@ -98,6 +100,7 @@ export class WorkerEngine {
     port.onFailure?.((error) => this.#failAll(error));
     this.chat = { completions: { create: this.createChatCompletion.bind(this) } };
     this.completions = { create: this.createCompletion.bind(this) };
+    this.embeddings = { create: this.createEmbedding.bind(this) };
     if (heartbeatMs > 0) this.#heartbeat = setInterval(() => void this.#beat(), heartbeatMs);
   }
 
@@ -187,6 +190,11 @@ export class WorkerEngine {
   createCompletion(request: CompletionRequest, options?: RequestOptions): Promise<Completion | AsyncIterable<CompletionChunk>>;
   createCompletion(request: CompletionRequest, options: RequestOptions = {}): Promise<Completion | AsyncIterable<CompletionChunk>> {
     return this.#retrying('completions.create', [request], options.signal) as Promise<Completion | AsyncIterable<CompletionChunk>>;
+  }
+
+  /** OpenAI's embeddings.create, computed in the worker (an embedding model runs on its CPU). */
+  createEmbedding(request: EmbeddingCreateParams): Promise<CreateEmbeddingResponse> {
+    return this.#retrying('embeddings.create', [request]) as Promise<CreateEmbeddingResponse>;
   }
 
   /** A call; after NOT_LOADED, one reload of the last model and one retry. */

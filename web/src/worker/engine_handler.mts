@@ -41,6 +41,8 @@ type Create = (request: any, options?: RequestOptions) => Promise<unknown>;
 export interface ServedEngine {
   chat: { completions: { create: Create } };
   completions: { create: Create };
+  /** Absent: 'embeddings.create' answers unsupported. */
+  embeddings?: { create: (request: any) => Promise<unknown> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   reload?(model: WorkerModel, options?: WorkerEngineOptions): Promise<void> | void;
   unload?(): Promise<void> | void;
   interruptGenerate?(): void;
@@ -205,6 +207,12 @@ export class EngineHandler {
         this.#lastMessage = resultText(result);
         this.#lastUsage = (result as { usage?: CompletionUsage }).usage ?? null;
         return result;
+      }
+      case 'embeddings.create': {
+        await this.#settled();
+        const engine = this.#engine();
+        if (!engine.embeddings) throw new HearthError('unsupported', 'this engine does not compute embeddings');
+        return engine.embeddings.create(params[0]);
       }
       default:
         throw new HearthError('invalid_argument', `unknown engine method '${String(method)}'`);

@@ -13,6 +13,7 @@ export type Method =
   | 'unload'
   | 'chat.completions.create'
   | 'completions.create'
+  | 'embeddings.create'
   | 'interruptGenerate'
   | 'getMessage'
   | 'runtimeStatsText'
