@@ -12,5 +12,6 @@ void* hearth_wasm_abi_roots[] = {
     reinterpret_cast<void*>(&hearth_session_chat_prompt),
     reinterpret_cast<void*>(&hearth_session_step_logits), reinterpret_cast<void*>(&hearth_session_plan),
     reinterpret_cast<void*>(&hearth_session_cpu_logits),     reinterpret_cast<void*>(&hearth_session_embed),
+    reinterpret_cast<void*>(&hearth_session_embed_begin),    reinterpret_cast<void*>(&hearth_session_embed_end),
 };
 }

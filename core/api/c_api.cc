@@ -243,6 +243,37 @@ const char* hearth_session_embed(hearth_session* s, const char* request_json, fl
   });
 }
 
+const char* hearth_session_embed_begin(hearth_session* s, const char* request_json) {
+  return guarded(s, [&] {
+    const hearth::api::EmbeddingJob& job = s->session.embed_begin(parse_or_empty(request_json));
+    Json::Array inputs;
+    for (const std::vector<int32_t>& ids : job.inputs) {
+      Json::Array a;
+      for (int32_t t : ids) a.emplace_back(t);
+      inputs.emplace_back(std::move(a));
+    }
+    Json j{Json::Object{}};
+    j.set("inputs", std::move(inputs));
+    j.set("n_embd", job.n_embd);
+    j.set("dim", job.dim);
+    j.set("prompt_tokens", job.prompt_tokens);
+    return j;
+  });
+}
+
+const char* hearth_session_embed_end(hearth_session* s, float* pooled, size_t n) {
+  return guarded(s, [&] {
+    if (!pooled && n > 0) hearth::fail(ErrorCode::kInvalidArgument, "no pooled vectors");
+    hearth::api::Embeddings e = s->session.embed_end(std::span<const float>(pooled, n));
+    std::copy(e.data.begin(), e.data.end(), pooled);
+    Json j{Json::Object{}};
+    j.set("n_inputs", e.n_inputs);
+    j.set("dim", e.dim);
+    j.set("prompt_tokens", e.prompt_tokens);
+    return j;
+  });
+}
+
 const char* hearth_session_chat_prompt(hearth_session* s, const char* request_json) {
   return guarded(s, [&] {
     Json req = parse_or_empty(request_json);

@@ -77,6 +77,12 @@ const char* hearth_session_cpu_logits(hearth_session* s, const char* request_jso
 // (capacity n floats; dim = "dimensions", else n_embd) and returns {"n_inputs", "dim",
 // "prompt_tokens"}.
 const char* hearth_session_embed(hearth_session* s, const char* request_json, float* out, size_t n);
+// The same for an external executor (the GPU): embed_begin reads and tokenizes the request,
+// replying {"inputs": [[ids], ...] (each 1..n_ctx tokens), "n_embd", "dim", "prompt_tokens"}; the
+// caller runs and pools the inputs and hands embed_end their n_inputs · n_embd pooled f32, which it
+// overwrites from the start with the n_inputs · dim results; replies as embed does.
+const char* hearth_session_embed_begin(hearth_session* s, const char* request_json);
+const char* hearth_session_embed_end(hearth_session* s, float* pooled, size_t n);
 
 // Chat prompt (core/api/chat_request.h): {"messages": [...], "tools"?, "add_generation_prompt" (true),
 // "chat_template"?: the request's template, else the model's tokenizer.chat_template, else ChatML}

@@ -65,42 +65,54 @@ void truncate(std::vector<int32_t>& ids, size_t n, const Tokenizer& tokenizer) {
 
 }  // namespace
 
-Embeddings compute_embeddings(CpuExecutor& exec, const Tokenizer& tokenizer, const Json& request) {
+EmbeddingJob prepare_embeddings(const Model& model, int32_t n_ctx, const Tokenizer& tokenizer, const Json& request) {
   if (!request.is_object()) fail(ErrorCode::kInvalidArgument, "embeddings: the request must be a JSON object");
-  const Model& model = exec.model();
   if (model.graph().pooling == Pooling::kNone)
     fail(ErrorCode::kInvalidArgument, "embeddings: this model (" + model.config().arch_name +
                                           ") is a language model with no pooling type; load an embedding model");
-  const int32_t n_embd = model.graph().widths[size_t(model.graph().logits)];
-  const int32_t dim = int32_t(get_integer(request, "dimensions", n_embd, 1, n_embd));
-  const bool normalize = get_bool(request, "normalize", true);
+  EmbeddingJob job;
+  job.n_embd = model.graph().widths[size_t(model.graph().logits)];
+  job.dim = int32_t(get_integer(request, "dimensions", job.n_embd, 1, job.n_embd));
+  job.normalize = get_bool(request, "normalize", true);
   const bool cut = get_bool(request, "truncate", false);
-
-  std::vector<std::vector<int32_t>> inputs = read_inputs(request, tokenizer);
-  Embeddings e;
-  e.n_inputs = int32_t(inputs.size());
-  e.dim = dim;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (int64_t(inputs[i].size()) > exec.n_ctx()) {
+  job.inputs = read_inputs(request, tokenizer);
+  for (size_t i = 0; i < job.inputs.size(); ++i) {
+    if (int64_t(job.inputs[i].size()) > n_ctx) {
       if (!cut)
-        fail(ErrorCode::kInvalidArgument, "embeddings: input " + std::to_string(i) + " has " + std::to_string(inputs[i].size()) +
-                                              " tokens, more than the context of " + std::to_string(exec.n_ctx()) +
+        fail(ErrorCode::kInvalidArgument, "embeddings: input " + std::to_string(i) + " has " + std::to_string(job.inputs[i].size()) +
+                                              " tokens, more than the context of " + std::to_string(n_ctx) +
                                               " (send \"truncate\": true to cut it)");
-      truncate(inputs[i], size_t(exec.n_ctx()), tokenizer);
+      truncate(job.inputs[i], size_t(n_ctx), tokenizer);
     }
-    e.prompt_tokens += int64_t(inputs[i].size());
+    job.prompt_tokens += int64_t(job.inputs[i].size());
   }
-  const std::vector<float> pooled = exec.embed(inputs);
-  e.data.resize(size_t(e.n_inputs) * size_t(dim));
-  for (int32_t i = 0; i < e.n_inputs; ++i) {
-    const float* src = pooled.data() + size_t(i) * size_t(n_embd);
-    float* dst = e.data.data() + size_t(i) * size_t(dim);
+  return job;
+}
+
+Embeddings finish_embeddings(const EmbeddingJob& job, std::span<const float> pooled) {
+  const size_t n = job.inputs.size();
+  if (pooled.size() != n * size_t(job.n_embd))
+    fail(ErrorCode::kInvalidArgument, "embeddings: expected " + std::to_string(n * size_t(job.n_embd)) + " pooled floats, got " +
+                                          std::to_string(pooled.size()));
+  Embeddings e;
+  e.n_inputs = int32_t(n);
+  e.dim = job.dim;
+  e.prompt_tokens = job.prompt_tokens;
+  e.data.resize(n * size_t(job.dim));
+  for (size_t i = 0; i < n; ++i) {
+    const float* src = pooled.data() + i * size_t(job.n_embd);
+    float* dst = e.data.data() + i * size_t(job.dim);
     double sq = 0.0;
-    for (int32_t k = 0; k < dim; ++k) sq += double(src[k]) * src[k];
-    const double scale = normalize && sq > 0.0 ? 1.0 / std::sqrt(sq) : 1.0;
-    for (int32_t k = 0; k < dim; ++k) dst[k] = float(src[k] * scale);
+    for (int32_t k = 0; k < job.dim; ++k) sq += double(src[k]) * src[k];
+    const double scale = job.normalize && sq > 0.0 ? 1.0 / std::sqrt(sq) : 1.0;
+    for (int32_t k = 0; k < job.dim; ++k) dst[k] = float(src[k] * scale);
   }
   return e;
+}
+
+Embeddings compute_embeddings(CpuExecutor& exec, const Tokenizer& tokenizer, const Json& request) {
+  const EmbeddingJob job = prepare_embeddings(exec.model(), exec.n_ctx(), tokenizer, request);
+  return finish_embeddings(job, exec.embed(job.inputs));
 }
 
 }  // namespace hearth::api

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/api/json.h"
@@ -28,8 +29,21 @@ struct Embeddings {
   int64_t prompt_tokens = 0;  // all inputs' tokens, after truncation
 };
 
+// A request read and tokenized, ready for an executor: what it must pool, and how to finish.
+struct EmbeddingJob {
+  std::vector<std::vector<int32_t>> inputs;  // each 1..n_ctx tokens
+  int32_t n_embd = 0;  // the pooled vectors' size
+  int32_t dim = 0;     // the reply's
+  bool normalize = true;
+  int64_t prompt_tokens = 0;
+};
+
 // Throws Error(kInvalidArgument) for a malformed request, an empty input, a too-long one without
 // truncate, or a model that does not pool.
+EmbeddingJob prepare_embeddings(const Model& model, int32_t n_ctx, const Tokenizer& tokenizer, const Json& request);
+// pooled: [inputs, n_embd] as the executor computed them (CpuExecutor::embed, or the GPU's).
+Embeddings finish_embeddings(const EmbeddingJob& job, std::span<const float> pooled);
+// Both, on the CPU executor.
 Embeddings compute_embeddings(CpuExecutor& exec, const Tokenizer& tokenizer, const Json& request);
 
 }  // namespace hearth::api

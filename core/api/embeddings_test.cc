@@ -126,6 +126,24 @@ TEST_P(EmbeddingModels, TokenIdsTruncationAndErrors) {
   EXPECT_EQ(s.embed(request(Json("still works"))).n_inputs, 1);  // usable after every error
 }
 
+TEST_P(EmbeddingModels, AnExternalExecutorsJobFinishesAsTheCpuDoes) {
+  Session s;
+  s.load(generate(GetParam()), Json{Json::Object{}});
+  Json r = request(texts({"one input", "and another, longer input"}));
+  r.set("dimensions", 40);
+  const Embeddings cpu = s.embed(r);
+  const EmbeddingJob job = s.embed_begin(r);  // what the GPU path gets: the inputs to run and pool
+  ASSERT_EQ(job.inputs.size(), 2u);
+  EXPECT_EQ(job.dim, 40);
+  Json raw = request(texts({"one input", "and another, longer input"}));
+  raw.set("normalize", false);
+  const Embeddings pooled = s.embed(raw);  // the raw pooled vectors, as an executor hands them over
+  const Embeddings external = s.embed_end(pooled.data);
+  EXPECT_EQ(external.data, cpu.data);
+  EXPECT_EQ(external.prompt_tokens, cpu.prompt_tokens);
+  EXPECT_THROW(s.embed_end(pooled.data), Error);  // one finish per job
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, EmbeddingModels, ::testing::Values("tiny-bert", "tiny-nomic-bert", "tiny-qwen3-embedding"),
                          [](const auto& info) {
                            std::string n = info.param;

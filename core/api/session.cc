@@ -429,6 +429,20 @@ Embeddings Session::embed(const Json& request) {
   return compute_embeddings(*exec_, *tokenizer_, request);
 }
 
+const EmbeddingJob& Session::embed_begin(const Json& request) {
+  const Model& m = model();
+  embed_job_.reset();
+  embed_job_ = prepare_embeddings(m, m.n_ctx(), *tokenizer_, request);
+  return *embed_job_;
+}
+
+Embeddings Session::embed_end(std::span<const float> pooled) {
+  if (!embed_job_) fail(ErrorCode::kInvalidArgument, "embed_end without embed_begin");
+  const EmbeddingJob job = std::move(*embed_job_);
+  embed_job_.reset();
+  return finish_embeddings(job, pooled);
+}
+
 Json Session::plan() const {
   const Model& m = model();
   const Graph& g = m.graph();
@@ -439,6 +453,7 @@ Json Session::plan() const {
   config.set("n_ctx", m.n_ctx());
   config.set("n_vocab", m.config().n_vocab);
   config.set("data_offset", double(data_offset));
+  config.set("pooling", pooling_name(g.pooling));
   Json::Array widths;
   for (int32_t w : g.widths) widths.emplace_back(w);
   Json::Array nodes;
@@ -466,21 +481,24 @@ Json Session::plan() const {
     j.set("rope_mscale", double(n.rope_mscale));
     j.set("rope_neox", n.rope_mode == RopeMode::kNeox);
     j.set("activation", n.activation == Activation::kSilu ? "silu" : "gelu_tanh");
-    if (n.weight) {
-      const GgufTensor& t = *n.weight;
+    j.set("causal", n.causal);
+    j.set("positional", n.positional);
+    j.set("pooling", pooling_name(n.pooling));
+    auto weight = [&](const GgufTensor* t) {
+      if (!t) return Json(nullptr);
       Json w{Json::Object{}};
-      w.set("name", t.name);
-      w.set("type", ggml_type_name(t.type()));
+      w.set("name", t->name);
+      w.set("type", ggml_type_name(t->type()));
       Json::Array dims;
-      for (uint64_t d : t.dims) dims.emplace_back(double(d));
+      for (uint64_t d : t->dims) dims.emplace_back(double(d));
       w.set("dims", std::move(dims));
-      w.set("offset", double(t.offset));
-      w.set("file_offset", double(data_offset + t.offset));
-      w.set("n_bytes", double(t.n_bytes));
-      j.set("weight", std::move(w));
-    } else {
-      j.set("weight", Json(nullptr));
-    }
+      w.set("offset", double(t->offset));
+      w.set("file_offset", double(data_offset + t->offset));
+      w.set("n_bytes", double(t->n_bytes));
+      return w;
+    };
+    j.set("weight", weight(n.weight));
+    j.set("bias", weight(n.bias));
     nodes.push_back(std::move(j));
   }
   Json j{Json::Object{}};

@@ -133,6 +133,11 @@ class Session {
   // An embedding model's vectors for the request (embeddings.h). Needs the CPU executor (a
   // whole-file load); kInvalidArgument for a language model.
   Embeddings embed(const Json& request);
+  // An external executor's embeddings (the GPU, which may have no CPU weights): embed_begin reads
+  // the request into a job whose inputs the caller runs and pools; embed_end finishes the job from
+  // their pooled vectors [inputs, n_embd] (kInvalidArgument without a job begun).
+  const EmbeddingJob& embed_begin(const Json& request);
+  Embeddings embed_end(std::span<const float> pooled);
 
   std::vector<int32_t> tokenize(std::string_view text, bool add_special, bool parse_special) const;
   std::string detokenize(std::span<const int32_t> ids, bool render_special = false) const;
@@ -148,6 +153,7 @@ class Session {
   std::unique_ptr<Model> model_;
   std::optional<Tokenizer> tokenizer_;
   std::unique_ptr<CpuExecutor> exec_;
+  std::optional<EmbeddingJob> embed_job_;  // embed_begin's, until embed_end
   StepResult step_impl();
   StepResult finish_step(int32_t token);  // after sampling: eog, text, limits, (CPU) the next eval
   std::unique_ptr<Sampler> sampler_;

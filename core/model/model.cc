@@ -33,13 +33,9 @@ void Model::build(const ModelOptions& options) {
   if (options.n_ctx < 0) fail(ErrorCode::kInvalidArgument, "context size must be positive");
   n_ctx_ = options.n_ctx > 0 ? options.n_ctx : std::min(config_.n_ctx_train, 4096);
   weights_ = ModelWeights::bind(file_, config_, n_ctx_);
-  if (const GgufTensor* positions = weights_.position_embd) {  // learned positions: no more than its rows
-    const int32_t rows = int32_t(std::min<uint64_t>(positions->dims[1], 1u << 30));
-    if (options.n_ctx > rows)
-      fail(ErrorCode::kInvalidArgument, "context size " + std::to_string(options.n_ctx) + " exceeds the model's " +
-                                            std::to_string(rows) + " learned positions");
-    n_ctx_ = std::min(n_ctx_, rows);
-  }
+  // learned positions: the context is at most their rows (a larger n_ctx asked is cut to them;
+  // info's n_ctx says what the model takes)
+  if (const GgufTensor* positions = weights_.position_embd) n_ctx_ = std::min<int64_t>(n_ctx_, std::min<uint64_t>(positions->dims[1], 1u << 30));
   graph_ = config_.traits->encoder ? build_encoder_graph(config_, weights_) : build_decoder_graph(config_, weights_);
 }
 

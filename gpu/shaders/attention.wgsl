@@ -26,6 +26,9 @@
 // chunk's keys before); tokens i >= step[1] (a partial chunk's padding) do nothing. A dispatch takes the
 // (token, head) pairs from params.pos on (several dispatches when scores, [pairs of a dispatch, n_kv],
 // would outgrow a buffer).
+// SEQ (with BATCH; encoders, packed sequences): token i belongs to the sequence of cache rows
+// [seq[2i], seq[2i + 1]) (kv_append wrote the batch's rows at positions 0 ..) and sees all of them,
+// or with CAUSAL those up to itself; no window.
 #include "common/math.wgsl"
 #include "common/reduce.wgsl"
 
@@ -64,6 +67,9 @@ struct Params {
 #endif
 #ifdef BATCH
 @group(0) @binding(6) var<storage, read> step: array<u32>;  // [first position, count, ...]
+#endif
+#ifdef SEQ
+@group(0) @binding(7) var<storage, read> seq: array<u32>;  // [begin, end) of each token's sequence
 #endif
 #ifdef FREQ_FACTORS
 @group(0) @binding(9) var<storage, read> ff: array<f32>;
@@ -143,8 +149,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     lo = pos + 1u - params.window;
   }
   // the positions [a, b) this workgroup walks
+#ifdef SEQ
+  let tok = min(qh / params.H, arrayLength(&seq) / 2u - 1u);
+  let a = seq[2u * tok];
+#ifdef CAUSAL
+  let b = pos + 1u;
+#else
+  let b = seq[2u * tok + 1u];
+#endif
+#else
   let a = lo;
   let b = pos + 1u;
+#endif
 #ifdef BATCH
   let srow = (qh - params.pos) * params.n_kv;
 #else

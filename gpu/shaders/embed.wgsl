@@ -1,6 +1,8 @@
 // Embedding row gather: y[i] = dequant(weights row `row`)[i], i < ncols. `TYPE_F32`, `TYPE_Q8_0`,
 // `TYPE_Q4_0`, `TYPE_Q6_K`, `TYPE_Q4_K` (common/kquants.wgsl) read straight from the GGML bytes (as array<u32>), as matvec does.
 // One invocation per output element. Shapes: y [ncols]; weights [nrows, ncols] in GGML layout.
+// ADD_IN (with STEP_TOKENS): y = x + the row, for rows added to the embeddings by id (an encoder's
+// token types and learned positions, their ids in the step buffer's place).
 // SHADER_F16 with TYPE_F16 (devices with 'shader-f16'): the table is read as array<f16>; each value is
 // widened to f32 exactly, so the output is the same as through unpack2x16float.
 #ifdef SHADER_F16
@@ -34,6 +36,9 @@ struct Params {
 // STEP_TOKEN: the token comes from step[1] (written once per step for every kernel); a part of a
 // split embedding writes only when it holds the token's row.
 @group(0) @binding(3) var<storage, read> step: array<u32>;
+#endif
+#ifdef ADD_IN
+@group(0) @binding(4) var<storage, read> x: array<f32>;
 #endif
 
 #ifndef WEIGHTS_F16
@@ -120,7 +125,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (token < params.row || token - params.row >= params.rows) {
     return;
   }
+#ifdef ADD_IN
+  y[idx] = x[idx] + element(token - params.row, i);
+#else
   y[idx] = element(token - params.row, i);
+#endif
 #else
   let i = flat_wg(wg, nwg) * WG_SIZE + lid;
   if (i >= params.ncols) {

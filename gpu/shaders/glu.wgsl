@@ -1,4 +1,5 @@
 // Gated linear unit of the FFN: y = act(gate) * up, act = SiLU (ACT_SILU) or GELU-tanh (ACT_GELU).
+// UNARY: y = act(gate) alone (BERT's ungated FFN); `up` is not bound.
 // gate and up may be the same buffer bound twice (phi3's fused gate-up: offsets 0 and f).
 // One invocation per element; Q8_OUT: per block of 32, y written as int8 blocks (common/q8_block.wgsl)
 // for the int8 matvec (ffn_down) that alone reads it (vec4 loads: gate_off, up_off % 4 == 0). Shapes: y [n]; gate [gate_off + n]; up [up_off + n].
@@ -20,12 +21,18 @@ struct Params {
 #else
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> gate: array<f32>;
+#ifndef UNARY
 @group(0) @binding(3) var<storage, read> up: array<f32>;
+#endif
 #endif
 
 #ifndef Q8_OUT
 fn glu_at(i: u32) -> f32 {
+#ifdef UNARY
+  return glu_act(gate[params.gate_off + i]);
+#else
   return glu_act(gate[params.gate_off + i]) * up[params.up_off + i];
+#endif
 }
 #endif
 

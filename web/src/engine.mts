@@ -206,8 +206,9 @@ export interface Engine {
   /** renderSpecial: control tokens give their text (not every engine honours it yet: WebGPU gives ''). */
   detokenize(tokens: readonly number[], options?: { renderSpecial?: boolean }): string;
   generate(request: GenerateRequest): Generation;
-  /** An embedding model's vectors (info.pooling is not 'none'); absent where the backend has none. */
-  embed?(request: EmbedRequest): EmbedResult;
+  /** An embedding model's vectors (info.pooling is not 'none'): the CPU computes them at once, the
+   * GPU asynchronously. */
+  embed?(request: EmbedRequest): EmbedResult | Promise<EmbedResult>;
   dispose(): void;
 }
 

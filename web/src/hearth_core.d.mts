@@ -23,6 +23,8 @@ export interface HearthCoreModule {
   _hearth_session_plan(session: number): number;
   _hearth_session_cpu_logits(session: number, requestJson: number, out: number, n: number): number;
   _hearth_session_embed(session: number, requestJson: number, out: number, n: number): number;
+  _hearth_session_embed_begin(session: number, requestJson: number): number;
+  _hearth_session_embed_end(session: number, pooled: number, n: number): number;
   UTF8ToString(ptr: number): string;
   stringToUTF8(str: string, ptr: number, maxBytes: number): void;
   lengthBytesUTF8(str: string): number;

@@ -104,6 +104,24 @@ try {
   /** The error a call fails with, or null. */
   window.failure = async (promise) => promise.then(() => null, (e) => ({ name: e.name, type: e.type, message: e.message }));
   window.call = async (which, method, ...args) => engines[which][method](...args);
+
+  /** An embedding model's vectors for `input` from the page's own engine, a Web Worker engine and a
+   * Service Worker engine (backend 'auto' each), and a language model's refusal in the page. */
+  window.embedEverywhere = async (modelUrl, input) => {
+    const out = {};
+    const page = await hearth.CreateEngine(modelUrl, { backend: 'auto' });
+    out.pageBackend = page.modelInfo().backend;
+    out.page = (await page.embeddings.create({ input })).data.map((d) => d.embedding);
+    page.unload();
+    const worker = await hearth.CreateWebWorkerEngine(new Worker(new URL('engine_worker.mjs', import.meta.url), { type: 'module' }), modelUrl, { backend: 'auto' });
+    out.worker = (await worker.embeddings.create({ input })).data.map((d) => d.embedding);
+    await navigator.serviceWorker.register(new URL('engine_service_worker.mjs', import.meta.url), { type: 'module', scope: './' });
+    const sw = await hearth.CreateServiceWorkerEngine(modelUrl, { backend: 'auto' });
+    out.sw = (await sw.embeddings.create({ input, encoding_format: 'float' })).data.map((d) => d.embedding);
+    sw.close();
+    out.refusal = await engines.page.embeddings.create({ input: 'x' }).then(() => null, (e) => ({ type: e.type, code: e.code }));
+    return out;
+  };
   window.MODEL_URL = MODEL_URL;
 
   window.crossOriginIsolated_ = globalThis.crossOriginIsolated;

@@ -7,6 +7,7 @@
 // greedy sampling.
 // Reports load time, tokens/s, ms/token, peak GPU memory (weights + the executor's buffers) and
 // decode's effective bandwidth (weight bytes a step reads / time per step).
+import { benchEmbeddings } from './bench_embed.mjs';
 import { readFileSync } from 'node:fs';
 
 import { fileSource } from '../byte_source.mjs';
@@ -50,7 +51,7 @@ interface BenchResult {
 }
 
 /** Token ids 1.. from an LCG, below n_vocab. */
-function tokenSequence(n: number, nVocab: number, seed: number): number[] {
+export function tokenSequence(n: number, nVocab: number, seed: number): number[] {
   const out: number[] = [];
   let s = seed;
   for (let i = 0; i < n; i++) {
@@ -109,6 +110,7 @@ export async function cmdBench(argv: readonly string[]): Promise<number> {
     await source.close?.();
   }
   const loadMs = performance.now() - t0;
+  if (info.pooling !== 'none') return benchEmbeddings(engine, info, args, loadMs);
   if (nPrompt + nGen > info.n_ctx) throw new HearthError('invalid_argument', `-p + -n (${nPrompt + nGen}) exceed the context (${info.n_ctx}); raise --ctx-size`);
   const prompt = tokenSequence(nPrompt, info.n_vocab, 7);
   const decodeTokens = tokenSequence(nGen, info.n_vocab, 99);

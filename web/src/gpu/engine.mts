@@ -5,11 +5,12 @@
 // best candidate.
 import { coreRequestBody } from '../core_request.mjs';
 import { HearthError } from '../errors.mjs';
-import { callJson, loadCore, type Reply } from '../core.mjs';
-import type { ChatPrompt, ChatPromptRequest, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, StepLogprobs } from '../engine.mjs';
+import { callJson, heapU8, loadCore, type Reply } from '../core.mjs';
+import type { ChatPrompt, ChatPromptRequest, EmbedRequest, EmbedResult, Engine, FinishReason, GenerateRequest, Generation, GenerationStats, LoadOptions, ModelInfo, StepLogprobs } from '../engine.mjs';
 import { stepLogprobs } from '../step_logprobs.mjs';
 import type { HearthCoreModule } from '../hearth_core.mjs';
 import { gpuContext } from './context.mjs';
+import { GpuEncoder } from './encoder.mjs';
 import { GpuExecutor, type EvalOptions, type Plan } from './executor.mjs';
 import { GpuWeights, type UploadOptions } from './weights.mjs';
 import { bytesSource, readAll, type ByteSource } from '../byte_source.mjs';
@@ -46,6 +47,8 @@ export class WebGpuEngine implements Engine {
   #info: ModelInfo | null = null;
   #exec: GpuExecutor | null = null;
   #weights: GpuWeights | null = null;
+  /** An embedding model's forward pass (then #exec and #sampler are null). */
+  #encoder: GpuEncoder | null = null;
   #generation = 0;
 
   private constructor(core: HearthCoreModule, ctx: Ctx) {
@@ -98,14 +101,11 @@ export class WebGpuEngine implements Engine {
     const ctx = this.#ctx;
     const src = source instanceof Uint8Array ? bytesSource(source) : source;
     const info = options.keepCpuWeights ? await this.#loadWhole(src, options, loadId) : await this.#loadHeader(src, options, loadId);
-    if (info.pooling !== 'none') {
-      this.#call(() => this.#core._hearth_session_unload(this.#session));
-      throw new HearthError('unsupported', `${src.name} is an embedding model (pooling ${info.pooling}); the WebGPU backend has no encoder kernels yet: load it on the CPU backend`);
-    }
     const plan = this.#call(() => this.#core._hearth_session_plan(this.#session)) as unknown as Plan;
-    const weights = plan.nodes.flatMap((n) => (n.weight ? [n.weight] : []));
+    const weights = plan.nodes.flatMap((n) => [n.weight, n.bias].filter((w) => w !== null));
+    const embedding = plan.config.pooling !== 'none';
     try {
-      checkPlanFits(ctx, plan);
+      if (!embedding) checkPlanFits(ctx, plan);
     } catch (e) {
       this.#call(() => this.#core._hearth_session_unload(this.#session)); // no half-loaded model
       throw e;
@@ -114,6 +114,7 @@ export class WebGpuEngine implements Engine {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     let exec: GpuExecutor | null = null;
+    let encoder: GpuEncoder | null = null;
     let gpuWeights: GpuWeights | null = null;
     let sampler: GpuSampler | null = null;
     let failure: unknown = null;
@@ -122,8 +123,12 @@ export class WebGpuEngine implements Engine {
       if (options.onProgress) upload.onProgress = options.onProgress;
       if (options.signal) upload.signal = options.signal;
       gpuWeights = await GpuWeights.upload(ctx, weights, plan.config.data_offset, src, upload);
-      exec = GpuExecutor.create(ctx, plan, gpuWeights, options.gpu);
-      sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
+      if (embedding) {
+        encoder = GpuEncoder.create(ctx, plan, gpuWeights);
+      } else {
+        exec = GpuExecutor.create(ctx, plan, gpuWeights, options.gpu);
+        sampler = GpuSampler.create(ctx, exec.logitsBuffer, plan.config.n_vocab);
+      }
     } catch (e) {
       failure = e;
     }
@@ -135,6 +140,7 @@ export class WebGpuEngine implements Engine {
     if (!failure && loadId !== this.#loads) failure = new HearthError('invalid_argument', `loading ${src.name} was superseded by a later load()`);
     if (oom || failure || this.#lost) {
       exec?.dispose();
+      encoder?.dispose();
       gpuWeights?.dispose();
       sampler?.dispose();
       if (loadId !== this.#loads) throw failure; // the later load owns the session now
@@ -149,6 +155,7 @@ export class WebGpuEngine implements Engine {
     }
     this.#weights = gpuWeights;
     this.#exec = exec;
+    this.#encoder = encoder;
     this.#sampler = sampler;
     this.#gpuTokens = [];
     this.#info = { ...info, load_ms: now() - t0 };
@@ -269,8 +276,35 @@ export class WebGpuEngine implements Engine {
    * other tokens' total weight and reads all logits back only on the steps that leaves undecided;
    * 64 < topK < n_vocab reads all logits back.
    */
+  /** An embedding model's vectors (core/api/embeddings.h's request, read and finished by the core;
+   * the inputs run on the GPU encoder). */
+  async embed(request: EmbedRequest): Promise<EmbedResult> {
+    this.#checkAlive();
+    const encoder = this.#encoder;
+    if (!encoder) {
+      if (this.#info) throw new HearthError('invalid_argument', 'embeddings: this model is a language model with no pooling type; load an embedding model');
+      throw new HearthError('invalid_argument', 'no model is loaded');
+    }
+    const core = this.#core;
+    const job = this.#call((r) => core._hearth_session_embed_begin(this.#session, r), JSON.stringify(request));
+    const pooled = await encoder.embed(job['inputs'] as number[][]);
+    if (this.#encoder !== encoder) throw new HearthError('invalid_argument', 'the model was unloaded while it computed embeddings');
+    const ptr = core._malloc(Math.max(4, pooled.byteLength));
+    if (!ptr) throw new HearthError('out_of_memory', 'could not allocate the embeddings');
+    try {
+      new Float32Array(heapU8(core).buffer, ptr, pooled.length).set(pooled);
+      const reply = this.#call(() => core._hearth_session_embed_end(this.#session, ptr, pooled.length));
+      const n = reply['n_inputs'] as number, d = reply['dim'] as number;
+      const all = new Float32Array(heapU8(core).buffer, ptr, n * d).slice();
+      return { vectors: Array.from({ length: n }, (_, i) => all.subarray(i * d, (i + 1) * d)), promptTokens: reply['prompt_tokens'] as number };
+    } finally {
+      core._free(ptr);
+    }
+  }
+
   generate(request: GenerateRequest): Generation {
     this.#checkAlive();
+    if (this.#encoder) throw new HearthError('invalid_argument', 'this is an embedding model: it computes embeddings, not text');
     const body: Record<string, unknown> = { ...coreRequestBody(request), external_eval: true, n_candidates: SAMPLER_CANDIDATES };
     const json = JSON.stringify(body);
     const id = ++this.#generation;
@@ -472,6 +506,8 @@ export class WebGpuEngine implements Engine {
     this.#gpuTokens = [];
     this.#exec?.dispose();
     this.#exec = null;
+    this.#encoder?.dispose();
+    this.#encoder = null;
     this.#weights?.dispose();
     this.#weights = null;
   }

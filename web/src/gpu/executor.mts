@@ -56,9 +56,16 @@ export interface PlanNode {
   rope_neox: boolean;
   activation: 'silu' | 'gelu_tanh';
   weight: PlanWeight | null;
+  /** layer_norm's bias */
+  bias: PlanWeight | null;
+  /** attention: earlier positions only (else the whole input: encoders) */
+  causal: boolean;
+  /** add_rows: the rows are the tokens' positions (else row 0) */
+  positional: boolean;
+  pooling: 'none' | 'mean' | 'cls' | 'last';
 }
 export interface Plan {
-  config: { n_layer: number; kv_width: number; n_ctx: number; n_vocab: number; data_offset: number };
+  config: { n_layer: number; kv_width: number; n_ctx: number; n_vocab: number; data_offset: number; pooling: 'none' | 'mean' | 'cls' | 'last' };
   widths: number[];
   logits: number;
   nodes: PlanNode[];

@@ -80,8 +80,8 @@ function base64Of(v: Float32Array): string {
 }
 
 /** The response to a validated request, computed by `engine` (an embedding model). */
-export function createEmbeddingResponse(engine: Engine, r: EmbeddingCreateParams, model: string): CreateEmbeddingResponse {
-  if (!engine.embed) throw new HearthError('unsupported', `the ${engine.backend} engine does not compute embeddings; load the model on the CPU backend`);
+export async function createEmbeddingResponse(engine: Engine, r: EmbeddingCreateParams, model: string): Promise<CreateEmbeddingResponse> {
+  if (!engine.embed) throw new HearthError('unsupported', `the ${engine.backend} engine does not compute embeddings`);
   if (engine.info && engine.info.pooling === 'none')
     throw new InvalidRequestError('model', `'${model}' is a language model (it declares no pooling type), not an embedding model`, 'model_not_embedding');
   if (given(r.dimensions) && engine.info && r.dimensions! > engine.info.n_embd)
@@ -89,7 +89,7 @@ export function createEmbeddingResponse(engine: Engine, r: EmbeddingCreateParams
   const request: EmbedRequest = { input: r.input, ...(given(r.dimensions) ? { dimensions: r.dimensions! } : {}), ...(r.truncate ? { truncate: true } : {}) };
   let result;
   try {
-    result = engine.embed(request);
+    result = await engine.embed(request);
   } catch (e) {
     // the core's refusals of an input (too long, out of the vocabulary) are the request's fault
     if (e instanceof HearthError && e.type === 'invalid_argument') throw new InvalidRequestError('input', e.message);

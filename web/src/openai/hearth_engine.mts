@@ -101,8 +101,8 @@ export class HearthEngine extends OpenAIEngine {
       try {
         await engine.load(source, loadOptions);
       } catch (e) {
-        // 'auto' runs on the CPU what the WebGPU backend cannot (an embedding model, a weight type
-        // without a kernel); the CPU's own refusal, if any, is then the error
+        // 'auto' runs on the CPU what the WebGPU backend cannot (a weight type without a kernel, an
+        // op it lacks); the CPU's own refusal, if any, is then the error
         if ((opts.backend ?? 'auto') !== 'auto' || engine.backend !== 'webgpu' || !(e instanceof HearthError) || e.type !== 'unsupported') throw e;
         engine.dispose();
         engine = await createEngine('cpu', cpuOptions);
