@@ -21,11 +21,15 @@ int cmd_info(const Argv& argv) {
   std::printf("architecture: %s\n", c.arch_name.c_str());
   std::printf("layers: %d, embedding: %d, feed-forward: %d, heads: %d, kv heads: %d, head size: %d\n", c.n_layer, c.n_embd,
               c.n_ff, c.n_head, c.n_head_kv, c.head_dim);
-  std::printf("vocab: %d, trained context: %d, rope base: %g, rope dims: %d, rms eps: %g\n", c.n_vocab, c.n_ctx_train,
-              double(c.layers.empty() ? 0.0f : c.layers[0].rope_base), c.n_rot, double(c.rms_eps));
+  std::printf("vocab: %d, trained context: %d, rope base: %g, rope dims: %d, %s eps: %g\n", c.n_vocab, c.n_ctx_train,
+              double(c.layers.empty() ? 0.0f : c.layers[0].rope_base), c.n_rot, c.traits->encoder ? "layer norm" : "rms",
+              double(c.traits->encoder ? c.layer_norm_eps : c.rms_eps));
   if (c.sliding_window) std::printf("sliding window: %d\n", c.sliding_window);
   if (c.attn_softcap > 0) std::printf("attention softcap: %g, final softcap: %g\n", double(c.attn_softcap), double(c.final_softcap));
-  std::printf("tied embeddings: %s\n", m.weights().output == m.weights().token_embd ? "yes" : "no");
+  if (c.pooling != Pooling::kNone)
+    std::printf("embedding model: pooling %s, attention %s\n", pooling_name(c.pooling), c.causal ? "causal" : "bidirectional");
+  else
+    std::printf("tied embeddings: %s\n", m.weights().output == m.weights().token_embd ? "yes" : "no");
 
   std::map<std::string, std::pair<int, uint64_t>> by_type;
   for (const GgufTensor& t : f.tensors()) {

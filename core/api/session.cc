@@ -160,6 +160,8 @@ Json Session::describe() const {
   j.set("rope_base", double(c.layers.empty() ? 0.0f : c.layers[0].rope_base));
   j.set("n_rot", c.n_rot);
   j.set("rms_eps", double(c.rms_eps));
+  j.set("layer_norm_eps", c.traits->encoder ? Json(double(c.layer_norm_eps)) : Json(nullptr));  // encoders
+  j.set("causal", c.causal);
   j.set("sliding_window", c.sliding_window);
   j.set("attn_softcap", double(c.attn_softcap));
   j.set("final_softcap", double(c.final_softcap));

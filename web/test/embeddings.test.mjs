@@ -198,3 +198,15 @@ test('hearth/webllm: engine.embeddings.create on an embedding model; a language 
     await e.unload();
   }
 });
+
+test('hearth info says what an embedding model is, natively and under Node alike', () => {
+  const cli = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
+  const native = spawnSync(HEARTH, ['info', '--model', files['tiny-bert']], { encoding: 'utf8' });
+  const node = spawnSync(process.execPath, [cli, 'info', '--model', files['tiny-bert']], { encoding: 'utf8' });
+  assert.equal(native.status, 0, native.stderr);
+  assert.equal(node.stdout, native.stdout);
+  assert.match(native.stdout, /layer norm eps: 1e-12/);
+  assert.match(native.stdout, /embedding model: pooling cls, attention bidirectional/);
+  const qwen = spawnSync(HEARTH, ['info', '--model', files['tiny-qwen3-embedding']], { encoding: 'utf8' });
+  assert.match(qwen.stdout, /embedding model: pooling last, attention causal/);
+});
