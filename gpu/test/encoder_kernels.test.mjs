@@ -5,24 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runKernel, packParams, grid } from '../runner.mjs';
 import * as ref from '../testing/reference.mjs';
+import { randomF32 } from '../testing/random.mjs';
 
 const WG = 64;
 const elemGrid = (n) => grid(Math.ceil(n / WG));
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const randomF32 = (n, seed, scale = 1, offset = 0) => {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => (2 * r() - 1) * scale + offset);
-};
 
 function assertClose(got, want, what, tol = 1e-4) {
   let maxRef = 0, maxErr = 0, at = -1;

@@ -5,24 +5,10 @@ import assert from 'node:assert/strict';
 import { runKernel, packParams, grid, pipelineKey, pipelineCacheSize, getPipeline, getDevice } from '../runner.mjs';
 import { quantizeQ8_0, quantizeQ4_0, dequantize, randomKBlocks, f32ToF16, f16ToF32 } from '../testing/ggml_quant.mjs';
 import * as ref from '../testing/reference.mjs';
+import { randomF32, rng } from '../testing/random.mjs';
 
 const TOL = 1e-4;
 
-// Deterministic random numbers (mulberry32), uniform in [-1, 1) times `scale`.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function randomF32(n, seed, scale = 1) {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => (2 * r() - 1) * scale);
-}
 
 function assertClose(got, want, what) {
   assert.equal(got.length >= want.length, true, `${what}: output too short`);

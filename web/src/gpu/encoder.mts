@@ -8,8 +8,9 @@
 // quantized weights (f32 arithmetic), as in the decoder's prefill.
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
-import type { Plan, PlanWeight } from './executor.mjs';
-import type { GpuWeights, WeightPart } from './weights.mjs';
+import type { Plan } from './executor.mjs';
+import { typeDefine, weightParts, wholeWeight } from './plan_weights.mjs';
+import type { GpuWeights } from './weights.mjs';
 
 const STORAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 const UNIFORM = 0x40 | 0x8;
@@ -17,9 +18,6 @@ const MAP_READ = 0x1;
 const COPY_DST = 0x8;
 const WG = 64;
 const TILE = 32; // matmul.wgsl: rows x tokens a workgroup
-const TYPES: Record<string, string> = {
-  f32: 'TYPE_F32', f16: 'TYPE_F16', bf16: 'TYPE_BF16', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q4_K: 'TYPE_Q4_K', q5_K: 'TYPE_Q5_K', q6_K: 'TYPE_Q6_K',
-};
 const POOLS: Record<string, string> = { mean: 'POOL_MEAN', cls: 'POOL_CLS', last: 'POOL_LAST' };
 
 type Field = ['u32' | 'f32', number];
@@ -197,31 +195,31 @@ export class GpuEncoder {
       const count = B * n.width;
       switch (n.op) {
         case 'embed':
-          for (const p of this.#parts(n.weight))
-            put('embed', { [this.#type(n.weight)]: true, STEP_TOKENS: true }, params([['u32', n.width], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]), [out, p.buffer, R.step], elems(count));
+          for (const p of weightParts(this.#weights, n.weight))
+            put('embed', { [typeDefine(n.weight)]: true, STEP_TOKENS: true }, params([['u32', n.width], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]), [out, p.buffer, R.step], elems(count));
           break;
         case 'add_rows':
-          for (const p of this.#parts(n.weight))
-            put('embed', { [this.#type(n.weight)]: true, STEP_TOKENS: true, ADD_IN: true }, params([['u32', n.width], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
+          for (const p of weightParts(this.#weights, n.weight))
+            put('embed', { [typeDefine(n.weight)]: true, STEP_TOKENS: true, ADD_IN: true }, params([['u32', n.width], ['u32', p.firstRow], ['u32', 0], ['u32', p.rows]]),
               [out, p.buffer, n.positional ? R.positionIds : R.typeIds, in0], elems(count));
           break;
         case 'layer_norm':
           put('layer_norm', { BIAS: n.bias !== null, WG_SIZE: this.#normWg() }, params([['u32', n.width], ['u32', B], ['f32', n.eps], ['u32', 0]]),
-            [out, in0, this.#whole(n.weight), ...(n.bias ? [this.#whole(n.bias)] : [])], grid(B));
+            [out, in0, wholeWeight(this.#weights, n.weight), ...(n.bias ? [wholeWeight(this.#weights, n.bias)] : [])], grid(B));
           break;
         case 'rms_norm':
           put('rms_norm', { WG_SIZE: this.#normWg() }, params([['u32', n.group], ['u32', count / n.group], ['f32', n.eps], ['u32', 0]]),
-            [out, in0, this.#whole(n.weight)], grid(count / n.group));
+            [out, in0, wholeWeight(this.#weights, n.weight)], grid(count / n.group));
           break;
         case 'matmul': {
           const wt = n.weight!;
-          for (const p of this.#parts(wt))
-            put('matmul', { [this.#type(wt)]: true }, params([['u32', wt.dims[0]!], ['u32', p.rows], ['u32', 0], ['u32', p.firstRow], ['u32', n.width], ['u32', B], ['u32', 0], ['u32', 0]]),
+          for (const p of weightParts(this.#weights, wt))
+            put('matmul', { [typeDefine(wt)]: true }, params([['u32', wt.dims[0]!], ['u32', p.rows], ['u32', 0], ['u32', p.firstRow], ['u32', n.width], ['u32', B], ['u32', 0], ['u32', 0]]),
               [out, p.buffer, in0], [Math.ceil(p.rows / TILE), Math.ceil(B / TILE), 1]);
           break;
         }
         case 'add_bias':
-          put('add', {}, params([['u32', count], ['u32', n.width], ['u32', 0], ['u32', 0]]), [out, in0, this.#whole(n.weight)], elems(count));
+          put('add', {}, params([['u32', count], ['u32', n.width], ['u32', 0], ['u32', 0]]), [out, in0, wholeWeight(this.#weights, n.weight)], elems(count));
           break;
         case 'add':
           put('add', {}, params([['u32', count], ['u32', count], ['u32', 0], ['u32', 0]]), [out, in0, V[n.in[1]!]!], elems(count));
@@ -242,7 +240,7 @@ export class GpuEncoder {
         case 'rope': {
           const defines: Record<string, boolean> = { NEOX: n.rope_neox, FREQ_FACTORS: n.weight !== null };
           put('rope', defines, params([['u32', B], ['u32', n.n_head], ['u32', n.group], ['u32', n.n_rot], ['f32', n.rope_base], ['f32', n.scale], ['f32', n.rope_mscale], ['u32', 0]]),
-            [out, in0, R.positions, ...(n.weight ? [this.#whole(n.weight)] : [])], elems(count));
+            [out, in0, R.positions, ...(n.weight ? [wholeWeight(this.#weights, n.weight)] : [])], elems(count));
           break;
         }
         case 'attention': {
@@ -310,23 +308,6 @@ export class GpuEncoder {
     this.#buffers.push(b);
     this.#bytes += bytes;
     return b;
-  }
-
-  #parts(w: PlanWeight | null): WeightPart[] {
-    if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
-    return this.#weights.get(w.name).parts;
-  }
-
-  #whole(w: PlanWeight | null): Gpu {
-    const p = this.#parts(w);
-    if (p.length !== 1) throw new HearthError('unsupported', `tensor ${w!.name} is split in ${p.length} buffers but its kernel reads it whole`);
-    return p[0]!.buffer;
-  }
-
-  #type(w: PlanWeight | null): string {
-    const d = w && TYPES[w.type];
-    if (!d) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${w?.type ?? 'missing'} weights (${w?.name ?? '?'})`);
-    return d;
   }
 
   /** Norms: 256 invocations a row on GPUs, 64 on a CPU adapter (every barrier a fiber switch). */

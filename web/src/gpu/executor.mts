@@ -25,6 +25,7 @@
 // the decode logits buffer, so sampling after a prefill reads the same buffer as after a decode step.
 import { HearthError } from '../errors.mjs';
 import type { Gpu, GpuContext } from './context.mjs';
+import { typeDefine, weightParts, wholeWeight } from './plan_weights.mjs';
 import type { GpuWeights, WeightPart } from './weights.mjs';
 
 export interface PlanWeight {
@@ -135,9 +136,6 @@ function packParams(fields: Field[]): ArrayBuffer {
   return dv.buffer;
 }
 
-const TYPES: Record<string, string> = {
-  f32: 'TYPE_F32', f16: 'TYPE_F16', bf16: 'TYPE_BF16', q8_0: 'TYPE_Q8_0', q4_0: 'TYPE_Q4_0', q4_K: 'TYPE_Q4_K', q5_K: 'TYPE_Q5_K', q6_K: 'TYPE_Q6_K',
-};
 /** Weight types with an int8-activation (dot4I8Packed) matvec. */
 const INT8_TYPES = new Set(['q4_0', 'q8_0', 'q4_K', 'q6_K']);
 
@@ -509,21 +507,15 @@ export class GpuExecutor {
   }
 
   #parts(w: PlanWeight | null): WeightPart[] {
-    if (!w) throw new HearthError('internal', 'a node needs a weight the plan does not give');
-    return this.#weights.get(w.name).parts;
+    return weightParts(this.#weights, w);
   }
 
-  /** A weight read whole by a kernel (norms, biases, rope factors: small, never split). */
   #whole(w: PlanWeight | null): Gpu {
-    const p = this.#parts(w);
-    if (p.length !== 1) throw new HearthError('unsupported', `tensor ${w!.name} is split in ${p.length} buffers but its kernel reads it whole`);
-    return p[0]!.buffer;
+    return wholeWeight(this.#weights, w);
   }
 
   #typeDefine(w: PlanWeight | null): string {
-    const d = w && TYPES[w.type];
-    if (!d) throw new HearthError('unsupported', `the WebGPU backend has no kernel for ${w?.type ?? 'missing'} weights (${w?.name ?? '?'})`);
-    return d;
+    return typeDefine(w);
   }
 
   /** Attention's workgroup size: hd/4 invocations cover a position's vec4s; the rest of the workgroup
