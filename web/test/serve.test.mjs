@@ -152,7 +152,7 @@ test('raw HTTP: SSE framing, bad JSON, unknown route, wrong method', async () =>
   const badJson = await fetch(`${baseURL}/completions`, { method: 'POST', body: '{"prompt": ' });
   assert.equal(badJson.status, 400);
   assert.equal((await badJson.json()).error.type, 'invalid_request_error');
-  const missing = await fetch(`${baseURL}/embeddings`, { method: 'POST', body: '{}' });
+  const missing = await fetch(`${baseURL}/audio/speech`, { method: 'POST', body: '{}' });
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, 'not_found');
   const method = await fetch(`${baseURL}/chat/completions`);

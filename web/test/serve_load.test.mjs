@@ -71,7 +71,7 @@ const KINDS = {
     return 405;
   },
   async unknownRoute() {
-    const r = await post('/v1/embeddings', { input: 'x' });
+    const r = await post('/v1/audio/speech', { input: 'x' });
     assert.equal(r.status, 404);
     return 404;
   },
